@@ -1,0 +1,212 @@
+"""Evaluate stage: compiled rule pack + facts of one document -> findings.
+
+The durable_rules engine decides what fires. The reference evaluator (three-valued, same
+AST) runs beside it: it supplies "not evaluable" (which the engine cannot express), the
+values shown in messages, and a cross-check — a disagreement is recorded as a diagnostic.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from jinja2 import StrictUndefined, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+
+from . import engine
+from .model import Evidence, Fact, Finding, Quantity, RuleSummary
+from .rulebook.compiler import Compiled, compile_condition, encode_number, ruleset_entry
+from .rulebook.condition import UNKNOWN, And, Context, Num, evaluate, field_names, format_num
+from .rulebook.loader import Pack, Rule
+from .rulebook.schema import KINDS, field_label
+
+_messages = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
+
+
+@dataclass
+class CompiledRule:
+    rule: Rule
+    compiled: Compiled
+    condition: object  # where and when, as one AST
+
+
+@dataclass
+class CompiledPack:
+    pack: Pack
+    name: str
+    ruleset: dict
+    rules: list[CompiledRule]
+
+
+def compile_pack(pack: Pack) -> CompiledPack:
+    rules, ruleset = [], {}
+    for index, rule in enumerate(r for r in pack.rules if r.enabled):
+        node = And(items=(rule.where, rule.when)) if rule.where is not None else rule.when
+        compiled = compile_condition(node, KINDS[rule.kind].dims(), prefix=f"r{index}_")
+        ruleset[rule.id] = ruleset_entry(rule.id, rule.kind, compiled.expr)
+        rules.append(CompiledRule(rule, compiled, node))
+    return CompiledPack(pack, f"perfcheck_{pack.digest}", ruleset, rules)
+
+
+@dataclass
+class Evaluation:
+    findings: list[Finding]
+    summaries: list[RuleSummary]
+    diagnostics: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- engine facts
+
+
+def _encode(value):
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, Quantity):
+        return encode_number(value.value)
+    if isinstance(value, int):
+        return encode_number(Decimal(value))
+    if isinstance(value, Decimal):
+        return encode_number(value)
+    return str(value)
+
+
+def engine_fact(fact: Fact, active: list[CompiledRule], ctx: Context) -> dict:
+    """A fact as the engine sees it: scalar fields plus the synthetic yes/no fields."""
+    dims = KINDS[fact.kind].dims() if fact.kind in KINDS else {}
+    out = {"kind": fact.kind, "fid": fact.fid}
+    out.update({k: _encode(v) for k, v in fact.fields.items() if v is not None})
+    for cr in active:
+        if cr.rule.kind != fact.kind:
+            continue
+        for name, node in cr.compiled.synthetic:
+            verdict = evaluate(node, fact.fields, dims, ctx)
+            if verdict is not UNKNOWN:
+                out[name] = int(bool(verdict))
+    return out
+
+
+# ---------------------------------------------------------------- messages
+
+
+def display(value) -> str:
+    if isinstance(value, Quantity):
+        return _display_quantity(value)
+    if isinstance(value, Num):
+        return format_num(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def _display_quantity(q: Quantity) -> str:
+    places = min(q.places, 6)
+    text = f"{q.value.quantize(Decimal(10) ** -places) if places else q.value.quantize(Decimal(1)):,}"
+    if "." in text and q.unit == "万元":
+        head, tail = text.split(".")
+        tail = tail.rstrip("0").ljust(2, "0")
+        text = f"{head}.{tail}"
+    return f"{text}{q.unit}"
+
+
+def _context_for(rule: Rule, fact: Fact, ctx: Context) -> dict:
+    dims = KINDS[fact.kind].dims()
+    values = {k: display(v) for k, v in fact.fields.items() if v is not None}
+    written = {k: v.written for k, v in fact.fields.items() if isinstance(v, Quantity) and v.written}
+    data = {name: values.get(name, "（未写明）") for name in dims}
+    data.update(subject=fact.subject, written=written, rule_title=rule.title)
+    exp = evaluate(rule.expected, fact.fields, dims, ctx) if rule.expected else UNKNOWN
+    act = evaluate(rule.actual, fact.fields, dims, ctx) if rule.actual else UNKNOWN
+    data["expected"] = display(exp) if exp is not UNKNOWN else ""
+    data["actual"] = display(act) if act is not UNKNOWN else ""
+    if isinstance(exp, Num) and isinstance(act, Num):
+        data["difference"] = format_num(Num(abs(exp.point - act.point), Decimal(0), exp.dim))
+    else:
+        data["difference"] = ""
+    return data
+
+
+def render_message(rule: Rule, data: dict) -> str:
+    try:
+        return _messages.from_string(rule.message).render(**data).strip()
+    except UndefinedError as exc:
+        return f"{rule.title}（提示模板引用了不存在的名称：{exc.message}）"
+
+
+def _evidence(fact: Fact, names: set[str]) -> list[Evidence]:
+    out = list(fact.evidence)
+    for name in sorted(names):
+        ev = fact.field_evidence.get(name)
+        if ev and ev not in out:
+            out.append(ev)
+    return out
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def evaluate_document(cpack: CompiledPack, facts: list[Fact], report_kind: str | None,
+                      ctx: Context | None = None) -> Evaluation:
+    ctx = ctx or Context()
+    active = [cr for cr in cpack.rules if report_kind is None or report_kind in cr.rule.report_kinds]
+    engine_facts = [engine_fact(f, active, ctx) for f in facts if f.kind in KINDS]
+    active_ids = {cr.rule.id for cr in active}
+    ruleset = {rid: r for rid, r in cpack.ruleset.items() if rid in active_ids}
+    name = cpack.name if len(ruleset) == len(cpack.ruleset) else f"{cpack.name}_{abs(hash(tuple(sorted(active_ids)))) % 10**8}"
+    fired = set(engine.run(name, ruleset, engine_facts))
+    by_kind: dict[str, list[Fact]] = {}
+    for f in facts:
+        by_kind.setdefault(f.kind, []).append(f)
+
+    findings, summaries, diagnostics = [], [], []
+    for cr in cpack.rules:
+        rule = cr.rule
+        if cr not in active:
+            summaries.append(RuleSummary(rule.id, rule.title, rule.severity, "not-applicable"))
+            continue
+        rule_findings, checked, unknown = _judge(cr, by_kind.get(rule.kind, []), fired, ctx, diagnostics)
+        if not by_kind.get(rule.kind):
+            label = KINDS[rule.kind].label
+            rule_findings.append(Finding(
+                rule.id, "info", "全文", f"无法评估：报告中未找到{label}信息，未能检查“{rule.title}”。",
+                [], rule.title, rule.basis, outcome="not-evaluable"))
+            status = "not-evaluable"
+        elif any(f.outcome == "fired" for f in rule_findings):
+            status = "fired"
+        elif checked:
+            status = "passed"
+        elif unknown:
+            status = "not-evaluable"
+        else:
+            status = "not-applicable"
+        findings.extend(rule_findings)
+        summaries.append(RuleSummary(rule.id, rule.title, rule.severity, status, checked))
+    return Evaluation(findings, summaries, diagnostics)
+
+
+def _judge(cr: CompiledRule, facts: list[Fact], fired: set, ctx: Context, diagnostics: list[str]):
+    rule = cr.rule
+    dims = KINDS[rule.kind].dims()
+    findings, checked, unknown = [], 0, 0
+    used = field_names(rule.when)
+    for fact in facts:
+        applies = evaluate(rule.where, fact.fields, dims, ctx) if rule.where is not None else True
+        verdict = evaluate(rule.when, fact.fields, dims, ctx) if applies is True else False
+        engine_says = (rule.id, fact.fid) in fired
+        if engine_says != (verdict is True):
+            diagnostics.append(f"引擎与参考求值不一致：{rule.id} / {fact.subject}：引擎={engine_says}，参考={verdict}")
+        if applies is not True:
+            continue
+        if verdict is UNKNOWN:
+            unknown += 1
+            missing = [field_label(rule.kind, n) for n in sorted(used) if fact.fields.get(n) is None]
+            findings.append(Finding(
+                rule.id, "info", fact.subject,
+                f"无法评估“{rule.title}”：报告中未写明{'、'.join(missing) or '所需数据'}。",
+                list(fact.evidence), rule.title, rule.basis, outcome="not-evaluable"))
+            continue
+        checked += 1
+        if engine_says:
+            data = _context_for(rule, fact, ctx)
+            findings.append(Finding(
+                rule.id, rule.severity, fact.subject, render_message(rule, data), _evidence(fact, used),
+                rule.title, rule.basis, data["expected"] or None, data["actual"] or None))
+    return findings, checked, unknown

@@ -1,0 +1,101 @@
+"""The fact schema rules are checked against: kinds, their fields, dimensions and Chinese names.
+
+The extract and derive stages produce exactly these fields; a rule that names any other
+field is rejected by `perfcheck rules validate` with the list of fields that exist.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .condition import BOOL, COUNT, MONEY, PERCENT, SCORE, TEXT
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    dim: str
+    label: str  # Chinese name used in messages ("年初预算")
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    label: str
+    fields: dict[str, FieldSpec]
+
+    def dims(self) -> dict[str, str]:
+        return {name: spec.dim for name, spec in self.fields.items()}
+
+
+def _f(dim: str, label: str) -> FieldSpec:
+    return FieldSpec(dim, label)
+
+
+KINDS: dict[str, KindSpec] = {
+    "document": KindSpec("报告", {
+        "department": _f(TEXT, "单位名称"),
+        "year": _f(COUNT, "年度"),
+        "report_kind": _f(TEXT, "报告类型（部门整体 / 项目）"),
+        "title": _f(TEXT, "标题"),
+        "has_basic_info": _f(BOOL, "有“部门基本情况”部分"),
+        "has_self_evaluation": _f(BOOL, "有“绩效自评情况 / 自评结论”部分"),
+        "has_problems": _f(BOOL, "有“存在的问题”部分"),
+        "has_measures": _f(BOOL, "有“改进措施”部分"),
+    }),
+    "budget": KindSpec("预算收支", {
+        "scope": _f(TEXT, "口径（整体 / 基本支出 / 项目支出）"),
+        "initial": _f(MONEY, "年初预算数"),
+        "full_year": _f(MONEY, "全年预算数（调整后预算）"),
+        "final": _f(MONEY, "决算数（实际支出）"),
+        "rate_stated": _f(PERCENT, "报告所写完成率 / 执行率"),
+    }),
+    "budget_composition": KindSpec("预算构成", {
+        "column": _f(TEXT, "栏目（年初预算数 / 全年预算数 / 决算数）"),
+        "total": _f(MONEY, "整体数"),
+        "basic": _f(MONEY, "基本支出"),
+        "project": _f(MONEY, "项目支出"),
+    }),
+    "project": KindSpec("项目", {
+        "ordinal": _f(COUNT, "序号"),
+        "name": _f(TEXT, "项目名称"),
+        "initial": _f(MONEY, "年初预算"),
+        "adjustment": _f(MONEY, "年中调整数（调增为正，调减为负）"),
+        "adjusted": _f(MONEY, "调整后预算"),
+        "spent": _f(MONEY, "实际支出"),
+        "rate_stated": _f(PERCENT, "报告所写预算执行率"),
+        "explanation": _f(TEXT, "执行偏差的原因说明"),
+    }),
+    "self_evaluation": KindSpec("绩效自评", {
+        "projects_evaluated": _f(COUNT, "自评项目数"),
+        "projects_total": _f(COUNT, "项目总数"),
+        "coverage_stated": _f(PERCENT, "报告所写自评覆盖率"),
+        "funds_covered": _f(MONEY, "自评涉及资金"),
+        "score_total": _f(SCORE, "自评总分"),
+        "grade_stated": _f(TEXT, "报告所写等级"),
+    }),
+    "indicator_group": KindSpec("绩效指标组", {
+        "name": _f(TEXT, "指标类别（产出 / 效益 / 满意度 …）"),
+        "dimensions": _f(TEXT, "已设二级指标（如：数量、质量）"),
+        "count_stated": _f(COUNT, "报告所写指标总数"),
+        "count_sum": _f(COUNT, "各二级指标个数之和"),
+        "full_marks": _f(SCORE, "总分（满分）"),
+        "score": _f(SCORE, "得分"),
+        "rows": _f(COUNT, "指标表中的指标行数"),
+        "rows_full_marks": _f(SCORE, "指标表分值合计"),
+        "rows_score": _f(SCORE, "指标表得分合计"),
+    }),
+    "amount": KindSpec("金额", {
+        "value": _f(MONEY, "金额（按原文单位换算为万元）"),
+        "unit_written": _f(TEXT, "原文单位"),
+        "label": _f(TEXT, "金额所属栏目（如：年初预算）"),
+        "unit_anomaly": _f(BOOL, "单位与上下文不符"),
+        "meant_unit": _f(TEXT, "按上下文推断的单位"),
+        "meant_value": _f(MONEY, "按推断单位理解的金额"),
+        "anomaly_reason": _f(TEXT, "推断依据"),
+    }),
+}
+
+
+def field_label(kind: str, name: str) -> str:
+    spec = KINDS.get(kind)
+    if spec and name in spec.fields:
+        return spec.fields[name].label
+    return name
