@@ -6,6 +6,7 @@ values shown in messages, and a cross-check — a disagreement is recorded as a 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -124,9 +125,13 @@ def _context_for(rule: Rule, fact: Fact, ctx: Context) -> dict:
     return data
 
 
+_SPACE_NEAR_CJK = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”])\s+|\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”])")
+
+
 def render_message(rule: Rule, data: dict) -> str:
+    """Render the rule's message; folded YAML lines leave spaces that Chinese does not use."""
     try:
-        return _messages.from_string(rule.message).render(**data).strip()
+        return _SPACE_NEAR_CJK.sub("", _messages.from_string(rule.message).render(**data)).strip()
     except UndefinedError as exc:
         return f"{rule.title}（提示模板引用了不存在的名称：{exc.message}）"
 
@@ -197,7 +202,8 @@ def _judge(cr: CompiledRule, facts: list[Fact], fired: set, ctx: Context, diagno
             continue
         if verdict is UNKNOWN:
             unknown += 1
-            missing = [field_label(rule.kind, n) for n in sorted(used) if fact.fields.get(n) is None]
+            valued = field_names(rule.when, include_exists=False)
+            missing = [field_label(rule.kind, n) for n in sorted(valued) if fact.fields.get(n) is None]
             findings.append(Finding(
                 rule.id, "info", fact.subject,
                 f"无法评估“{rule.title}”：报告中未写明{'、'.join(missing) or '所需数据'}。",

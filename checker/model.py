@@ -86,6 +86,9 @@ class Fact:
     fid: int = 0  # unique within one document; set by the extract stage
     # per-field evidence where a field was read from a different place than the fact
     field_evidence: dict[str, Evidence] = field(default_factory=dict)
+    # links between facts for the derive stage (e.g. an amount's context group and the
+    # fact field it was read into); never seen by rules
+    meta: dict = field(default_factory=dict)
 
     def get(self, name: str):
         return self.fields.get(name)

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..model import Quantity
 
-NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+NUM = r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?"
 MONEY_UNITS = {"亿元": Decimal(10000), "万元": Decimal(1), "千元": Decimal("0.1"), "元": Decimal("0.0001")}
 # places shift when a figure in this unit is expressed in 万元
 _SHIFT = {"亿元": -4, "万元": 0, "千元": 1, "元": 4}

@@ -351,14 +351,14 @@ class TypeProblem:
     column: int
 
 
-def field_names(node: Node) -> set[str]:
-    """All fields a condition reads (including those only tested by exists/missing)."""
+def field_names(node: Node, include_exists: bool = True) -> set[str]:
+    """Fields a condition reads; with include_exists=False only those whose value it uses."""
     out: set[str] = set()
 
     def walk(n):
         if isinstance(n, Field):
             out.add(n.name)
-        elif isinstance(n, Exists):
+        elif isinstance(n, Exists) and include_exists:
             out.add(n.name)
         for child in _children(n):
             walk(child)

@@ -1,0 +1,28 @@
+"""Extract stage: Document -> facts, each with evidence {page, quoted text}."""
+from __future__ import annotations
+
+from ..model import Document, Fact
+from .facts import (
+    Extraction, extract_amounts, extract_budgets, extract_document, extract_indicator_groups,
+    extract_projects, extract_self_evaluation,
+)
+from .textflow import Flow, build_flow
+
+EXTRACTOR_VERSION = "1"  # bump when extraction output changes (keys the fact cache)
+
+
+def extract(doc: Document) -> list[Fact]:
+    flow = build_flow(doc)
+    out = Extraction()
+    out.facts.append(extract_document(flow))
+    extract_projects(flow, out)  # first: project entries claim their text
+    extract_budgets(flow, out)
+    extract_self_evaluation(flow, out)
+    extract_indicator_groups(flow, out)
+    extract_amounts(flow, out)  # last: links amounts to the fields read above
+    for fid, fact in enumerate(out.facts, 1):
+        fact.fid = fid
+    return out.facts
+
+
+__all__ = ["extract", "build_flow", "Flow", "EXTRACTOR_VERSION"]

@@ -1,0 +1,350 @@
+"""Extractors: normalised text -> typed facts with evidence. One function per fact family.
+
+Extraction never judges: it records what the report states (and where). A value the
+report does not state is left out, never set to zero.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Evidence, Fact, Quantity
+from .figures import Figure, find_figures, labels, money_mentions
+from .numbers import NUM, chinese_int, percent, plain
+from .textflow import Flow
+
+# ---------------------------------------------------------------- helpers
+
+
+@dataclass
+class Owned:
+    """A money figure that an extractor read into a fact field (for the unit check)."""
+
+    fact: Fact
+    field: str
+    label: str
+    group: str
+
+
+@dataclass
+class Extraction:
+    facts: list[Fact] = field(default_factory=list)
+    owned: dict[int, Owned] = field(default_factory=dict)  # figure offset -> owner
+    spans: list[tuple[int, int]] = field(default_factory=list)  # text claimed by project entries
+
+
+def _sentences(flow: Flow, start: int = 0, end: int | None = None):
+    """(start, end) of each sentence in flow.text[start:end]."""
+    end = len(flow.text) if end is None else end
+    pos = start
+    for m in re.finditer(r"[。；;！？!?\n]", flow.text[start:end]):
+        stop = start + m.end()
+        if stop - pos > 1:
+            yield pos, stop
+        pos = stop
+    if end - pos > 1:
+        yield pos, end
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= offset < b for a, b in spans)
+
+
+# ---------------------------------------------------------------- document
+
+
+KIND_WORDS = [("部门整体", ("部门整体", "整体支出", "机关整体", "单位整体", "部门(单位)整体", "部门（单位）整体")),
+              ("项目", ("项目支出", "项目绩效", "项目自评", "专项资金", "项目"))]
+SECTION_WORDS = {
+    "has_basic_info": ("基本情况", "基本概况", "单位概况", "部门概况", "项目概况", "单位基本概况"),
+    "has_self_evaluation": ("自评情况", "自评结论", "评价结论", "自评得分", "绩效自评", "综合评价", "评价情况"),
+    "has_problems": ("存在的问题", "存在问题", "主要问题", "问题及原因", "存在的主要问题", "问题和不足"),
+    "has_measures": ("改进措施", "改进建议", "下一步", "整改措施", "意见建议", "有关建议", "改进意见"),
+}
+_YEAR = re.compile(r"(20\d{2})\s*年度?")
+
+
+def extract_document(flow: Flow) -> Fact:
+    head = flow.text[:400]
+    title_end = head.find("报告")
+    title_text = head[: title_end + 2] if 0 <= title_end < 200 else head.split("\n", 1)[0][:80]
+    title = title_text.replace("\n", "").strip()
+    fields: dict = {"title": title} if title else {}
+    evidence = [Evidence(flow.page_at(0), title or head[:60])]
+    year = _YEAR.search(title) or _YEAR.search(head)
+    if year:
+        fields["year"] = int(year.group(1))
+        dept = title[: title.find(year.group(0))].strip(" ：:") if year.group(0) in title else ""
+        dept = re.sub(r"^(关于|印发)", "", dept)
+        if 2 <= len(dept) <= 40:
+            fields["department"] = dept
+    for kind, words in KIND_WORDS:
+        if any(w in title for w in words):
+            fields["report_kind"] = kind
+            break
+    else:
+        for kind, words in KIND_WORDS:
+            if any(w in head for w in words[:-1]):
+                fields["report_kind"] = kind
+                break
+    names = [h for _, h, _ in flow.headings]
+    for key, words in SECTION_WORDS.items():
+        fields[key] = any(w in h for h in names for w in words)
+    return Fact("document", fields.get("title", "报告"), fields, evidence, "document.title")
+
+
+# ---------------------------------------------------------------- projects
+
+_ENTRY = re.compile(
+    r"(?:^|(?<=[。；;：:\n]))\s*(?P<ord>[一二三四五六七八九十]+是|[(（]\d{1,2}[)）]|\d{1,2}[、.．](?!\d)|[①-⑳])"
+    r"(?P<name>[^，,。；;:：\n]{2,50}?)[，,：:]"
+)
+_ORD_CN = "一二三四五六七八九十"
+
+
+def _ordinal(text: str) -> int | None:
+    digits = re.sub(r"\D", "", text)
+    if digits:
+        return int(digits)
+    if text and text[0] in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
+        return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(text[0]) + 1
+    return chinese_int(text.rstrip("是"))
+
+
+def _explanation(flow: Flow, start: int, end: int, after: int) -> tuple[str, Evidence] | None:
+    """The cause given in a project's own entry: sentences after its figures first."""
+    markers = labels()["cause_markers"]
+    for lo in (after, start):
+        for s, e in _sentences(flow, lo, end):
+            sentence = flow.text[s:e].strip()
+            if any(m in sentence for m in markers):
+                return sentence, flow.quote(s, e - 1)
+        if lo == start:
+            break
+    return None
+
+
+def extract_projects(flow: Flow, out: Extraction) -> None:
+    entries = list(_ENTRY.finditer(flow.text))
+    for i, m in enumerate(entries):
+        start = m.start("ord")
+        stop = entries[i + 1].start("ord") if i + 1 < len(entries) else len(flow.text)
+        newline = flow.text.find("\n", m.end())
+        if newline != -1:
+            stop = min(stop, newline)
+        body_start = m.end()
+        figures = find_figures(flow.text[body_start:stop], "project", base=body_start)
+        money_fields = {f.field for f in figures if f.field != "rate_stated"}
+        if not money_fields & {"initial", "adjusted", "spent"}:
+            continue  # an enumerated point ("一是拓展便民政务"), not a project entry
+        name = m.group("name").strip()
+        fields: dict = {"name": name}
+        ordinal = _ordinal(m.group("ord"))
+        if ordinal:
+            fields["ordinal"] = ordinal
+        fact = Fact("project", f"项目：{name}", fields, [], "project.entry")
+        group = f"project:{start}"
+        last_end = body_start
+        for fig in figures:
+            key = fig.field
+            value = fig.value
+            if key in ("adjustment_up", "adjustment_down"):
+                key = "adjustment"
+                if fig.field == "adjustment_down" and value.value > 0:
+                    value = Quantity(-value.value, value.places, value.unit, value.written)
+            if key in fact.fields:
+                continue
+            fact.fields[key] = value
+            fact.field_evidence[key] = flow.quote(fig.start, fig.end)
+            if key != "rate_stated":
+                out.owned[fig.number_start] = Owned(fact, key, fig.label, group)
+            last_end = max(last_end, fig.end)
+        fig_sentence_end = flow.sentence_bounds(last_end - 1)[1]
+        found = _explanation(flow, body_start, stop, fig_sentence_end)
+        if found:
+            fact.fields["explanation"], ev = found
+            fact.field_evidence["explanation"] = ev
+        fact.evidence = [flow.quote(start, min(fig_sentence_end, stop) - 1, limit=240)]
+        out.facts.append(fact)
+        out.spans.append((start, stop))
+
+
+# ---------------------------------------------------------------- budget
+
+
+def _scope(segment: str) -> str:
+    scopes = labels()["scope"]
+    first_label = min((segment.find(w) for w in ("预算", "决算", "支出") if w in segment), default=len(segment))
+    lead = segment[: first_label + 4]
+    for scope in ("basic", "project"):
+        if any(w in lead for w in scopes[scope]):
+            return scope
+    return "overall"
+
+
+SCOPE_CN = {"overall": "部门整体", "basic": "基本支出", "project": "项目支出"}
+
+
+def extract_budgets(flow: Flow, out: Extraction) -> None:
+    seen: set[str] = set()
+    for s, e in _sentences(flow):
+        if _inside(s, out.spans):
+            continue
+        sentence = flow.text[s:e]
+        if len(find_figures(sentence, "budget")) < 2:
+            continue
+        cuts = [0] + [m.start() for m in re.finditer(r"其中|；|;", sentence)] + [len(sentence)]
+        for a, b in zip(cuts, cuts[1:]):
+            segment = sentence[a:b]
+            figures = find_figures(segment, "budget", base=s + a)
+            if len([f for f in figures if f.field != "rate_stated"]) < 2:
+                continue
+            scope = _scope(segment)
+            if scope in seen:
+                continue
+            seen.add(scope)
+            fact = Fact("budget", SCOPE_CN[scope], {"scope": SCOPE_CN[scope]}, [flow.quote(s + a, s + b - 1, limit=240)],
+                        "budget.sentence")
+            for fig in figures:
+                if fig.field in fact.fields:
+                    continue
+                fact.fields[fig.field] = fig.value
+                fact.field_evidence[fig.field] = flow.quote(fig.start, fig.end)
+                if fig.field != "rate_stated":
+                    out.owned[fig.number_start] = Owned(fact, fig.field, fig.label, f"budget:{s}")
+            out.facts.append(fact)
+
+
+# ---------------------------------------------------------------- self-evaluation
+
+_COVERAGE = re.compile(rf"自评覆盖率[^\d%。]{{0,6}}(?P<num>{NUM})\s*%")
+_EVALUATED = re.compile(r"(?:共|涉及|对|完成)\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*个(?:项目|二级项目|预算项目)")
+_TOTAL_PROJECTS = re.compile(r"(?:实施项目|项目总数|项目共|共有项目)\s*(?:共|为)?\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*个")
+_FUNDS = re.compile(r"(?:涉及|覆盖|自评)资金(?:总额|金额)?(?:为|共)?")
+_SCORE = re.compile(
+    rf"(?:自评得分|自评分|综合得分|综合评分|评价得分|自评总分|评分|总得分|得分)(?:为|是|:|：)?\s*(?P<num>{NUM})\s*分"
+)
+_GRADE = re.compile(r"(?:自评结果|评价结果|评价等级|自评等级|绩效等级|评定等级|等级|评价结论)(?:为|是|:|：)?\s*[“\"「『]?(?P<g>优秀|优|良好|良|中等|中|合格|及格|差|不合格)(?![\u4e00-\u9fff]{2})")
+_GRADE_NORMAL = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "及格": "中", "不合格": "差"}
+
+
+def extract_self_evaluation(flow: Flow, out: Extraction) -> None:
+    text = flow.text
+    fields: dict = {}
+    fact = Fact("self_evaluation", "绩效自评", fields, [], "self_evaluation.sentence")
+    cov = _COVERAGE.search(text)
+    if cov:
+        fields["coverage_stated"] = percent(cov.group("num"))
+        s, e = flow.sentence_bounds(cov.start(), cov.end())
+        window_start = max(text.rfind("。", 0, s - 1) + 1, s - 200)  # the count often precedes
+        window = text[window_start:e]
+        fact.field_evidence["coverage_stated"] = flow.quote(cov.start(), cov.end())
+        ev = _EVALUATED.search(window)
+        if ev and chinese_int(ev.group("n")) is not None:
+            fields["projects_evaluated"] = plain(str(chinese_int(ev.group("n"))), "个")
+            fact.field_evidence["projects_evaluated"] = flow.quote(window_start + ev.start(), window_start + ev.end())
+        funds = _FUNDS.search(text, s, min(len(text), e + 60))
+        if funds:
+            amount = next(money_mentions(text[funds.end(): funds.end() + 30], funds.end()), None)
+            if amount and amount[0] - funds.end() <= 2:
+                fields["funds_covered"] = amount[2]
+                fact.field_evidence["funds_covered"] = flow.quote(amount[0], amount[1])
+        fact.evidence.append(flow.quote(window_start, e - 1, limit=240))
+    total = _TOTAL_PROJECTS.search(text)
+    if total and chinese_int(total.group("n")) is not None:
+        fields["projects_total"] = plain(str(chinese_int(total.group("n"))), "个")
+        fact.field_evidence["projects_total"] = flow.quote(total.start(), total.end())
+    score = _total_score(flow)
+    if score:
+        fields["score_total"], ev_score = score
+        fact.field_evidence["score_total"] = ev_score
+        fact.evidence.append(ev_score)
+    grade = _GRADE.search(text)
+    if grade:
+        fields["grade_stated"] = _GRADE_NORMAL.get(grade.group("g"), grade.group("g"))
+        ev_grade = flow.quote(grade.start(), grade.end())
+        fact.field_evidence["grade_stated"] = ev_grade
+        if ev_grade not in fact.evidence:
+            fact.evidence.append(ev_grade)
+    if fields:
+        out.facts.append(fact)
+
+
+def _total_score(flow: Flow):
+    """The overall self-assessed score, not an indicator group's 得分 (those name 指标/总分X分)."""
+    for m in _SCORE.finditer(flow.text):
+        s, e = flow.sentence_bounds(m.start(), m.end())
+        sentence = flow.text[s:e]
+        local = flow.text[max(s, m.start() - 30): m.start()]
+        if re.search(r"指标|总分\s*\d", local) and "自评" not in local and "综合" not in local:
+            continue
+        value = plain(m.group("num"), "分")
+        if value.value > 100:
+            continue
+        return value, flow.quote(m.start(), m.end())
+    return None
+
+
+# ---------------------------------------------------------------- indicator groups
+
+_GROUP = re.compile(r"(产出|效益|效果|满意度|履职效能|管理效率)指标")
+_DIM = re.compile(
+    r"(?P<dim>数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|可持续发展|服务对象满意度|满意度)指标"
+    r"(?:共|为)?\s*(?P<n>\d+|[一二三四五六七八九十]+)\s*(?:个|项|条)"
+)
+_STATED_COUNT = re.compile(r"共(?:设置?|设定|有)?(?:绩效)?指标\s*(?P<n>\d+|[一二三四五六七八九十]+)\s*(?:个|项|条)")
+_FULL = re.compile(rf"(?:总分|分值|满分|权重)(?:为)?\s*(?P<num>{NUM})\s*分")
+_GOT = re.compile(rf"(?<!总)得分(?:为)?\s*(?P<num>{NUM})\s*分")
+
+
+def extract_indicator_groups(flow: Flow, out: Extraction) -> None:
+    for s, e in _sentences(flow):
+        sentence = flow.text[s:e]
+        dims = list(_DIM.finditer(sentence))
+        group = _GROUP.search(sentence)
+        if not dims or not group:
+            continue
+        name = group.group(1)
+        counts = [(d.group("dim"), chinese_int(d.group("n"))) for d in dims]
+        fields: dict = {
+            "name": name,
+            "dimensions": "、".join(d for d, _ in counts),
+            "count_sum": plain(str(sum(n or 0 for _, n in counts)), "个"),
+        }
+        stated = _STATED_COUNT.search(sentence)
+        if stated and chinese_int(stated.group("n")) is not None:
+            fields["count_stated"] = plain(str(chinese_int(stated.group("n"))), "个")
+        full = _FULL.search(sentence)
+        if full:
+            fields["full_marks"] = plain(full.group("num"), "分")
+        got = _GOT.search(sentence)
+        if got:
+            fields["score"] = plain(got.group("num"), "分")
+        out.facts.append(Fact("indicator_group", f"{name}指标", fields, [flow.quote(s, e - 1, limit=240)],
+                              "indicator_group.sentence"))
+
+
+# ---------------------------------------------------------------- amounts
+
+
+def extract_amounts(flow: Flow, out: Extraction) -> None:
+    """Every money mention, with the field it was read into (if any) for the unit check."""
+    budget_words = ("预算", "支出", "资金", "决算", "执行", "拨款", "经费", "收入")
+    for start, end, value, unit in money_mentions(flow.text):
+        owner = out.owned.get(start) or out.owned.get(start - 1)
+        s, e = flow.sentence_bounds(start)
+        before = flow.text[max(s, start - 12): start]
+        fields: dict = {"value": value, "unit_written": unit}
+        if owner:
+            fields["label"] = owner.label
+            subject, group = owner.fact.subject, owner.group
+        else:
+            label = next((w for w in budget_words if w in before), None)
+            if label is None:
+                continue  # a per-unit price or other non-budget figure: not a budget amount
+            fields["label"] = label
+            subject, group = f"第{flow.page_at(start)}页金额", f"sentence:{s}"
+        fact = Fact("amount", subject, fields, [flow.quote(start, end)], "amount.mention")
+        fact.field_evidence["value"] = flow.span_evidence(max(s, start - 12), end)
+        fact.meta.update(group=group, owner=owner)
+        out.facts.append(fact)

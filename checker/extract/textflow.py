@@ -1,0 +1,115 @@
+"""Normalised running text of a document, with a map back to pages for evidence.
+
+* NFKC first: full-width digits and punctuation become ASCII (１０６２．７８ -> 1062.78,
+  （一） -> (一)), so patterns are written once.
+* page furniture (page numbers such as "— 3 —", "第 3 页 共 9 页") is dropped;
+* lines are joined without a separator (Chinese text wraps anywhere), except after a
+  heading, so a heading never runs into the paragraph below it;
+* spaces next to a Chinese character are removed ("2023 年" -> "2023年",
+  "1,422.84 万元" -> "1,422.84万元"); spaces between Latin words are kept.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..model import Document, Evidence
+
+CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’、，。；：！？（）《》【】"
+_SPACE_NEAR_CJK = re.compile(rf"(?<=[{CJK}])\s+|\s+(?=[{CJK}])")
+_SPACE_IN_NUMBER = re.compile(r"(?<=\d)\s+(?=[\d,.%])|(?<=[\d,.])\s+(?=\d)")
+_PAGE_FURNITURE = re.compile(
+    r"^\s*(?:[-—–_·•\s]*\d{1,4}[-—–_·•\s]*|第\s*\d+\s*页(?:\s*[,/，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|page\s*\d+(?:\s*of\s*\d+)?)\s*$",
+    re.IGNORECASE,
+)
+HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[章节部分]|\d+(?:\.\d+)*[、.](?!\d))"
+)
+SENTENCE_END = "。；;！？!?\n"
+
+
+# Chinese punctuation is kept as written so quotes read like the report; NFKC would turn
+# "，" into "," (confusable with a thousands separator) and "（" into "(".
+_KEEP = frozenset("，；：（）！？")
+_FULLWIDTH_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
+
+
+def normalise(text: str) -> str:
+    if not text.isascii():
+        text = "".join(ch if ch in _KEEP else unicodedata.normalize("NFKC", ch) for ch in text)
+    text = text.replace("\u00a0", " ")
+    text = _FULLWIDTH_THOUSANDS.sub(",", text)
+    # NFKC keeps the curly quotes and ideographic punctuation we match on; unify dashes
+    text = text.replace("−", "-").replace("–", "-")
+    text = _SPACE_NEAR_CJK.sub("", text)
+    return text.strip()
+
+
+def is_heading(line: str) -> bool:
+    return bool(HEADING.match(line)) and len(line) <= 60
+
+
+@dataclass
+class Flow:
+    """The document as one string; `page_at` and `quote` give evidence for any span."""
+
+    text: str
+    starts: list[int]  # flow offset where each kept line starts
+    pages: list[int]  # page of each kept line
+    headings: list[tuple[int, str, int]]  # (offset, heading text, page)
+
+    def page_at(self, offset: int) -> int:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return self.pages[max(i, 0)] if self.pages else 1
+
+    def sentence_bounds(self, start: int, end: int | None = None) -> tuple[int, int]:
+        end = start if end is None else end
+        left = max(self.text.rfind(ch, 0, start) for ch in SENTENCE_END) + 1
+        rights = [p for p in (self.text.find(ch, end) for ch in SENTENCE_END) if p != -1]
+        right = min(rights) + 1 if rights else len(self.text)
+        return left, right
+
+    def quote(self, start: int, end: int | None = None, limit: int = 160) -> Evidence:
+        """The sentence around a span, trimmed to `limit` characters around the span."""
+        left, right = self.sentence_bounds(start, end)
+        end = start if end is None else end
+        if right - left > limit:
+            left = max(left, start - limit // 2)
+            right = min(right, max(end, start) + limit // 2)
+        return Evidence(self.page_at(start), self.text[left:right].strip())
+
+    def span_evidence(self, start: int, end: int) -> Evidence:
+        return Evidence(self.page_at(start), self.text[start:end].strip())
+
+
+def _wrap_width(lines: list[str]) -> int:
+    """Typical length of a full (wrapped) line: a heading shorter than it ended there."""
+    lengths = sorted(len(t) for t in lines if len(t) >= 12)
+    return lengths[int(len(lengths) * 0.75)] if lengths else 10_000
+
+
+def build_flow(doc: Document) -> Flow:
+    kept = [(normalise(line.text), line.page) for line in doc.lines]
+    kept = [(t, p) for t, p in kept if t and not _PAGE_FURNITURE.match(t)]
+    width = _wrap_width([t for t, _ in kept])
+    parts: list[str] = []
+    starts: list[int] = []
+    pages: list[int] = []
+    headings: list[tuple[int, str, int]] = []
+    offset = 0
+    for text, page in kept:
+        heading = is_heading(text)
+        if heading and parts and not parts[-1].endswith("\n"):
+            parts.append("\n")
+            offset += 1
+        starts.append(offset)
+        pages.append(page)
+        if heading:
+            headings.append((offset, text, page))
+        complete = heading and (len(text) < width * 0.85 or text[-1] in "。：:；;")
+        text = text + "\n" if complete else text
+        parts.append(text)
+        offset += len(text)
+    return Flow("".join(parts), starts, pages, headings)

@@ -1,0 +1,41 @@
+"""One report through the whole pipeline: ingest -> extract -> derive -> evaluate."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .derive import derive
+from .errors import InputError
+from .evaluate import CompiledPack, evaluate_document
+from .extract import extract
+from .ingest import load
+from .model import ReportError, ReportResult
+from .rulebook.condition import Context, Num, UNKNOWN, _grade_band
+
+
+def document_summary(facts) -> dict:
+    """Cover data for the findings report: what the report says about itself."""
+    doc = next((f for f in facts if f.kind == "document"), None)
+    info = {k: v for k, v in (doc.fields.items() if doc else []) if k in ("title", "department", "year", "report_kind")}
+    se = next((f for f in facts if f.kind == "self_evaluation"), None)
+    if se is not None:
+        score = se.fields.get("score_total")
+        if score is not None:
+            info["score_total"] = str(score.value)
+            info["grade_band"] = _grade_band(Num(score.value, score.half_ulp, "score"), Context().grade_bands)
+        if se.fields.get("grade_stated"):
+            info["grade_stated"] = se.fields["grade_stated"]
+    return info
+
+
+def check_file(path: str | Path, cpack: CompiledPack, ctx: Context | None = None) -> ReportResult:
+    source = str(path)
+    try:
+        document = load(path)
+    except InputError as exc:
+        return ReportResult(source, "error", error=ReportError(exc.code, exc.message))
+    facts = derive(extract(document))
+    summary = document_summary(facts)
+    evaluation = evaluate_document(cpack, facts, summary.get("report_kind"), ctx)
+    result = ReportResult(source, "checked", evaluation.findings, document=summary, rules=evaluation.summaries, facts=facts)
+    result.diagnostics = evaluation.diagnostics  # type: ignore[attr-defined]
+    return result

@@ -1,0 +1,205 @@
+"""Render stage: ReportResult → JSON (machine contract), HTML / Markdown (auditor's report),
+plain-text terminal summary.
+
+The JSON shape is a contract for other tools::
+
+    {"reports": [{"source": "...", "status": "checked" | "error",
+                  "error": {"code": ..., "message": ...},      # only when status is "error"
+                  "document": {...},
+                  "summary": {"error": N, "warning": N, "info": N, "not_evaluable": N},
+                  "findings": [Finding.as_dict(), ...]}]}
+
+Findings are ordered by severity (error, warning, info), then rule id, then subject.
+Report text is untrusted: the HTML template is always autoescaped.
+"""
+from __future__ import annotations
+
+import json
+import os
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from ..model import Finding, Quantity, ReportResult
+from .filters import (
+    FILTERS,
+    fmt_value,
+    outcome_cn,
+    pages_cn,
+    severity_cn,
+    severity_rank,
+    status_cn,
+)
+
+__all__ = [
+    "TEMPLATES_DIR",
+    "to_json",
+    "to_html",
+    "to_markdown",
+    "to_terminal",
+    "sort_findings",
+    "summary_counts",
+    "severity_cn",
+    "outcome_cn",
+    "status_cn",
+]
+
+_DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES_DIR = Path(os.environ.get("PERFCHECK_TEMPLATES") or _DEFAULT_TEMPLATES)
+
+SEVERITIES = ("error", "warning", "info")
+META_KEYS = ("tool_version", "pack_digest", "checked_at", "profile")
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Severity (error, warning, info), then rule id, then subject; stable otherwise."""
+    return sorted(findings, key=lambda f: (severity_rank(f.severity), f.rule, f.subject))
+
+
+def summary_counts(result: ReportResult) -> dict[str, int]:
+    """Fired findings by severity plus the not-evaluable ones."""
+    return {
+        "error": result.count("error"),
+        "warning": result.count("warning"),
+        "info": result.count("info"),
+        "not_evaluable": result.not_evaluable,
+    }
+
+
+def _jsonable(value):
+    if isinstance(value, Quantity):
+        return fmt_value(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def report_dict(result: ReportResult) -> dict:
+    out: dict = {"source": result.source, "status": result.status}
+    if result.status == "error":
+        err = result.error
+        out["error"] = {"code": err.code if err else "unknown", "message": err.message if err else ""}
+    out["document"] = _jsonable(dict(result.document))
+    out["summary"] = summary_counts(result)
+    out["findings"] = [_jsonable(f.as_dict()) for f in sort_findings(result.findings)]
+    return out
+
+
+def to_json(results: list[ReportResult]) -> str:
+    return json.dumps({"reports": [report_dict(r) for r in results]}, ensure_ascii=False, indent=2)
+
+
+# ---------------------------------------------------------------- templates
+
+
+def _templates_dir() -> Path:
+    env = os.environ.get("PERFCHECK_TEMPLATES")
+    return Path(env) if env else TEMPLATES_DIR
+
+
+@lru_cache(maxsize=4)
+def _environment(directory: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(directory),
+        # report.html.j2 → escaped; report.md.j2 / summary.txt.j2 → not (they use md_* filters)
+        autoescape=select_autoescape(["html", "htm", "xml", "html.j2", "htm.j2"], default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def environment() -> Environment:
+    return _environment(str(_templates_dir()))
+
+
+def _meta(meta: dict | None) -> dict:
+    out = {key: "" for key in META_KEYS}
+    out.update({k: v for k, v in (meta or {}).items() if v is not None})
+    return out
+
+
+def _context(result: ReportResult, meta: dict | None) -> dict:
+    findings = sort_findings(result.findings)
+    fired = [f for f in findings if f.outcome != "not-evaluable"]
+    doc = dict(result.document)
+    return {
+        "result": result,
+        "meta": _meta(meta),
+        "doc": doc,
+        "doc_get": lambda key, grouping=True: fmt_value(doc.get(key), grouping),
+        "has": lambda key: doc.get(key) not in (None, ""),
+        "counts": summary_counts(result),
+        "groups": [(sev, [f for f in fired if f.severity == sev]) for sev in SEVERITIES]
+        + [(sev, [f for f in fired if f.severity == sev])
+           for sev in sorted({f.severity for f in fired} - set(SEVERITIES))],
+        "fired": fired,
+        "not_evaluable": [f for f in findings if f.outcome == "not-evaluable"],
+        "rules": list(result.rules),
+        "approx": bool(doc.get("pages_approximate")),
+    }
+
+
+def to_html(result: ReportResult, meta: dict | None) -> str:
+    template = environment().get_template("report.html.j2")
+    assert template.environment.autoescape, "HTML must be autoescaped"
+    return template.render(**_context(result, meta))
+
+
+def to_markdown(result: ReportResult, meta: dict | None) -> str:
+    return environment().get_template("report.md.j2").render(**_context(result, meta))
+
+
+# ---------------------------------------------------------------- terminal
+
+
+def _counts_line(counts: dict[str, int]) -> str:
+    return (f"错误 {counts['error']} · 警告 {counts['warning']} · "
+            f"提示 {counts['info']} · 无法评估 {counts['not_evaluable']}")
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join(str(text or "").split())
+
+
+def to_terminal(results: list[ReportResult], meta: dict | None = None) -> str:
+    """Compact Chinese plain-text summary: one line per report, then its errors and warnings."""
+    lines: list[str] = []
+    for result in results:
+        if result.status == "error":
+            err = result.error
+            lines.append(f"{result.source}  未能检查")
+            lines.append(f"  [{err.code if err else 'unknown'}] {_one_line(err.message if err else '')}")
+            continue
+        lines.append(f"{result.source}  已检查  {_counts_line(summary_counts(result))}")
+        for f in sort_findings(result.findings):
+            if f.outcome == "not-evaluable" or f.severity not in ("error", "warning"):
+                continue
+            where = pages_cn(f.evidence, bool(result.document.get("pages_approximate")))
+            lines.append(f"  [{severity_cn(f.severity)}] {f.rule}  {_one_line(f.subject)}："
+                         f"{_one_line(f.message)}" + (f"（{where}）" if where else ""))
+    if len(results) > 1:
+        total = {k: 0 for k in ("error", "warning", "info", "not_evaluable")}
+        for result in results:
+            for k, v in summary_counts(result).items():
+                total[k] += v
+        failed = sum(1 for r in results if r.status == "error")
+        lines.append(f"合计 {len(results)} 份报告（未能检查 {failed} 份）  {_counts_line(total)}")
+    return "\n".join(lines) + ("\n" if lines else "")
