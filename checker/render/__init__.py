@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -164,7 +165,8 @@ def to_html(result: ReportResult, meta: dict | None) -> str:
 
 
 def to_markdown(result: ReportResult, meta: dict | None) -> str:
-    return environment().get_template("report.md.j2").render(**_context(result, meta))
+    text = environment().get_template("report.md.j2").render(**_context(result, meta))
+    return re.sub(r"\n{3,}", "\n\n", text)  # template whitespace only: cells never hold newlines
 
 
 # ---------------------------------------------------------------- terminal
