@@ -17,7 +17,7 @@ from . import engine
 from .model import Evidence, Fact, Finding, Quantity, RuleSummary
 from .rulebook.compiler import Compiled, compile_condition, encode_number, ruleset_entry
 from .rulebook.condition import UNKNOWN, And, Context, Num, evaluate, field_names, format_num
-from .rulebook.loader import Pack, Rule
+from .rulebook.loader import REPORT_KINDS, Pack, Rule
 from .rulebook.schema import KINDS, field_label
 
 _messages = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
@@ -151,12 +151,12 @@ def _evidence(fact: Fact, names: set[str]) -> list[Evidence]:
 def evaluate_document(cpack: CompiledPack, facts: list[Fact], report_kind: str | None,
                       ctx: Context | None = None) -> Evaluation:
     ctx = ctx or Context()
-    active = [cr for cr in cpack.rules if report_kind is None or report_kind in cr.rule.report_kinds]
+    active = [cr for cr in cpack.rules
+              if report_kind in cr.rule.report_kinds or (report_kind is None and set(cr.rule.report_kinds) == set(REPORT_KINDS))]
     engine_facts = [engine_fact(f, active, ctx) for f in facts if f.kind in KINDS]
     active_ids = {cr.rule.id for cr in active}
-    ruleset = {rid: r for rid, r in cpack.ruleset.items() if rid in active_ids}
-    name = cpack.name if len(ruleset) == len(cpack.ruleset) else f"{cpack.name}_{abs(hash(tuple(sorted(active_ids)))) % 10**8}"
-    fired = set(engine.run(name, ruleset, engine_facts))
+    # one registered ruleset per pack (rulesets cannot be replaced); inactive rules are ignored
+    fired = {hit for hit in engine.run(cpack.name, cpack.ruleset, engine_facts) if hit[0] in active_ids}
     by_kind: dict[str, list[Fact]] = {}
     for f in facts:
         by_kind.setdefault(f.kind, []).append(f)
@@ -164,6 +164,13 @@ def evaluate_document(cpack: CompiledPack, facts: list[Fact], report_kind: str |
     findings, summaries, diagnostics = [], [], []
     for cr in cpack.rules:
         rule = cr.rule
+        if report_kind is None and set(rule.report_kinds) != set(REPORT_KINDS):
+            findings.append(Finding(
+                rule.id, "info", "全文",
+                f"无法评估：未能从标题判断报告类型（部门整体 / 项目），而“{rule.title}”只适用于{'、'.join(rule.report_kinds)}报告。",
+                [], rule.title, rule.basis, outcome="not-evaluable"))
+            summaries.append(RuleSummary(rule.id, rule.title, rule.severity, "not-evaluable"))
+            continue
         if cr not in active:
             summaries.append(RuleSummary(rule.id, rule.title, rule.severity, "not-applicable"))
             continue

@@ -64,17 +64,34 @@ SECTION_WORDS = {
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
 
 
+_TITLE_WORDS = ("报告", "自评表", "评价表")
+_META_PREFIX = re.compile(r"^[A-Za-z_]+:\s*")  # "title: …" lines of web captures
+
+
+def _title(flow: Flow) -> tuple[str, int]:
+    """The title line (joined with the line above when the title is split, as on covers)."""
+    head = flow.lines[:12]
+    for i, (text, page) in enumerate(head):
+        if _META_PREFIX.match(text) and not text.lower().startswith("title"):
+            continue
+        text = _META_PREFIX.sub("", text)
+        if any(w in text for w in _TITLE_WORDS) and len(text) <= 80:
+            prev = _META_PREFIX.sub("", head[i - 1][0]) if i else ""
+            if prev and not _META_PREFIX.match(head[i - 1][0]) and len(prev) <= 40 and _YEAR.search(prev) and not _YEAR.search(text):
+                text = prev + text
+            return text.strip(), page
+    return "", 1
+
+
 def extract_document(flow: Flow) -> Fact:
-    head = flow.text[:400]
-    title_end = head.find("报告")
-    title_text = head[: title_end + 2] if 0 <= title_end < 200 else head.split("\n", 1)[0][:80]
-    title = title_text.replace("\n", "").strip()
+    title, page = _title(flow)
+    head = flow.text[:600]
     fields: dict = {"title": title} if title else {}
-    evidence = [Evidence(flow.page_at(0), title or head[:60])]
+    evidence = [Evidence(page, title or head[:60])]
     year = _YEAR.search(title) or _YEAR.search(head)
     if year:
         fields["year"] = int(year.group(1))
-        dept = title[: title.find(year.group(0))].strip(" ：:") if year.group(0) in title else ""
+        dept = title[: title.find(year.group(0))].strip(" ：:") if title and year.group(0) in title else ""
         dept = re.sub(r"^(关于|印发)", "", dept)
         if 2 <= len(dept) <= 40:
             fields["department"] = dept
@@ -90,6 +107,7 @@ def extract_document(flow: Flow) -> Fact:
     names = [h for _, h, _ in flow.headings]
     for key, words in SECTION_WORDS.items():
         fields[key] = any(w in h for h in names for w in words)
+    fields["char_count"] = len(re.sub(r"\s", "", flow.text))
     return Fact("document", fields.get("title", "报告"), fields, evidence, "document.title")
 
 

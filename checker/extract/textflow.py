@@ -59,6 +59,7 @@ class Flow:
     starts: list[int]  # flow offset where each kept line starts
     pages: list[int]  # page of each kept line
     headings: list[tuple[int, str, int]]  # (offset, heading text, page)
+    lines: list[tuple[str, int]]  # kept lines (normalised) with their pages
 
     def page_at(self, offset: int) -> int:
         i = bisect.bisect_right(self.starts, offset) - 1
@@ -112,4 +113,4 @@ def build_flow(doc: Document) -> Flow:
         text = text + "\n" if complete else text
         parts.append(text)
         offset += len(text)
-    return Flow("".join(parts), starts, pages, headings)
+    return Flow("".join(parts), starts, pages, headings, kept)

@@ -41,21 +41,28 @@ def _pdfium_text(path: Path, index: int) -> str:
         pdf.close()
 
 
+def _cause(exc: BaseException) -> BaseException:
+    """pdfplumber wraps pdfminer's errors in PdfminerException(original)."""
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
+    return inner or exc.__context__ or exc
+
+
+def _input_error(path: Path, exc: BaseException) -> InputError:
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    cause = _cause(exc)
+    if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in repr(cause).lower():
+        return InputError("input.encrypted", f"{path} 是加密的 PDF（需要打开密码），无法读取文字。请向报送单位索取未加密的版本，或用密码解除保护后再检查。")
+    return InputError("input.bad-pdf", f"{path} 不是完整可读的 PDF 文件（{type(cause).__name__}）。文件可能已损坏或未下载完整，请重新获取或重新导出。")
+
+
 def _open(path: Path):
     import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         return pdfplumber.open(str(path))
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise InputError("input.encrypted", f"{path} 是加密的 PDF，无法读取文字。请向报送单位索取未加密的版本，或先用密码解除保护。") from exc
-    except PDFSyntaxError as exc:
-        raise InputError("input.bad-pdf", f"{path} 不是完整的 PDF 文件（{exc}）。文件可能已损坏或未下载完整，请重新获取。") from exc
     except Exception as exc:  # pdfminer raises many ad-hoc types on damaged files
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
-            raise InputError("input.encrypted", f"{path} 是加密的 PDF，无法读取文字。请向报送单位索取未加密的版本。") from exc
-        raise InputError("input.bad-pdf", f"{path} 无法作为 PDF 打开（{type(exc).__name__}）。文件可能已损坏，请重新导出。") from exc
+        raise _input_error(path, exc) from exc
 
 
 def _read_page(path: Path, page, index: int) -> tuple[str, list[Table]]:
@@ -78,7 +85,7 @@ def read(path: Path) -> Document:
         try:
             pages = pdf.pages
         except Exception as exc:
-            raise InputError("input.bad-pdf", f"{path} 的页面结构已损坏（{type(exc).__name__}），请重新导出 PDF。") from exc
+            raise _input_error(path, exc) from exc
         count = len(pages)
         if count == 0:
             raise InputError("input.empty", f"{path} 是没有页面的 PDF。")
@@ -86,7 +93,10 @@ def read(path: Path) -> Document:
             try:
                 text, page_tables = _read_page(path, page, index)
             except Exception as exc:
-                raise InputError("input.bad-pdf", f"{path} 第 {index + 1} 页无法读取（{type(exc).__name__}）。文件可能已损坏。") from exc
+                err = _input_error(path, exc)
+                if err.code == "input.bad-pdf":
+                    err = InputError("input.bad-pdf", f"{path} 第 {index + 1} 页无法读取（{type(_cause(exc)).__name__}）。文件可能已损坏，请重新导出。")
+                raise err from exc
             finally:
                 page.close()
             lines.extend(Line(index + 1, t) for t in text.split("\n"))

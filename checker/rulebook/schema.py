@@ -35,6 +35,7 @@ KINDS: dict[str, KindSpec] = {
         "year": _f(COUNT, "年度"),
         "report_kind": _f(TEXT, "报告类型（部门整体 / 项目）"),
         "title": _f(TEXT, "标题"),
+        "char_count": _f(COUNT, "正文字数"),
         "has_basic_info": _f(BOOL, "有“部门基本情况”部分"),
         "has_self_evaluation": _f(BOOL, "有“绩效自评情况 / 自评结论”部分"),
         "has_problems": _f(BOOL, "有“存在的问题”部分"),

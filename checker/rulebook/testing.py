@@ -27,7 +27,7 @@ def run_case(cpack, rule: Rule, case: RuleTest) -> CaseResult:
     from ..evaluate import evaluate_document
 
     fact = Fact(rule.kind, "测试对象", dict(case.facts), [Evidence(1, "（测试用例）")], "test", fid=1)
-    result = evaluate_document(cpack, [fact], case.report_kind)
+    result = evaluate_document(cpack, [fact], case.report_kind or rule.report_kinds[0])
     mine = [f for f in result.findings if f.rule == rule.id]
     if any(f.outcome == "fired" for f in mine):
         outcome = "fire"
