@@ -194,6 +194,21 @@ def evaluate_document(cpack: CompiledPack, facts: list[Fact], report_kind: str |
     return Evaluation(findings, summaries, diagnostics)
 
 
+def _guarded(node) -> set[str]:
+    from .rulebook.condition import Exists, _children
+
+    out: set[str] = set()
+
+    def walk(n):
+        if isinstance(n, Exists):
+            out.add(n.name)
+        for child in _children(n):
+            walk(child)
+
+    walk(node)
+    return out
+
+
 def _judge(cr: CompiledRule, facts: list[Fact], fired: set, ctx: Context, diagnostics: list[str]):
     rule = cr.rule
     dims = KINDS[rule.kind].dims()
@@ -209,7 +224,9 @@ def _judge(cr: CompiledRule, facts: list[Fact], fired: set, ctx: Context, diagno
             continue
         if verdict is UNKNOWN:
             unknown += 1
-            valued = field_names(rule.when, include_exists=False)
+            # a field the condition guards with exists/missing is optional by design
+            optional = field_names(rule.when) - field_names(rule.when, include_exists=False) | _guarded(rule.when)
+            valued = field_names(rule.when, include_exists=False) - optional
             missing = [field_label(rule.kind, n) for n in sorted(valued) if fact.fields.get(n) is None]
             findings.append(Finding(
                 rule.id, "info", fact.subject,

@@ -22,8 +22,14 @@ def regenerated(tmp_path_factory):
     return out
 
 
-def test_regenerated_pdf_is_byte_identical(regenerated):
-    assert regenerated.read_bytes() == COMMITTED.read_bytes(), (
+def _page_texts(path):
+    with pdfplumber.open(str(path)) as pdf:
+        return [page.extract_text() for page in pdf.pages]
+
+
+def test_committed_pdf_matches_the_script(regenerated):
+    # compared by text layer and pages, not bytes: other reportlab versions write other bytes
+    assert _page_texts(regenerated) == _page_texts(COMMITTED), (
         "examples/baiyun-2023.pdf is stale: run python examples/make_example.py")
 
 

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_PDF = ROOT / "examples" / "baiyun-2023.pdf"
+EXAMPLE_TXT = ROOT / "examples" / "baiyun-2023.txt"
+CORPUS = ROOT.parent / "shared" / "corpus" / "real"
+
+
+@pytest.fixture(scope="session")
+def pack():
+    from checker.rulebook.loader import load_pack
+
+    pack, problems = load_pack([ROOT / "rules"])
+    assert not problems, [str(p) for p in problems]
+    return pack
+
+
+@pytest.fixture(scope="session")
+def cpack(pack):
+    from checker.evaluate import compile_pack
+
+    return compile_pack(pack)
+
+
+@pytest.fixture
+def corpus_dir():
+    if not CORPUS.is_dir():
+        pytest.skip("development corpus ../shared/corpus/real not present")
+    return CORPUS

@@ -1,0 +1,124 @@
+"""End to end through the command line: the example report, the JSON contract, bad inputs."""
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from checker.cli import main
+
+from conftest import EXAMPLE_PDF
+
+
+def run(*args):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+@pytest.fixture(scope="module")
+def example_json():
+    result = run("check", EXAMPLE_PDF, "--format", "json")
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_example_errors_are_exactly_the_known_ones(example_json):
+    code, data = example_json
+    assert code == 1
+    (report,) = data["reports"]
+    assert report["status"] == "checked" and "error" not in report
+    errors = [f for f in report["findings"] if f["severity"] == "error"]
+    assert sorted(f["rule"] for f in errors) == ["budget.adjustment-arithmetic", "budget.unit-anomaly"]
+    for f in errors:
+        assert "智慧白云一期项目经费" in f["subject"]
+        assert f["evidence"][0]["page"] == 6 and "2655.11元" in f["evidence"][0]["text"]
+
+
+def test_example_warning_and_not_evaluable_are_reported(example_json):
+    _, data = example_json
+    findings = data["reports"][0]["findings"]
+    assert any(f["rule"] == "indicators.output-dimensions" and f["severity"] == "warning" for f in findings)
+    unevaluable = [f for f in findings if f["outcome"] == "not-evaluable"]
+    assert unevaluable and all(f["severity"] == "info" for f in unevaluable)
+
+
+def test_contract_shape(example_json):
+    _, data = example_json
+    for f in data["reports"][0]["findings"]:
+        assert {"rule", "severity", "subject", "message", "evidence"} <= set(f)
+        assert f["severity"] in ("error", "warning", "info")
+        assert all({"page", "text"} <= set(e) for e in f["evidence"])
+
+
+def test_html_and_markdown_outputs(tmp_path: Path):
+    result = run("check", EXAMPLE_PDF, "--format", "html", "-o", f"{tmp_path}/")
+    html = (tmp_path / "baiyun-2023.findings.html").read_text(encoding="utf-8")
+    assert result.exit_code == 1 and "<html lang=\"zh-CN\"" in html and "智慧白云一期项目经费" in html
+    md = tmp_path / "r.md"
+    run("check", EXAMPLE_PDF, "--format", "md", "-o", md)
+    assert "budget.unit-anomaly" in md.read_text(encoding="utf-8")
+
+
+def make_bad_inputs(folder: Path) -> dict[str, str]:
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(folder / "encrypted.pdf"), encrypt=pdfencrypt.StandardEncryption("secret"))
+    c.drawString(100, 700, "2023"), c.save()
+    c = canvas.Canvas(str(folder / "blank.pdf"))
+    c.showPage(), c.save()
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "not-a-pdf.pdf").write_text("这不是 PDF", encoding="utf-8")
+    data = EXAMPLE_PDF.read_bytes()
+    (folder / "truncated.pdf").write_bytes(data[: len(data) // 3])
+    return {"encrypted.pdf": "input.encrypted", "blank.pdf": "input.no-text-layer", "empty.pdf": "input.empty",
+            "not-a-pdf.pdf": "input.not-pdf", "truncated.pdf": "input.bad-pdf", "missing.pdf": "input.not-found"}
+
+
+def test_bad_inputs_get_codes_and_the_rest_is_still_checked(tmp_path: Path):
+    expected = make_bad_inputs(tmp_path)
+    args = [tmp_path / name for name in expected] + [EXAMPLE_PDF]
+    result = run("check", *args, "--format", "json")
+    assert result.exit_code == 2
+    reports = {Path(r["source"]).name: r for r in json.loads(result.stdout)["reports"]}
+    for name, code in expected.items():
+        assert reports[name]["status"] == "error" and reports[name]["error"]["code"] == code
+        assert reports[name]["error"]["message"] and "Traceback" not in reports[name]["error"]["message"]
+    assert reports["baiyun-2023.pdf"]["status"] == "checked"
+
+
+def test_gb18030_text_is_read(tmp_path: Path):
+    from conftest import EXAMPLE_TXT
+
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes(EXAMPLE_TXT.read_text(encoding="utf-8").encode("gb18030"))
+    data = json.loads(run("check", gbk, "--format", "json").stdout)
+    assert {f["rule"] for f in data["reports"][0]["findings"] if f["severity"] == "error"} == {
+        "budget.adjustment-arithmetic", "budget.unit-anomaly"}
+
+
+def test_terminal_summary_and_folder_input(tmp_path: Path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "r.txt").write_text("某单位2023年部门整体支出绩效自评报告\n一、部门基本情况\n", encoding="utf-8")
+    (tmp_path / "a" / "~$r.docx").write_bytes(b"lock")
+    result = run("check", tmp_path)
+    assert result.exit_code == 0 and "r.txt" in result.stdout and "~$" not in result.stdout
+
+
+def test_broken_rule_pack_refuses_to_check(tmp_path: Path):
+    (tmp_path / "bad.yaml").write_text("rules:\n  - id: x.y\n    severity: 严重\n", encoding="utf-8")
+    result = run("check", EXAMPLE_PDF, "--rules", tmp_path)
+    assert result.exit_code == 2 and "bad.yaml:3:15" in result.stderr
+
+
+def test_rules_commands():
+    assert run("rules", "validate").exit_code == 0
+    result = run("rules", "test")
+    assert result.exit_code == 0 and " passed, 0 failed" in result.stdout
+
+
+def test_facts_dump():
+    result = run("facts", EXAMPLE_PDF, "--format", "json")
+    facts = json.loads(result.stdout)
+    six = next(f for f in facts if f["kind"] == "project" and "一期" in f["subject"])
+    assert six["fields"]["initial"]["written"] == "2655.11元" and six["evidence"][0]["page"] == 6

@@ -1,0 +1,124 @@
+"""Extraction: numbers and units, normalised text, facts of the example with their pages."""
+from decimal import Decimal
+
+import pytest
+
+from checker.extract import extract
+from checker.extract.numbers import chinese_int, money, parse_value
+from checker.extract.textflow import normalise
+from checker.ingest import load
+from checker.model import Document, Line
+
+from conftest import EXAMPLE_PDF, EXAMPLE_TXT
+
+
+def test_money_is_normalised_to_wan_with_written_unit_kept():
+    q = money("2655.11", "元")
+    assert q.value == Decimal("0.265511") and q.written == "2655.11元" and q.places == 6
+    assert money("1,062.78", "万元").value == Decimal("1062.78")
+    assert money("1.5", "亿元").value == Decimal("15000")
+    assert money("358", "万元").places == 2  # 万元 figures are read to two decimals
+
+
+def test_parse_value_and_chinese_numerals():
+    assert parse_value("-592.33万元").value == Decimal("-592.33")
+    assert parse_value("92.09%").places == 2
+    assert chinese_int("十二") == 12 and chinese_int("二十三") == 23 and chinese_int("一百零五") == 105
+
+
+def test_normalise_full_width_and_spaces():
+    assert normalise("年初预算 １，０６２．７８ 万元，2023 年") == "年初预算1,062.78万元，2023年"
+    assert normalise("（一）部门职能") == "（一）部门职能"
+
+
+def doc_of(text: str) -> Document:
+    return Document("t.txt", "txt", [Line(1, l) for l in text.splitlines()])
+
+
+@pytest.fixture(scope="module")
+def example_facts():
+    return extract(load(EXAMPLE_PDF))
+
+
+def by_kind(facts, kind):
+    return [f for f in facts if f.kind == kind]
+
+
+def test_example_document_fact(example_facts):
+    doc = by_kind(example_facts, "document")[0]
+    assert doc.fields["department"] == "广州市白云区政务服务数据管理局"
+    assert doc.fields["year"] == 2023 and doc.fields["report_kind"] == "部门整体"
+    assert all(doc.fields[k] for k in ("has_basic_info", "has_self_evaluation", "has_problems", "has_measures"))
+
+
+def test_example_projects(example_facts):
+    projects = by_kind(example_facts, "project")
+    assert [p.fields["ordinal"] for p in projects] == list(range(1, 9))
+    six = projects[5]
+    assert six.fields["name"] == "智慧白云一期项目经费"
+    assert six.fields["initial"].written == "2655.11元"
+    assert six.fields["adjustment"].value == Decimal("-592.33")
+    assert six.fields["adjusted"].value == Decimal("1062.78")
+    assert six.evidence[0].page == 6 and "2655.11元" in six.evidence[0].text
+    first, second = projects[0], projects[1]
+    assert first.fields["rate_stated"].value == Decimal("92.09") and first.fields["explanation"].startswith("由于")
+    assert second.fields["explanation"].startswith("因本项目")
+    assert "explanation" not in projects[7].fields  # 政务云经费 at 100% gives none
+    assert "adjustment" not in first.fields
+
+
+def test_example_budgets_and_self_evaluation(example_facts):
+    budgets = {f.fields["scope"]: f for f in by_kind(example_facts, "budget")}
+    assert set(budgets) == {"部门整体", "基本支出", "项目支出"}
+    assert budgets["部门整体"].fields["final"].value == Decimal("16730.50")
+    assert budgets["部门整体"].fields["rate_stated"].value == Decimal("98.83")
+    assert budgets["基本支出"].fields["initial"].value == Decimal("1422.84")
+    se = by_kind(example_facts, "self_evaluation")[0]
+    assert se.fields["coverage_stated"].value == 100 and se.fields["projects_evaluated"].value == 23
+    assert se.fields["score_total"].value == Decimal("98.69") and se.fields["grade_stated"] == "优"
+    groups = {f.fields["name"]: f for f in by_kind(example_facts, "indicator_group")}
+    assert groups["产出"].fields["dimensions"] == "数量、质量" and groups["产出"].fields["count_sum"].value == 22
+    assert groups["产出"].fields["score"].value == Decimal("19.8")
+
+
+def test_pdf_and_txt_give_the_same_facts(example_facts):
+    def key(facts):
+        return sorted((f.kind, f.subject, tuple(sorted((k, str(v)) for k, v in f.fields.items() if k != "char_count")))
+                      for f in facts if f.kind != "amount")
+    assert key(extract(load(EXAMPLE_TXT))) == key(example_facts)
+
+
+def test_every_fact_has_evidence(example_facts):
+    for fact in example_facts:
+        assert fact.evidence and all(e.page >= 1 and e.text for e in fact.evidence), fact
+
+
+def test_other_phrasings():
+    facts = extract(doc_of(
+        "某县农业农村局2022年度项目支出绩效自评报告\n"
+        "（一）项目支出情况\n"
+        "1、高标准农田建设项目：年初预算数为1,200.00万元，追加预算300万元，调整后预算1,500万元，"
+        "全年执行数1,080.00万元，执行率72%。\n"
+        "2、农机购置补贴：年初预算80万元，实际支出80万元，执行率100%。\n"
+        "经综合评价，项目自评得分为86.5分，评价等级为“良”。\n"
+    ))
+    projects = by_kind(facts, "project")
+    assert [p.fields["name"] for p in projects] == ["高标准农田建设项目", "农机购置补贴"]
+    assert projects[0].fields["adjustment"].value == 300 and projects[0].fields["spent"].value == 1080
+    assert "explanation" not in projects[0].fields
+    se = by_kind(facts, "self_evaluation")[0]
+    assert se.fields["score_total"].value == Decimal("86.5") and se.fields["grade_stated"] == "良"
+    assert by_kind(facts, "document")[0].fields["report_kind"] == "项目"
+
+
+def test_page_furniture_is_dropped():
+    doc = Document("t", "pdf", [Line(1, "一、基本情况"), Line(1, "— 1 —"), Line(2, "第 2 页 共 9 页"), Line(2, "正文")])
+    from checker.extract.textflow import build_flow
+
+    assert "1" not in build_flow(doc).text and "页" not in build_flow(doc).text
+
+
+def test_corpus_excerpts_extract_without_error(corpus_dir):
+    for path in sorted(corpus_dir.glob("*.txt")):
+        facts = extract(load(path))
+        assert by_kind(facts, "document"), path
