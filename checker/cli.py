@@ -129,7 +129,9 @@ def check(paths, fmt, output, rule_dirs, no_builtin_rules):
         else:
             click.echo(text)
     else:
-        _write_documents(results, meta, fmt, output, to_html if fmt == "html" else to_markdown)
+        written = _write_documents(results, meta, fmt, output, to_html if fmt == "html" else to_markdown)
+        if written:  # documents went to files: show the findings on the terminal as well
+            click.echo(to_terminal(results, meta))
     sys.exit(_exit_code(results))
 
 
@@ -142,12 +144,13 @@ def _write_documents(results, meta, fmt, output, render) -> None:
         out_dir = Path("perfcheck-out")
     if out_dir is None and not output:
         click.echo(render(results[0], meta))
-        return
+        return False
     for result in results:
         target = (out_dir / (Path(result.source).stem + ".findings" + FORMAT_SUFFIX[fmt])) if out_dir else Path(output)
         write_atomic(target, render(result, meta))
         state = "出错" if result.status == "error" else f"错误 {result.count('error')} · 警告 {result.count('warning')}"
         click.echo(f"{result.source} → 已写入 {target}（{state}）", err=True)
+    return True
 
 
 def _exit_code(results) -> int:
