@@ -41,7 +41,8 @@ def _neighbours(amount: Fact, amounts: list[Fact]) -> list[Fact]:
 
 
 def mark_unit_anomalies(facts: list[Fact]) -> None:
-    amounts = [f for f in facts if f.kind == "amount" and f.fields.get("value") and f.fields["value"].value != 0]
+    amounts = [f for f in facts if f.kind == "amount" and f.fields.get("label")
+               and f.fields.get("value") and f.fields["value"].value != 0]
     for amount in amounts:
         q: Quantity = amount.fields["value"]
         neighbours = _neighbours(amount, amounts)

@@ -357,10 +357,11 @@ def extract_amounts(flow: Flow, out: Extraction) -> None:
             fields["label"] = owner.label
             subject, group = owner.fact.subject, owner.group
         else:
+            # a label only for budget figures: prices and per-person amounts keep none and
+            # are not compared with budget figures by the unit check
             label = next((w for w in budget_words if w in before), None)
-            if label is None:
-                continue  # a per-unit price or other non-budget figure: not a budget amount
-            fields["label"] = label
+            if label:
+                fields["label"] = label
             subject, group = f"第{flow.page_at(start)}页金额", f"sentence:{s}"
         fact = Fact("amount", subject, fields, [flow.quote(start, end)], "amount.mention")
         fact.field_evidence["value"] = flow.span_evidence(max(s, start - 12), end)
