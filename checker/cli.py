@@ -54,12 +54,15 @@ def expand_inputs(paths: tuple[str, ...]) -> list[str]:
     return out
 
 
+def _rule_paths(rule_dirs: tuple[str, ...], builtin: bool) -> list[Path]:
+    return ([rules_dir()] if builtin else []) + [Path(d).resolve() for d in rule_dirs]
+
+
 def load_rules(rule_dirs: tuple[str, ...], builtin: bool):
     """Load and validate the pack; a broken pack stops the run with file:line errors."""
     from .rulebook.loader import load_pack
 
-    paths = ([rules_dir()] if builtin else []) + [Path(d) for d in rule_dirs]
-    pack, problems = load_pack(paths)
+    pack, problems = load_pack(_rule_paths(rule_dirs, builtin))
     if problems:
         for problem in problems:
             click.echo(str(problem), err=True)
@@ -94,25 +97,27 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(), help="输出文件；检查多份报告且格式为 html/md 时为输出目录")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="附加规则目录或文件（可多次指定）")
 @click.option("--no-builtin-rules", is_flag=True, help="只用 --rules 指定的规则，不加载内置规则包")
-def check(paths, fmt, output, rule_dirs, no_builtin_rules):
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None, help="并行检查的进程数（默认：CPU 核数）")
+@click.option("--timeout", type=click.FloatRange(1), default=120, show_default=True, help="每份报告的时限（秒）")
+@click.option("--in-process", is_flag=True, help="不使用子进程（调试用；引擎崩溃会中断整个运行）")
+def check(paths, fmt, output, rule_dirs, no_builtin_rules, jobs, timeout, in_process):
     """检查一份或多份报告（也可以是文件夹）。"""
-    from .evaluate import compile_pack
-    from .pipeline import check_file
+    from .batch import BatchOptions, run_batch
     from .render import to_html, to_json, to_markdown, to_terminal
 
     pack = load_rules(rule_dirs, builtin=not no_builtin_rules)
-    cpack = compile_pack(pack)
     meta = _meta(pack)
     inputs = expand_inputs(paths)
     if not inputs:
         click.echo(f"在 {'、'.join(paths)} 中没有找到报告文件（支持 PDF、.docx、.txt）。", err=True)
         sys.exit(2)
-    results = []
-    for source in inputs:
-        result = check_file(source, cpack)
-        for line in getattr(result, "diagnostics", []):
-            click.echo(f"内部检查警告：{line}", err=True)
-        results.append(result)
+    rule_paths = tuple(str(p) for p in _rule_paths(rule_dirs, not no_builtin_rules))
+    options = BatchOptions(rule_paths, jobs=min(jobs or os.cpu_count() or 1, len(inputs)), timeout=timeout,
+                           isolate=not in_process)
+    results = run_batch(inputs, options)
+    for result in results:
+        for line in result.diagnostics:
+            click.echo(f"内部检查警告：{result.source}：{line}", err=True)
 
     if fmt == "text":
         text = to_terminal(results, meta)

@@ -154,6 +154,7 @@ class ReportResult:
     document: dict = field(default_factory=dict)  # department, year, report kind, title
     rules: list[RuleSummary] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
+    diagnostics: list[str] = field(default_factory=list)  # internal cross-check warnings
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity and f.outcome == "fired")

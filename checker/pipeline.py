@@ -36,6 +36,5 @@ def check_file(path: str | Path, cpack: CompiledPack, ctx: Context | None = None
     facts = derive(extract(document))
     summary = document_summary(facts)
     evaluation = evaluate_document(cpack, facts, summary.get("report_kind"), ctx)
-    result = ReportResult(source, "checked", evaluation.findings, document=summary, rules=evaluation.summaries, facts=facts)
-    result.diagnostics = evaluation.diagnostics  # type: ignore[attr-defined]
-    return result
+    return ReportResult(source, "checked", evaluation.findings, document=summary, rules=evaluation.summaries,
+                        facts=facts, diagnostics=evaluation.diagnostics)

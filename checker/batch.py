@@ -1,0 +1,106 @@
+"""Run reports through the pipeline in worker processes (pebble), one report per task.
+
+durable_rules' C core and pdfminer can crash, hang or run out of memory on bad input. In a
+worker that costs one report, not the batch: a crash, a timeout or MemoryError becomes
+`status: "error"` with a code for that report, pebble replaces the worker, the rest goes on.
+Workers are recycled after `max_tasks` reports, so nothing one document leaves behind in
+the engine can grow without bound.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .model import ReportError, ReportResult
+
+_STATE: dict = {}  # per worker process: the compiled pack (never shared between processes)
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    rule_paths: tuple[str, ...]
+    jobs: int = 1
+    timeout: float = 120.0
+    max_memory_mb: int = 4096
+    max_tasks: int = 200
+    isolate: bool = True  # False: run in this process (debugging, or where processes are unavailable)
+
+
+def _init_worker(rule_paths: tuple[str, ...], max_memory_mb: int) -> None:
+    if max_memory_mb:
+        try:
+            import resource
+
+            limit = max_memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        except (ImportError, ValueError, OSError):
+            pass  # not on this platform: the timeout still protects the batch
+    _STATE.clear()
+
+
+def _compiled(rule_paths: tuple[str, ...]):
+    if _STATE.get("paths") != rule_paths:
+        from .evaluate import compile_pack
+        from .rulebook.loader import load_pack
+
+        pack, _ = load_pack([Path(p) for p in rule_paths])  # validated by the parent already
+        _STATE.update(paths=rule_paths, cpack=compile_pack(pack))
+    return _STATE["cpack"]
+
+
+def check_one(source: str, rule_paths: tuple[str, ...]) -> ReportResult:
+    """Worker entry: the whole pipeline for one file; unexpected errors become a result."""
+    from .pipeline import check_file
+
+    try:
+        return check_file(source, _compiled(rule_paths))
+    except MemoryError:
+        return _error(source, "check.out-of-memory", "检查这份报告时内存不足（报告过大或文件异常）。请拆分文件后重试。")
+    except Exception as exc:  # a bug of ours: say so for this report, keep the batch going
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        return _error(source, "check.internal-error", f"perfcheck 内部错误，未能检查这份报告（{detail}）。请把报告和此信息反馈给维护者。")
+
+
+def _error(source: str, code: str, message: str) -> ReportResult:
+    return ReportResult(source, "error", error=ReportError(code, message))
+
+
+def run_batch(sources: list[str], options: BatchOptions,
+              on_result: Callable[[ReportResult], None] | None = None,
+              task: Callable[[str, tuple[str, ...]], ReportResult] = check_one) -> list[ReportResult]:
+    """Check every source; results come back in input order. `task` is replaceable for tests."""
+    if not options.isolate:
+        results = []
+        for source in sources:
+            result = task(source, options.rule_paths)
+            results.append(result)
+            if on_result:
+                on_result(result)
+        return results
+    from pebble import ProcessExpired, ProcessPool
+
+    context = multiprocessing.get_context("spawn")  # no fork: the parent may hold engine state
+    results: list[ReportResult | None] = [None] * len(sources)
+    with ProcessPool(max_workers=max(1, options.jobs), max_tasks=options.max_tasks, context=context,
+                     initializer=_init_worker, initargs=(options.rule_paths, options.max_memory_mb)) as pool:
+        futures = [pool.schedule(task, args=(s, options.rule_paths), timeout=options.timeout) for s in sources]
+        for index, (source, future) in enumerate(zip(sources, futures)):
+            try:
+                result = future.result()
+            except FutureTimeout:
+                result = _error(source, "check.timeout",
+                                f"检查超过 {options.timeout:g} 秒仍未完成，已中止。文件可能异常或过大；可用 --timeout 放宽时限。")
+            except ProcessExpired as exc:
+                result = _error(source, "check.crashed",
+                                f"检查进程意外退出（退出码 {exc.exitcode}），多半是 PDF 或规则引擎的底层库崩溃。其他报告不受影响；请反馈此文件。")
+            except MemoryError:
+                result = _error(source, "check.out-of-memory", "检查这份报告时内存不足。")
+            results[index] = result
+            if on_result:
+                on_result(result)
+    return [r for r in results if r is not None]
+
