@@ -211,6 +211,42 @@ def _fact_json(f) -> dict:
     }
 
 
+@main.command()
+@click.argument("report")
+@click.option("--rule", "rule_id", required=True, help="规则编号，如 execution.explanation-required")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="附加规则目录或文件")
+def explain(report, rule_id, rule_dirs):
+    """说明一条规则在这份报告上为何触发、未触发或无法评估。"""
+    import difflib
+
+    from .derive import derive
+    from .evaluate import compile_pack, evaluate_document
+    from .extract import extract
+    from .ingest import load
+    from .pipeline import document_summary
+    from .rulebook.explain import explain_rule
+
+    pack = load_rules(rule_dirs, builtin=True)
+    rule = pack.get(rule_id)
+    if rule is None:
+        close = difflib.get_close_matches(rule_id, [r.id for r in pack.rules], n=3, cutoff=0.4)
+        hint = f"是否想写：{'、'.join(close)}？" if close else "用 perfcheck rules list 查看全部规则。"
+        click.echo(f"没有编号为“{rule_id}”的规则。{hint}", err=True)
+        sys.exit(2)
+    try:
+        items = derive(extract(load(report)))
+    except PerfcheckError as exc:
+        click.echo(f"{report}: {exc.message}（{exc.code}）", err=True)
+        sys.exit(2)
+    kind = document_summary(items).get("report_kind")
+    result = evaluate_document(compile_pack(pack), items, kind)
+    if kind is not None and kind not in rule.report_kinds:
+        click.echo(f"这份报告是{kind}报告，规则 {rule_id} 只适用于{'、'.join(rule.report_kinds)}报告：不适用。")
+        return
+    fired = {fid for rid, fid in result.fired if rid == rule_id}
+    click.echo(explain_rule(rule, items, fired))
+
+
 @main.group()
 def rules():
     """规则包：校验、测试、列出。"""
@@ -257,6 +293,25 @@ def rules_test(dirs, only):
         click.echo(f"! {rule_id} 没有测试用例")
     click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     sys.exit(1 if failed else 0)
+
+
+@rules.command("lint")
+@click.argument("dirs", nargs=-1)
+def rules_lint(dirs):
+    """找出可能写错的规则：无测试、无依据、永不/总是触发、条件重复。"""
+    from .rulebook.lint import lint
+    from .rulebook.loader import load_pack
+
+    pack, problems = load_pack([Path(d) for d in dirs] or [rules_dir()])
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        sys.exit(2)
+    issues = lint(pack)
+    for issue in issues:
+        click.echo(f"{issue}")
+    click.echo(f"检查了 {len(pack.rules)} 条规则，发现 {len(issues)} 处需要注意。")
+    sys.exit(1 if issues else 0)
 
 
 @rules.command("list")

@@ -7,7 +7,7 @@ values shown in messages, and a cross-check — a disagreement is recorded as a 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from jinja2 import StrictUndefined, UndefinedError
@@ -53,6 +53,7 @@ class Evaluation:
     findings: list[Finding]
     summaries: list[RuleSummary]
     diagnostics: list[str] = field(default_factory=list)
+    fired: set = field(default_factory=set)  # (rule id, fid) the engine activated
 
 
 # ---------------------------------------------------------------- engine facts
@@ -78,11 +79,16 @@ def engine_fact(fact: Fact, active: list[CompiledRule], ctx: Context) -> dict:
     for cr in active:
         if cr.rule.kind != fact.kind:
             continue
+        rule_ctx = rule_context(cr.rule, ctx)
         for name, node in cr.compiled.synthetic:
-            verdict = evaluate(node, fact.fields, dims, ctx)
+            verdict = evaluate(node, fact.fields, dims, rule_ctx)
             if verdict is not UNKNOWN:
                 out[name] = int(bool(verdict))
     return out
+
+
+def rule_context(rule: Rule, ctx: Context) -> Context:
+    return replace(ctx, tolerance=rule.tolerance) if rule.tolerance else ctx
 
 
 # ---------------------------------------------------------------- messages
@@ -191,7 +197,13 @@ def evaluate_document(cpack: CompiledPack, facts: list[Fact], report_kind: str |
             status = "not-applicable"
         findings.extend(rule_findings)
         summaries.append(RuleSummary(rule.id, rule.title, rule.severity, status, checked))
-    return Evaluation(findings, summaries, diagnostics)
+    return Evaluation(findings, summaries, diagnostics, fired)
+
+
+def missing_fields(rule: Rule, fact: Fact) -> list[str]:
+    """Fields whose absence makes the rule unknowable (guarded ones are optional by design)."""
+    valued = field_names(rule.when, include_exists=False) - _guarded(rule.when)
+    return [n for n in sorted(valued) if fact.fields.get(n) is None]
 
 
 def _guarded(node) -> set[str]:
@@ -211,6 +223,7 @@ def _guarded(node) -> set[str]:
 
 def _judge(cr: CompiledRule, facts: list[Fact], fired: set, ctx: Context, diagnostics: list[str]):
     rule = cr.rule
+    ctx = rule_context(rule, ctx)
     dims = KINDS[rule.kind].dims()
     findings, checked, unknown = [], 0, 0
     used = field_names(rule.when)
@@ -224,10 +237,7 @@ def _judge(cr: CompiledRule, facts: list[Fact], fired: set, ctx: Context, diagno
             continue
         if verdict is UNKNOWN:
             unknown += 1
-            # a field the condition guards with exists/missing is optional by design
-            optional = field_names(rule.when) - field_names(rule.when, include_exists=False) | _guarded(rule.when)
-            valued = field_names(rule.when, include_exists=False) - optional
-            missing = [field_label(rule.kind, n) for n in sorted(valued) if fact.fields.get(n) is None]
+            missing = [field_label(rule.kind, n) for n in missing_fields(rule, fact)]
             findings.append(Finding(
                 rule.id, "info", fact.subject,
                 f"无法评估“{rule.title}”：报告中未写明{'、'.join(missing) or '所需数据'}。",

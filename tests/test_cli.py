@@ -122,3 +122,24 @@ def test_facts_dump():
     facts = json.loads(result.stdout)
     six = next(f for f in facts if f["kind"] == "project" and "一期" in f["subject"])
     assert six["fields"]["initial"]["written"] == "2655.11元" and six["evidence"][0]["page"] == 6
+
+
+def test_explain_fired_not_fired_and_not_evaluable():
+    out = run("explain", EXAMPLE_PDF, "--rule", "budget.adjustment-arithmetic").stdout
+    six = out[out.index("智慧白云一期项目经费（第6页）"):]
+    assert "2,062.78万元 != 1,062.78万元" in six and "结论：触发（规则引擎：触发）" in six
+    assert "第6页“年初预算2655.11元”" in six
+    out = run("explain", EXAMPLE_PDF, "--rule", "execution.explanation-required").stdout
+    assert "结论：未触发 —— “missing explanation”不成立" in out
+    out = run("explain", EXAMPLE_PDF, "--rule", "indicators.count-score-match").stdout
+    assert "结论：无法评估 —— 报告中未写明：rows（指标表中的指标行数）、rows_score（指标表得分合计）" in out
+
+
+def test_explain_unknown_rule_suggests():
+    result = run("explain", EXAMPLE_PDF, "--rule", "budget.adjustmnt")
+    assert result.exit_code == 2 and "budget.adjustment-arithmetic" in result.stderr
+
+
+def test_rules_lint_clean():
+    result = run("rules", "lint")
+    assert result.exit_code == 0 and "发现 0 处" in result.stdout

@@ -79,3 +79,77 @@ def test_a_threshold_is_a_one_line_edit(tmp_path: Path, pack):
     fact = Fact("project", "项目", {"rate_stated": parse_value("92%")}, [], "t", fid=1)
     findings = evaluate_document(compile_pack(new_pack), [fact], "项目").findings
     assert not [f for f in findings if f.rule == "execution.explanation-required" and f.outcome == "fired"]
+
+
+def test_shipped_files_match_the_published_schema(pack):
+    import json
+
+    import jsonschema
+    import yaml
+
+    schema = json.loads((Path(__file__).parent.parent / "checker" / "rulebook" / "rule-schema.json").read_text())
+    for path in pack.files:
+        jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)
+
+
+def test_rule_tolerance_widens_equality(tmp_path: Path):
+    (tmp_path / "t.yaml").write_text("""\
+rules:
+  - id: budget.loose-composition
+    title: 宽松构成
+    severity: warning
+    basis: 测试
+    applies_to: {fact: budget_composition}
+    when: total != basic + project
+    tolerance: 0.5万元
+    message: 不符
+    tests:
+      - {facts: {total: 100万元, basic: 40万元, project: 59.6万元}, expect: pass}
+      - {facts: {total: 100万元, basic: 40万元, project: 59.4万元}, expect: fire}
+""", encoding="utf-8")
+    pack, problems = load_pack([tmp_path])
+    assert not problems
+    assert all(r.ok for r in run_tests(pack))
+
+
+def test_lint_is_clean_on_the_shipped_pack(pack):
+    from checker.rulebook.lint import lint
+
+    assert [str(i) for i in lint(pack)] == []
+
+
+def test_lint_finds_what_authors_get_wrong(tmp_path: Path):
+    from checker.rulebook.lint import lint
+
+    (tmp_path / "l.yaml").write_text("""\
+rules:
+  - id: a.never
+    title: 永不触发
+    severity: info
+    basis: 《某办法》
+    applies_to: {fact: project}
+    when: rate_stated < 0% and rate_stated > 200%
+    message: x
+  - id: a.always
+    title: 总会触发
+    severity: info
+    basis: 随便写的
+    applies_to: {fact: project}
+    when: rate_stated >= 0% or rate_stated < 0%
+    message: x
+    tests:
+      - {facts: {rate_stated: 5%}, expect: fire}
+  - id: a.same
+    title: 与 a.never 相同
+    severity: info
+    basis: 《某办法》
+    applies_to: {fact: project}
+    when: rate_stated < 0% and rate_stated > 200%
+    message: x
+""", encoding="utf-8")
+    pack, problems = load_pack([tmp_path])
+    assert not problems
+    text = "\n".join(str(i) for i in lint(pack))
+    assert "a.never：没有测试用例" in text and "永不触发" in text
+    assert "a.always：没有不触发" in text and "总会触发" in text and "没有写明文件名称或文号" in text
+    assert "a.same：与 a.never" in text

@@ -173,7 +173,7 @@ def extract_projects(flow: Flow, out: Extraction) -> None:
             if key in fact.fields:
                 continue
             fact.fields[key] = value
-            fact.field_evidence[key] = flow.quote(fig.start, fig.end)
+            fact.field_evidence[key] = flow.span_evidence(fig.start, fig.end)
             if key != "rate_stated":
                 out.owned[fig.number_start] = Owned(fact, key, fig.label, group)
             last_end = max(last_end, fig.end)
@@ -227,7 +227,7 @@ def extract_budgets(flow: Flow, out: Extraction) -> None:
                 if fig.field in fact.fields:
                     continue
                 fact.fields[fig.field] = fig.value
-                fact.field_evidence[fig.field] = flow.quote(fig.start, fig.end)
+                fact.field_evidence[fig.field] = flow.span_evidence(fig.start, fig.end)
                 if fig.field != "rate_stated":
                     out.owned[fig.number_start] = Owned(fact, fig.field, fig.label, f"budget:{s}")
             out.facts.append(fact)

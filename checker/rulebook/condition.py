@@ -496,6 +496,8 @@ class Context:
     grade_bands: list[tuple[Decimal, str]] = dc_field(
         default_factory=lambda: [(Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"), (Decimal(0), "差")]
     )
+    # extra tolerance a rule grants on == / != beyond the rounding of the figures, per dimension
+    tolerance: dict[str, Decimal] = dc_field(default_factory=dict)
 
 
 def to_value(raw: Any, dim: str):
@@ -534,12 +536,12 @@ def evaluate(node: Node, fact_fields: dict[str, Any], dims: dict[str, str], ctx:
             a, b = ev(n.left), ev(n.right)
             if a is UNKNOWN or b is UNKNOWN:
                 return UNKNOWN
-            return compare(n.op, a, b)
+            return compare(n.op, a, b, ctx.tolerance)
         if isinstance(n, In):
             v = ev(n.operand)
             if v is UNKNOWN:
                 return UNKNOWN
-            hit = any(compare("==", v, opt.value) for opt in n.options)
+            hit = any(compare("==", v, opt.value, ctx.tolerance) for opt in n.options)
             return hit != n.negated
         if isinstance(n, And):
             values = [ev(i) for i in n.items]
@@ -595,12 +597,12 @@ def _call(n: Call, ev, ctx: Context):
         return UNKNOWN
 
 
-def compare(op: str, a, b) -> bool:
+def compare(op: str, a, b, tolerance: dict[str, Decimal] | None = None) -> bool:
     if isinstance(a, Num) and isinstance(b, Num):
-        if op == "==":
-            return num_equal(a, b)
-        if op == "!=":
-            return not num_equal(a, b)
+        if op in ("==", "!="):
+            extra = (tolerance or {}).get(a.dim if a.dim != NUMBER else b.dim, Decimal(0))
+            equal = abs(a.point - b.point) <= a.half + b.half + extra
+            return equal if op == "==" else not equal
         return {"<": a.point < b.point, "<=": a.point <= b.point, ">": a.point > b.point, ">=": a.point >= b.point}[op]
     if op == "==":
         return a == b

@@ -31,6 +31,7 @@ RULE_KEYS = {
     "message": "提示信息模板",
     "expected": "应为（表达式）",
     "actual": "实为（表达式）",
+    "tolerance": "额外容差（如 0.01万元、0.1%），在四舍五入误差之外再放宽 == / != 的比较",
     "tags": "标签",
     "enabled": "是否启用（true / false）",
     "tests": "测试用例",
@@ -73,6 +74,7 @@ class Rule:
     expected: Node | None = None
     actual: Node | None = None
     tags: tuple[str, ...] = ()
+    tolerance: dict = field(default_factory=dict)  # dimension -> Decimal
     enabled: bool = True
     description: str = ""
     tests: list[RuleTest] = field(default_factory=list)
@@ -299,15 +301,33 @@ def _load_rule(col: _Collector, node, seen: dict[str, str]) -> Rule | None:
     tests = _load_tests(col, items["tests"][1], KINDS[kind].dims()) if kind and "tests" in items else []
     if not ok or when is None:
         return None
+    tolerance = _tolerance(col, items["tolerance"][1]) if "tolerance" in items else {}
+    if tolerance is None:
+        return None
     tags_node = items.get("tags", (None, None))[1]
     tags = tuple(n.value for n in tags_node.value) if isinstance(tags_node, yaml.SequenceNode) else ()
     return Rule(
         id=rule_id, title=_scalar(items["title"][1]) or "", severity=severity, basis=_scalar(items["basis"][1]) or "",
         kind=kind, when=when, when_text=when_text, message=message or "", source=str(col.path),
         line=node.start_mark.line + 1, where=where, where_text=where_text, report_kinds=report_kinds,
-        expected=expected, actual=actual, tags=tags, enabled=enabled,
+        expected=expected, actual=actual, tags=tags, tolerance=tolerance, enabled=enabled,
         description=_scalar(items["description"][1]) or "" if "description" in items else "", tests=tests,
     )
+
+
+def _tolerance(col: _Collector, node) -> dict | None:
+    from .condition import parse_quantity_literal
+
+    values = [n.value for n in node.value] if isinstance(node, yaml.SequenceNode) else [_scalar(node)]
+    out = {}
+    for raw in values:
+        try:
+            num = parse_quantity_literal(str(raw).strip())
+        except Exception:
+            col.add(node, f"tolerance 应写成带单位的数，如 0.01万元、0.1%、0.5分，不是“{raw}”")
+            return None
+        out[num.dim] = num.point
+    return out
 
 
 def rule_files(paths: list[Path]) -> list[Path]:

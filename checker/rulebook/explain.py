@@ -1,0 +1,111 @@
+"""`perfcheck explain REPORT --rule ID`: why a rule fired, did not fire, or could not be evaluated.
+
+For every fact the rule looks at: the figures it used (with page and quotation), the value
+of each part of the condition, and the verdict — with the part that decided it.
+"""
+from __future__ import annotations
+
+from .condition import (
+    UNKNOWN, And, Compare, Context, Exists, Field, In, Node, Not, Or, evaluate, field_names, to_text,
+)
+from .loader import SEVERITIES, Rule
+from .schema import KINDS, field_label
+
+MARK = {True: "✓ 是", False: "✗ 否"}
+
+
+def _verdict_text(value) -> str:
+    return "？ 无法判断" if value is UNKNOWN else MARK[bool(value)]
+
+
+def _value_text(value) -> str:
+    from ..evaluate import display
+
+    return "（报告未写明）" if value is UNKNOWN else display(value)
+
+
+def _lines(node: Node, fields: dict, dims: dict, ctx: Context, depth: int = 0) -> list[str]:
+    pad = "    " * depth
+    verdict = evaluate(node, fields, dims, ctx)
+    if isinstance(node, (And, Or)):
+        word = "全部成立" if isinstance(node, And) else "任一成立"
+        out = [f"{pad}{_verdict_text(verdict)}  以下{word}："]
+        for item in node.items:
+            out.extend(_lines(item, fields, dims, ctx, depth + 1))
+        return out
+    if isinstance(node, Not):
+        return [f"{pad}{_verdict_text(verdict)}  并非：", *_lines(node.operand, fields, dims, ctx, depth + 1)]
+    detail = ""
+    if isinstance(node, Compare):
+        left = evaluate(node.left, fields, dims, ctx)
+        right = evaluate(node.right, fields, dims, ctx)
+        detail = f"（{_value_text(left)} {node.op} {_value_text(right)}）"
+    elif isinstance(node, In):
+        detail = f"（{_value_text(evaluate(node.operand, fields, dims, ctx))}）"
+    elif isinstance(node, Field):
+        detail = f"（{_value_text(evaluate(node, fields, dims, ctx))}）"
+    elif isinstance(node, Exists):
+        detail = "（报告写明了）" if fields.get(node.name) is not None else "（报告未写明）"
+    return [f"{pad}{_verdict_text(verdict)}  {to_text(node)} {detail}"]
+
+
+def _deciding_part(node: Node, fields: dict, dims: dict, ctx: Context, want) -> str:
+    """The first leaf whose value explains the verdict (False for 'did not fire')."""
+    if isinstance(node, (And, Or)):
+        for item in node.items:
+            if evaluate(item, fields, dims, ctx) is want:
+                return _deciding_part(item, fields, dims, ctx, want)
+    return to_text(node)
+
+
+def explain_rule(rule: Rule, facts: list, fired_fids: set[int], ctx: Context | None = None) -> str:
+    from ..evaluate import missing_fields, rule_context
+
+    ctx = rule_context(rule, ctx or Context())
+    dims = KINDS[rule.kind].dims()
+    kind_label = KINDS[rule.kind].label
+    out = [
+        f"规则 {rule.id}：{rule.title}（{SEVERITIES[rule.severity]}）",
+        f"定义于 {rule.source}:{rule.line}",
+        f"依据：{rule.basis}",
+        f"适用：{kind_label}" + (f"，且 {rule.where_text}" if rule.where is not None else ""),
+        f"条件：{rule.when_text}",
+        "",
+    ]
+    mine = [f for f in facts if f.kind == rule.kind]
+    if not mine:
+        out.append(f"结论：无法评估 —— 报告中没有找到{kind_label}信息。")
+        return "\n".join(out)
+    used = sorted(field_names(rule.when) | (field_names(rule.where) if rule.where else set()))
+    for i, fact in enumerate(mine, 1):
+        pages = "、".join(str(e.page) for e in fact.evidence) or "?"
+        out.append(f"[{i}] {fact.subject}（第{pages}页）")
+        for ev in fact.evidence[:1]:
+            out.append(f"    原文：“{ev.text}”")
+        out.append("    用到的数据：")
+        for name in used:
+            value = fact.fields.get(name)
+            shown = _value_text(UNKNOWN if value is None else value)
+            ev = fact.field_evidence.get(name)
+            where = f"  ← 第{ev.page}页“{ev.text}”" if ev and value is not None else ""
+            out.append(f"      {name}（{field_label(rule.kind, name)}）= {shown}{where}")
+        if rule.where is not None:
+            applies = evaluate(rule.where, fact.fields, dims, ctx)
+            out.append(f"    适用条件：{_verdict_text(applies)}  {rule.where_text}")
+            if applies is not True:
+                out.append("    结论：不适用 —— 适用条件不成立，本规则不检查这一项。\n")
+                continue
+        out.append("    条件求值：")
+        out.extend("      " + line for line in _lines(rule.when, fact.fields, dims, ctx))
+        verdict = evaluate(rule.when, fact.fields, dims, ctx)
+        engine = "触发" if fact.fid in fired_fids else "未触发"
+        if verdict is True:
+            out.append(f"    结论：触发（规则引擎：{engine}）")
+        elif verdict is False:
+            part = _deciding_part(rule.when, fact.fields, dims, ctx, False)
+            out.append(f"    结论：未触发 —— “{part}”不成立（规则引擎：{engine}）")
+        else:
+            missing = [f"{n}（{field_label(rule.kind, n)}）" for n in missing_fields(rule, fact)]
+            out.append(f"    结论：无法评估 —— 报告中未写明：{'、'.join(missing)}（规则引擎：{engine}）")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
