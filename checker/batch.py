@@ -23,6 +23,7 @@ _STATE: dict = {}  # per worker process: the compiled pack (never shared between
 @dataclass(frozen=True)
 class BatchOptions:
     rule_paths: tuple[str, ...]
+    profile: str = "national"
     jobs: int = 1
     timeout: float = 120.0
     max_memory_mb: int = 4096
@@ -42,22 +43,24 @@ def _init_worker(rule_paths: tuple[str, ...], max_memory_mb: int) -> None:
     _STATE.clear()
 
 
-def _compiled(rule_paths: tuple[str, ...]):
-    if _STATE.get("paths") != rule_paths:
+def _compiled(rule_paths: tuple[str, ...], profile: str):
+    key = (rule_paths, profile)
+    if _STATE.get("key") != key:
         from .evaluate import compile_pack
+        from .profile import load_profile
         from .rulebook.loader import load_pack
 
         pack, _ = load_pack([Path(p) for p in rule_paths])  # validated by the parent already
-        _STATE.update(paths=rule_paths, cpack=compile_pack(pack))
+        _STATE.update(key=key, cpack=compile_pack(pack, load_profile(profile)))
     return _STATE["cpack"]
 
 
-def check_one(source: str, rule_paths: tuple[str, ...]) -> ReportResult:
+def check_one(source: str, rule_paths: tuple[str, ...], profile: str = "national") -> ReportResult:
     """Worker entry: the whole pipeline for one file; unexpected errors become a result."""
     from .pipeline import check_file
 
     try:
-        return check_file(source, _compiled(rule_paths))
+        return check_file(source, _compiled(rule_paths, profile))
     except MemoryError:
         return _error(source, "check.out-of-memory", "检查这份报告时内存不足（报告过大或文件异常）。请拆分文件后重试。")
     except Exception as exc:  # a bug of ours: say so for this report, keep the batch going
@@ -71,12 +74,12 @@ def _error(source: str, code: str, message: str) -> ReportResult:
 
 def run_batch(sources: list[str], options: BatchOptions,
               on_result: Callable[[ReportResult], None] | None = None,
-              task: Callable[[str, tuple[str, ...]], ReportResult] = check_one) -> list[ReportResult]:
+              task: Callable[..., ReportResult] = check_one) -> list[ReportResult]:
     """Check every source; results come back in input order. `task` is replaceable for tests."""
     if not options.isolate:
         results = []
         for source in sources:
-            result = task(source, options.rule_paths)
+            result = task(source, options.rule_paths, options.profile)
             results.append(result)
             if on_result:
                 on_result(result)
@@ -87,7 +90,7 @@ def run_batch(sources: list[str], options: BatchOptions,
     results: list[ReportResult | None] = [None] * len(sources)
     with ProcessPool(max_workers=max(1, options.jobs), max_tasks=options.max_tasks, context=context,
                      initializer=_init_worker, initargs=(options.rule_paths, options.max_memory_mb)) as pool:
-        futures = [pool.schedule(task, args=(s, options.rule_paths), timeout=options.timeout) for s in sources]
+        futures = [pool.schedule(task, args=(s, options.rule_paths, options.profile), timeout=options.timeout) for s in sources]
         for index, (source, future) in enumerate(zip(sources, futures)):
             try:
                 result = future.result()

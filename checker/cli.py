@@ -72,13 +72,27 @@ def load_rules(rule_dirs: tuple[str, ...], builtin: bool):
     return pack
 
 
-def _meta(pack) -> dict:
+def _meta(pack, profile) -> dict:
     return {
         "tool_version": __version__,
         "pack_digest": pack.digest,
         "checked_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "profile": "national",
+        "profile": f"{profile.name}（{profile.title}）" if profile.title else profile.name,
     }
+
+
+def load_profile_or_exit(name: str):
+    from .profile import ProfileError, load_profile
+
+    try:
+        return load_profile(name)
+    except ProfileError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(2)
+
+
+PROFILE_OPTION = click.option("--profile", default="national", show_default=True,
+                              help="地方口径配置：national、sichuan、hubei，或配置文件路径")
 
 
 # ---------------------------------------------------------------- commands
@@ -100,19 +114,21 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None, help="并行检查的进程数（默认：CPU 核数）")
 @click.option("--timeout", type=click.FloatRange(1), default=120, show_default=True, help="每份报告的时限（秒）")
 @click.option("--in-process", is_flag=True, help="不使用子进程（调试用；引擎崩溃会中断整个运行）")
-def check(paths, fmt, output, rule_dirs, no_builtin_rules, jobs, timeout, in_process):
+@PROFILE_OPTION
+def check(paths, fmt, output, rule_dirs, no_builtin_rules, jobs, timeout, in_process, profile):
     """检查一份或多份报告（也可以是文件夹）。"""
     from .batch import BatchOptions, run_batch
     from .render import to_html, to_json, to_markdown, to_terminal
 
     pack = load_rules(rule_dirs, builtin=not no_builtin_rules)
-    meta = _meta(pack)
+    prof = load_profile_or_exit(profile)
+    meta = _meta(pack, prof)
     inputs = expand_inputs(paths)
     if not inputs:
         click.echo(f"在 {'、'.join(paths)} 中没有找到报告文件（支持 PDF、.docx、.txt）。", err=True)
         sys.exit(2)
     rule_paths = tuple(str(p) for p in _rule_paths(rule_dirs, not no_builtin_rules))
-    options = BatchOptions(rule_paths, jobs=min(jobs or os.cpu_count() or 1, len(inputs)), timeout=timeout,
+    options = BatchOptions(rule_paths, profile, jobs=min(jobs or os.cpu_count() or 1, len(inputs)), timeout=timeout,
                            isolate=not in_process)
     results = run_batch(inputs, options)
     for result in results:
@@ -215,7 +231,8 @@ def _fact_json(f) -> dict:
 @click.argument("report")
 @click.option("--rule", "rule_id", required=True, help="规则编号，如 execution.explanation-required")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="附加规则目录或文件")
-def explain(report, rule_id, rule_dirs):
+@PROFILE_OPTION
+def explain(report, rule_id, rule_dirs, profile):
     """说明一条规则在这份报告上为何触发、未触发或无法评估。"""
     import difflib
 
@@ -238,13 +255,18 @@ def explain(report, rule_id, rule_dirs):
     except PerfcheckError as exc:
         click.echo(f"{report}: {exc.message}（{exc.code}）", err=True)
         sys.exit(2)
-    kind = document_summary(items).get("report_kind")
-    result = evaluate_document(compile_pack(pack), items, kind)
+    cpack = compile_pack(pack, load_profile_or_exit(profile))
+    kind = document_summary(items, cpack.ctx).get("report_kind")
+    result = evaluate_document(cpack, items, kind)
+    rule = next((cr.rule for cr in cpack.rules if cr.rule.id == rule_id), None)
+    if rule is None:
+        click.echo(f"规则 {rule_id} 在配置“{profile}”下未启用。")
+        return
     if kind is not None and kind not in rule.report_kinds:
         click.echo(f"这份报告是{kind}报告，规则 {rule_id} 只适用于{'、'.join(rule.report_kinds)}报告：不适用。")
         return
     fired = {fid for rid, fid in result.fired if rid == rule_id}
-    click.echo(explain_rule(rule, items, fired))
+    click.echo(explain_rule(rule, items, fired, cpack.ctx))
 
 
 @main.group()
@@ -271,7 +293,8 @@ def rules_validate(dirs):
 @rules.command("test")
 @click.argument("dirs", nargs=-1)
 @click.option("--rule", "only", help="只测试这一条规则")
-def rules_test(dirs, only):
+@PROFILE_OPTION
+def rules_test(dirs, only, profile):
     """运行每条规则自带的测试用例。"""
     from .rulebook.loader import load_pack
     from .rulebook.testing import run_tests
@@ -282,7 +305,7 @@ def rules_test(dirs, only):
         for problem in problems:
             click.echo(str(problem), err=True)
         sys.exit(2)
-    results = run_tests(pack, only)
+    results = run_tests(pack, only, load_profile_or_exit(profile))
     failed = [r for r in results if not r.ok]
     for r in failed:
         click.echo(f"✗ {r.rule.id} · {r.case.name}（{r.rule.source}:{r.case.line}）")

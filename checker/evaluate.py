@@ -16,7 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from . import engine
 from .model import Evidence, Fact, Finding, Quantity, RuleSummary
 from .rulebook.compiler import Compiled, compile_condition, encode_number, ruleset_entry
-from .rulebook.condition import UNKNOWN, And, Context, Num, evaluate, field_names, format_num
+from .rulebook.condition import UNKNOWN, And, Context, Num, evaluate, field_names, format_num, substitute
 from .rulebook.loader import REPORT_KINDS, Pack, Rule
 from .rulebook.schema import KINDS, field_label
 
@@ -36,16 +36,34 @@ class CompiledPack:
     name: str
     ruleset: dict
     rules: list[CompiledRule]
+    profile: object = None
+    ctx: Context | None = None
 
 
-def compile_pack(pack: Pack) -> CompiledPack:
+def compile_pack(pack: Pack, profile=None) -> CompiledPack:
+    """Compile the rules the profile switches on, with its settings substituted."""
+    from .profile import load_profile
+
+    profile = profile or load_profile("national")
     rules, ruleset = [], {}
-    for index, rule in enumerate(r for r in pack.rules if r.enabled):
+    index = 0
+    for rule in pack.rules:
+        on = (rule.enabled or rule.id in profile.enable) and rule.id not in profile.disable
+        if not on:
+            continue
+        if rule.id in profile.severity:
+            rule = replace(rule, severity=profile.severity[rule.id])
+        rule = replace(rule, when=substitute(rule.when, profile.params),
+                       where=substitute(rule.where, profile.params) if rule.where is not None else None,
+                       expected=substitute(rule.expected, profile.params) if rule.expected is not None else None,
+                       actual=substitute(rule.actual, profile.params) if rule.actual is not None else None)
         node = And(items=(rule.where, rule.when)) if rule.where is not None else rule.when
         compiled = compile_condition(node, KINDS[rule.kind].dims(), prefix=f"r{index}_")
         ruleset[rule.id] = ruleset_entry(rule.id, rule.kind, compiled.expr)
         rules.append(CompiledRule(rule, compiled, node))
-    return CompiledPack(pack, f"perfcheck_{pack.digest}", ruleset, rules)
+        index += 1
+    ctx = Context(grade_bands=profile.grade_bands, params=dict(profile.params))
+    return CompiledPack(pack, f"perfcheck_{pack.digest}_{profile.digest}", ruleset, rules, profile, ctx)
 
 
 @dataclass
@@ -119,7 +137,8 @@ def _context_for(rule: Rule, fact: Fact, ctx: Context) -> dict:
     values = {k: display(v) for k, v in fact.fields.items() if v is not None}
     written = {k: v.written for k, v in fact.fields.items() if isinstance(v, Quantity) and v.written}
     data = {name: values.get(name, "（未写明）") for name in dims}
-    data.update(subject=fact.subject, written=written, rule_title=rule.title)
+    data.update(subject=fact.subject, written=written, rule_title=rule.title,
+                profile={k: display(v) for k, v in ctx.params.items()})
     exp = evaluate(rule.expected, fact.fields, dims, ctx) if rule.expected else UNKNOWN
     act = evaluate(rule.actual, fact.fields, dims, ctx) if rule.actual else UNKNOWN
     data["expected"] = display(exp) if exp is not UNKNOWN else ""
@@ -156,7 +175,7 @@ def _evidence(fact: Fact, names: set[str]) -> list[Evidence]:
 
 def evaluate_document(cpack: CompiledPack, facts: list[Fact], report_kind: str | None,
                       ctx: Context | None = None) -> Evaluation:
-    ctx = ctx or Context()
+    ctx = ctx or cpack.ctx or Context()
     active = [cr for cr in cpack.rules
               if report_kind in cr.rule.report_kinds or (report_kind is None and set(cr.rule.report_kinds) == set(REPORT_KINDS))]
     engine_facts = [engine_fact(f, active, ctx) for f in facts if f.kind in KINDS]

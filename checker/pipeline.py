@@ -12,7 +12,7 @@ from .model import ReportError, ReportResult
 from .rulebook.condition import Context, Num, UNKNOWN, _grade_band
 
 
-def document_summary(facts) -> dict:
+def document_summary(facts, ctx: Context | None = None) -> dict:
     """Cover data for the findings report: what the report says about itself."""
     doc = next((f for f in facts if f.kind == "document"), None)
     info = {k: v for k, v in (doc.fields.items() if doc else []) if k in ("title", "department", "year", "report_kind")}
@@ -21,7 +21,7 @@ def document_summary(facts) -> dict:
         score = se.fields.get("score_total")
         if score is not None:
             info["score_total"] = str(score.value)
-            info["grade_band"] = _grade_band(Num(score.value, score.half_ulp, "score"), Context().grade_bands)
+            info["grade_band"] = _grade_band(Num(score.value, score.half_ulp, "score"), (ctx or Context()).grade_bands)
         if se.fields.get("grade_stated"):
             info["grade_stated"] = se.fields["grade_stated"]
     return info
@@ -34,7 +34,7 @@ def check_file(path: str | Path, cpack: CompiledPack, ctx: Context | None = None
     except InputError as exc:
         return ReportResult(source, "error", error=ReportError(exc.code, exc.message))
     facts = derive(extract(document))
-    summary = document_summary(facts)
+    summary = document_summary(facts, ctx or cpack.ctx)
     evaluation = evaluate_document(cpack, facts, summary.get("report_kind"), ctx)
     return ReportResult(source, "checked", evaluation.findings, document=summary, rules=evaluation.summaries,
                         facts=facts, diagnostics=evaluation.diagnostics)

@@ -65,20 +65,24 @@ def test_broken_pack_reports_every_problem_with_position(tmp_path: Path):
 
 
 def test_a_threshold_is_a_one_line_edit(tmp_path: Path, pack):
-    """Policy staff change 95% to 90% in YAML; the rule's own tests then show the effect."""
-    source = Path(pack.get("execution.explanation-required").source).read_text(encoding="utf-8")
-    edited = source.replace("< 95%", "< 90%")
-    assert edited.count("< 90%") == 1
-    (tmp_path / "execution.yaml").write_text(edited, encoding="utf-8")
-    new_pack, problems = load_pack([tmp_path])
-    assert not problems
+    """Policy staff change 95% to 90% in one line of the profile; nothing else changes."""
     from checker.evaluate import compile_pack, evaluate_document
     from checker.extract.numbers import parse_value
     from checker.model import Fact
+    from checker.profile import load_profile
 
-    fact = Fact("project", "项目", {"rate_stated": parse_value("92%")}, [], "t", fid=1)
-    findings = evaluate_document(compile_pack(new_pack), [fact], "项目").findings
-    assert not [f for f in findings if f.rule == "execution.explanation-required" and f.outcome == "fired"]
+    source = (Path(__file__).parent.parent / "profiles" / "national.yaml").read_text(encoding="utf-8")
+    edited = source.replace("explanation_threshold: 95%", "explanation_threshold: 90%")
+    assert sum(a != b for a, b in zip(source.splitlines(), edited.splitlines())) == 1
+    (tmp_path / "local.yaml").write_text(edited, encoding="utf-8")
+
+    def fires(profile) -> bool:
+        fact = Fact("project", "项目", {"rate_stated": parse_value("92%")}, [], "t", fid=1)
+        findings = evaluate_document(compile_pack(pack, profile), [fact], "项目").findings
+        return any(f.rule == "execution.explanation-required" and f.outcome == "fired" for f in findings)
+
+    assert fires(load_profile("national")) and not fires(load_profile(str(tmp_path / "local.yaml")))
+    assert not fires(load_profile("sichuan"))
 
 
 def test_shipped_files_match_the_published_schema(pack):
@@ -90,6 +94,10 @@ def test_shipped_files_match_the_published_schema(pack):
     schema = json.loads((Path(__file__).parent.parent / "checker" / "rulebook" / "rule-schema.json").read_text())
     for path in pack.files:
         jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)
+    from checker.rulebook.schema import KINDS
+
+    fact_enum = schema["$defs"]["rule"]["properties"]["applies_to"]["properties"]["fact"]["enum"]
+    assert set(fact_enum) == set(KINDS)
 
 
 def test_rule_tolerance_widens_equality(tmp_path: Path):

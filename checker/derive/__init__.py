@@ -97,9 +97,78 @@ def budget_compositions(facts: list[Fact]) -> list[Fact]:
     return out
 
 
+def figure_repeats(facts: list[Fact]) -> list[Fact]:
+    """The same budget figure stated twice with different values (prose vs table, two sections)."""
+    doc = next((f for f in facts if f.kind == "document"), None)
+    mentions = doc.meta.get("mentions", []) if doc else []
+    first: dict[str, tuple] = {}
+    out = []
+    for label, value, evidence in mentions:
+        if label not in first:
+            first[label] = (value, evidence)
+            continue
+        value0, evidence0 = first[label]
+        if evidence0 != evidence:  # every repeat is a fact; the rule decides what differs
+            out.append(Fact("figure_repeat", label, {"label": label, "first": value0, "second": value},
+                            [evidence0, evidence], "derive.conflict"))
+    return out
+
+
+def _rate_of(budget: Fact):
+    rate = budget.fields.get("rate_stated")
+    if rate is not None:
+        return rate
+    final, full = budget.fields.get("final"), budget.fields.get("full_year")
+    if final is not None and full is not None and full.value:
+        return Quantity((final.value / full.value * 100).quantize(Decimal("0.01")), 2, "%")
+    return None
+
+
+def summarise_scores(facts: list[Fact]) -> None:
+    """Totals the self-evaluation rules compare with: execution rate, sum of part scores."""
+    se = next((f for f in facts if f.kind == "self_evaluation"), None)
+    doc = next((f for f in facts if f.kind == "document"), None)
+    overall = next((f for f in facts if f.kind == "budget" and f.fields.get("scope") == "部门整体"), None)
+    groups = [f for f in facts if f.kind == "indicator_group"]
+    execution = next((f for f in facts if f.kind == "execution_score"), None)
+    if se is not None:
+        rate = _rate_of(overall) if overall else None
+        if rate is None and execution is not None:
+            rate = execution.fields.get("rate")
+        if rate is not None:
+            se.fields["execution_rate"] = rate
+        parts = [g for g in groups if g.fields.get("full_marks") is not None and g.fields.get("score") is not None]
+        if execution is not None and execution.fields.get("weight") is not None and execution.fields.get("score") is not None:
+            parts.append(execution)
+        if parts:
+            def total(key):
+                qs = [p.fields.get(key) if p.kind == "indicator_group" else p.fields.get("weight" if key == "full_marks" else "score") for p in parts]
+                places = max(q.places for q in qs)
+                return Quantity(sum(q.value for q in qs), places, "分")
+            se.fields["parts_full_marks"] = total("full_marks")
+            se.fields["parts_score"] = total("score")
+    if doc is not None:
+        if groups:
+            doc.fields["indicator_groups"] = "、".join(dict.fromkeys(g.fields["name"] for g in groups))
+        doc.fields["has_deviation"] = _has_deviation(facts, se)
+
+
+def _has_deviation(facts: list[Fact], se: Fact | None) -> bool:
+    for f in facts:
+        rate = f.fields.get("rate_stated") if f.kind in ("project", "budget") else None
+        if rate is not None and rate.value < 100:
+            return True
+        if f.kind == "indicator_group" and f.fields.get("score") is not None and f.fields.get("full_marks") is not None:
+            if f.fields["score"].value < f.fields["full_marks"].value:
+                return True
+    score = se.fields.get("score_total") if se else None
+    return bool(score is not None and score.value < 100)
+
+
 def derive(facts: list[Fact]) -> list[Fact]:
     mark_unit_anomalies(facts)
-    derived = budget_compositions(facts)
+    summarise_scores(facts)
+    derived = budget_compositions(facts) + figure_repeats(facts)
     next_fid = max((f.fid for f in facts), default=0) + 1
     for i, fact in enumerate(derived):
         fact.fid = next_fid + i

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from ..model import Document, Fact
 from .facts import (
-    Extraction, extract_amounts, extract_budgets, extract_document, extract_indicator_groups,
+    Extraction, extract_amounts, extract_budgets, extract_document, extract_execution_score,
+    extract_indicator_groups,
     extract_projects, extract_self_evaluation,
 )
 from .textflow import Flow, build_flow
@@ -19,9 +20,12 @@ def extract(doc: Document) -> list[Fact]:
     extract_budgets(flow, out)
     extract_self_evaluation(flow, out)
     extract_indicator_groups(flow, out)
+    extract_execution_score(flow, out)
     extract_amounts(flow, out)  # last: links amounts to the fields read above
     for fid, fact in enumerate(out.facts, 1):
         fact.fid = fid
+    doc = out.facts[0]
+    doc.meta["mentions"] = out.mentions  # for the derive stage's "stated twice" check
     return out.facts
 
 

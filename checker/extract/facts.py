@@ -31,6 +31,8 @@ class Extraction:
     facts: list[Fact] = field(default_factory=list)
     owned: dict[int, Owned] = field(default_factory=dict)  # figure offset -> owner
     spans: list[tuple[int, int]] = field(default_factory=list)  # text claimed by project entries
+    # every statement of a budget figure: (what, value, evidence), to find figures stated twice
+    mentions: list[tuple[str, Quantity, Evidence]] = field(default_factory=list)
 
 
 def _sentences(flow: Flow, start: int = 0, end: int | None = None):
@@ -108,6 +110,9 @@ def extract_document(flow: Flow) -> Fact:
     for key, words in SECTION_WORDS.items():
         fields[key] = any(w in h for h in names for w in words)
     fields["char_count"] = len(re.sub(r"\s", "", flow.text))
+    empty = problems_section_empty(flow)
+    if empty is not None:
+        fields["problems_empty"] = empty
     return Fact("document", fields.get("title", "报告"), fields, evidence, "document.title")
 
 
@@ -139,6 +144,20 @@ def _explanation(flow: Flow, start: int, end: int, after: int) -> tuple[str, Evi
                 return sentence, flow.quote(s, e - 1)
         if lo == start:
             break
+    return None
+
+
+_ADJUST_WORDS = ("调整", "调增", "调减", "追加", "核减", "调剂", "追减")
+_ADJUST_CAUSE = ("因", "由于", "原因", "用于", "根据", "按照", "为保障", "为满足")
+
+
+def _adjustment_reason(flow: Flow, start: int, end: int):
+    """A clause that says why the budget was adjusted (调增/调减 ... 因/用于/根据 ...)."""
+    for s, e in _sentences(flow, start, end):
+        for clause in re.split(r"[，,]", flow.text[s:e]):
+            if any(w in clause for w in _ADJUST_WORDS) and any(c in clause for c in _ADJUST_CAUSE):
+                sentence = flow.text[s:e].strip()
+                return sentence, flow.quote(s, e - 1)
     return None
 
 
@@ -178,6 +197,10 @@ def extract_projects(flow: Flow, out: Extraction) -> None:
                 out.owned[fig.number_start] = Owned(fact, key, fig.label, group)
             last_end = max(last_end, fig.end)
         fig_sentence_end = flow.sentence_bounds(last_end - 1)[1]
+        if "adjustment" in fact.fields:
+            reason = _adjustment_reason(flow, body_start, stop)
+            if reason:
+                fact.fields["adjustment_explanation"], fact.field_evidence["adjustment_explanation"] = reason
         found = _explanation(flow, body_start, stop, fig_sentence_end)
         if found:
             fact.fields["explanation"], ev = found
@@ -201,6 +224,7 @@ def _scope(segment: str) -> str:
 
 
 SCOPE_CN = {"overall": "部门整体", "basic": "基本支出", "project": "项目支出"}
+BUDGET_LABELS = {"initial": "年初预算数", "full_year": "全年预算数", "final": "决算数"}
 
 
 def extract_budgets(flow: Flow, out: Extraction) -> None:
@@ -209,15 +233,19 @@ def extract_budgets(flow: Flow, out: Extraction) -> None:
         if _inside(s, out.spans):
             continue
         sentence = flow.text[s:e]
-        if len(find_figures(sentence, "budget")) < 2:
+        if len([f for f in find_figures(sentence, "budget", base=s) if not _inside(f.start, out.spans)]) < 2:
             continue
         cuts = [0] + [m.start() for m in re.finditer(r"其中|；|;", sentence)] + [len(sentence)]
         for a, b in zip(cuts, cuts[1:]):
             segment = sentence[a:b]
-            figures = find_figures(segment, "budget", base=s + a)
+            figures = [f for f in find_figures(segment, "budget", base=s + a) if not _inside(f.start, out.spans)]
             if len([f for f in figures if f.field != "rate_stated"]) < 2:
                 continue
             scope = _scope(segment)
+            for fig in figures:
+                if fig.field != "rate_stated":
+                    out.mentions.append((f"{SCOPE_CN[scope]}{BUDGET_LABELS[fig.field]}", fig.value,
+                                         flow.span_evidence(fig.start, fig.end)))
             if scope in seen:
                 continue
             seen.add(scope)
@@ -277,13 +305,20 @@ def extract_self_evaluation(flow: Flow, out: Extraction) -> None:
         fields["score_total"], ev_score = score
         fact.field_evidence["score_total"] = ev_score
         fact.evidence.append(ev_score)
-    grade = _GRADE.search(text)
-    if grade:
-        fields["grade_stated"] = _GRADE_NORMAL.get(grade.group("g"), grade.group("g"))
+    grades = [(m, _GRADE_NORMAL.get(m.group("g"), m.group("g"))) for m in _GRADE.finditer(text)]
+    if grades:
+        grade, fields["grade_stated"] = grades[0]
         ev_grade = flow.quote(grade.start(), grade.end())
         fact.field_evidence["grade_stated"] = ev_grade
         if ev_grade not in fact.evidence:
             fact.evidence.append(ev_grade)
+        distinct = list(dict.fromkeys(g for _, g in grades))
+        fields["grade_variants"] = plain(str(len(distinct)), "个")
+        fields["grades_stated"] = "、".join(distinct)
+        for m, g in grades[1:]:
+            if g != fields["grade_stated"]:
+                fact.evidence.append(flow.quote(m.start(), m.end()))
+                break
     if fields:
         out.facts.append(fact)
 
@@ -367,3 +402,61 @@ def extract_amounts(flow: Flow, out: Extraction) -> None:
         fact.field_evidence["value"] = flow.span_evidence(max(s, start - 12), end)
         fact.meta.update(group=group, owner=owner)
         out.facts.append(fact)
+
+
+# ---------------------------------------------------------------- execution score
+
+_EXEC_SCORE = re.compile(
+    rf"(?:预算|资金)?执行率[^。；;\n]{{0,40}}?(?:分值|权重|满分)[为是:：]?\s*(?P<weight>{NUM})\s*分[^。；;\n]{{0,30}}?得分[为是:：]?\s*(?P<score>{NUM})\s*分"
+)
+
+
+def extract_execution_score(flow: Flow, out: Extraction) -> None:
+    """预算执行率 … 分值10分 … 得分9.8分 (prose form of the 自评表's execution block)."""
+    for m in _EXEC_SCORE.finditer(flow.text):
+        s, e = flow.sentence_bounds(m.start(), m.end())
+        fields: dict = {"weight": plain(m.group("weight"), "分"), "score": plain(m.group("score"), "分")}
+        rate = re.search(rf"(?P<num>{NUM})\s*%", flow.text[s:e])
+        if rate:
+            fields["rate"] = percent(rate.group("num"))
+        out.facts.append(Fact("execution_score", "预算执行率得分", fields, [flow.quote(s, e - 1, limit=240)],
+                              "execution_score.sentence"))
+        return
+
+
+# ---------------------------------------------------------------- sections
+
+_EMPTY_SECTION = re.compile(r"^[:：\s]*(无|暂无|没有|无。|暂无。|无明显问题|暂无问题)[。.]?\s*$")
+
+
+def heading_level(heading: str) -> int:
+    """一、 = 1; （一） = 2; 1. / 1、 = 3; 第X章 = 0."""
+    if heading.startswith("第"):
+        return 0
+    if re.match(r"[一二三四五六七八九十]+、", heading):
+        return 1
+    if re.match(r"[(（]", heading):
+        return 2
+    return 3
+
+
+def section_bodies(flow: Flow) -> dict[str, str]:
+    """Text under each heading (sub-sections included), up to the next heading of its level or above."""
+    bodies = {}
+    heads = flow.headings
+    for i, (offset, heading, _page) in enumerate(heads):
+        level = heading_level(heading)
+        end = next((o for o, h, _ in heads[i + 1:] if heading_level(h) <= level), len(flow.text))
+        bodies[heading] = flow.text[offset + len(heading): end].strip()
+    return bodies
+
+
+def problems_section_empty(flow: Flow) -> bool | None:
+    """True when the 存在问题 section says only 无 / 暂无; None when there is no such section."""
+    words = ("存在的问题", "存在问题", "主要问题", "问题及原因")
+    for heading, body in section_bodies(flow).items():
+        if any(w in heading for w in words):
+            tail = heading.split("问题", 1)[1] if "问题" in heading else ""
+            text = (tail + body).strip(" :：")
+            return bool(_EMPTY_SECTION.match(text)) or text == ""
+    return None

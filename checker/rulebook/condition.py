@@ -79,6 +79,13 @@ class Field(Node):
 
 
 @dataclass(frozen=True)
+class Param(Node):
+    """A setting of the locality profile (profile.explanation_threshold)."""
+
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class Literal(Node):
     value: Any = None  # Num | str | bool
 
@@ -185,6 +192,9 @@ class _ToAst(Transformer):
 
     def field(self, meta, children):
         return Field(name=str(children[0]), **_pos(children[0]))
+
+    def param(self, meta, children):
+        return Param(name=str(children[0]).split(".", 1)[1], **_pos(children[0]))
 
     def exists(self, meta, children):
         return Exists(name=str(children[0]), present=True, **_pos(meta))
@@ -389,9 +399,11 @@ def literal_dim(v) -> str:
     return TEXT
 
 
-def check_types(node: Node, fields: dict[str, str], expect_bool: bool = True) -> list[TypeProblem]:
-    """Type-check against `fields` (name -> dim). Returns problems, empty if fine."""
+def check_types(node: Node, fields: dict[str, str], expect_bool: bool = True,
+                params: dict[str, str] | None = None) -> list[TypeProblem]:
+    """Type-check against `fields` (name -> dim) and profile `params`. Returns problems."""
     problems: list[TypeProblem] = []
+    params = params if params is not None else {}
 
     def bad(n: Node, msg: str) -> None:
         problems.append(TypeProblem(msg, n.line, n.column))
@@ -411,6 +423,15 @@ def check_types(node: Node, fields: dict[str, str], expect_bool: bool = True) ->
                 unknown_field(n, n.name)
                 return None
             return fields[n.name]
+        if isinstance(n, Param):
+            if n.name not in params:
+                import difflib
+
+                close = difflib.get_close_matches(n.name, list(params), n=2, cutoff=0.5)
+                hint = f"是否想写：{'、'.join('profile.' + c for c in close)}？" if close else ""
+                bad(n, f"配置中没有参数“profile.{n.name}”。{hint}可用参数：{'、'.join('profile.' + p for p in sorted(params))}")
+                return None
+            return params[n.name]
         if isinstance(n, Exists):
             if n.name not in fields:
                 unknown_field(n, n.name)
@@ -498,6 +519,7 @@ class Context:
     )
     # extra tolerance a rule grants on == / != beyond the rounding of the figures, per dimension
     tolerance: dict[str, Decimal] = dc_field(default_factory=dict)
+    params: dict[str, Any] = dc_field(default_factory=dict)  # profile settings: name -> Num | str
 
 
 def to_value(raw: Any, dim: str):
@@ -520,6 +542,8 @@ def evaluate(node: Node, fact_fields: dict[str, Any], dims: dict[str, str], ctx:
             return n.value
         if isinstance(n, Field):
             return to_value(fact_fields.get(n.name), dims.get(n.name, TEXT))
+        if isinstance(n, Param):
+            return ctx.params.get(n.name, UNKNOWN)
         if isinstance(n, Exists):
             return (fact_fields.get(n.name) is not None) == n.present
         if isinstance(n, Neg):
@@ -633,6 +657,8 @@ def to_text(node: Node) -> str:
         return f'"{v}"'
     if isinstance(node, Field):
         return node.name
+    if isinstance(node, Param):
+        return "profile." + node.name
     if isinstance(node, Exists):
         return ("exists " if node.present else "missing ") + node.name
     if isinstance(node, Neg):
@@ -657,3 +683,19 @@ def to_text(node: Node) -> str:
 
 def _paren(n: Node) -> str:
     return f"({to_text(n)})" if isinstance(n, (And, Or)) else to_text(n)
+
+
+def substitute(node: Node, params: dict[str, Any]) -> Node:
+    """Replace profile settings by their values (done before compiling for the engine)."""
+    from dataclasses import fields as dc_fields, replace
+
+    if isinstance(node, Param):
+        return Literal(value=params[node.name], line=node.line, column=node.column)
+    changes = {}
+    for f in dc_fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, Node):
+            changes[f.name] = substitute(value, params)
+        elif isinstance(value, tuple) and value and all(isinstance(v, Node) for v in value):
+            changes[f.name] = tuple(substitute(v, params) for v in value)
+    return replace(node, **changes) if changes else node

@@ -29,7 +29,7 @@ RANGES = {  # plausible values of each dimension in a report
     SCORE: (Decimal(0), Decimal(200)),
 }
 MAX_COMBINATIONS = 4000
-DOMAIN_TEXTS = ["优", "良", "中", "差", "部门整体", "项目", "产出", "效益", "满意度", "元", "万元"]
+DOMAIN_TEXTS = ["优", "良", "中", "差", "部门整体", "项目", "产出", "效益", "满意度", "产出、效益、满意度", "元", "万元"]
 
 
 @dataclass
@@ -91,10 +91,26 @@ def _verdicts(rule: Rule) -> set:
     return seen
 
 
+def _profiles():
+    from ..profile import available, load_profile
+
+    return [load_profile(name) for name in available()]
+
+
 def lint(pack: Pack) -> list[LintIssue]:
+    """Lint under the default profile's settings (substituted, as the engine sees them)."""
+    from dataclasses import replace
+
+    from .condition import substitute
+
+    profiles = _profiles()
+    national = next(p for p in profiles if p.name == "national")
+    enabled_somewhere = set().union(*(p.enable for p in profiles))
     issues: list[LintIssue] = []
     by_condition: dict[tuple, Rule] = {}
-    for rule in pack.rules:
+    for original in pack.rules:
+        rule = replace(original, when=substitute(original.when, national.params),
+                       where=substitute(original.where, national.params) if original.where is not None else None)
         expects = {t.expect for t in rule.tests}
         if not rule.tests:
             issues.append(LintIssue(rule, "没有测试用例：请至少写一个触发（fire）和一个不触发（pass）的用例"))
@@ -117,6 +133,6 @@ def lint(pack: Pack) -> list[LintIssue]:
             issues.append(LintIssue(rule, f"与 {other.id}（{other.source}:{other.line}）的适用对象和条件完全相同"))
         else:
             by_condition[key] = rule
-        if not rule.enabled:
-            issues.append(LintIssue(rule, "已停用（enabled: false），检查时不会运行"))
+        if not rule.enabled and rule.id not in enabled_somewhere:
+            issues.append(LintIssue(rule, "已停用（enabled: false），也没有任何配置启用它，检查时不会运行"))
     return issues

@@ -107,9 +107,10 @@ class Problem:
 
 
 class _Collector:
-    def __init__(self, path: Path, text: str):
+    def __init__(self, path: Path, text: str, params: dict[str, str] | None = None):
         self.path, self.lines = path, text.splitlines()
         self.problems: list[Problem] = []
+        self.params = params or {}
 
     def add(self, node_or_mark, message: str, col_offset: int = 0, line_offset: int = 0, caret_text: str | None = None):
         mark = getattr(node_or_mark, "start_mark", node_or_mark)
@@ -133,6 +134,16 @@ def _mapping(node) -> dict:
     return {k.value: (k, v) for k, v in node.value} if isinstance(node, yaml.MappingNode) else {}
 
 
+def _param_dims() -> dict[str, str]:
+    """Settings rules may use: those of the default profile (every profile extends it)."""
+    from ..profile import load_profile
+
+    try:
+        return load_profile("national").param_dims()
+    except Exception:
+        return {}
+
+
 def _parse_condition(col: _Collector, node, what: str, dims: dict[str, str], expect_bool=True) -> Node | None:
     text = _scalar(node)
     if text is None or not text.strip():
@@ -143,7 +154,7 @@ def _parse_condition(col: _Collector, node, what: str, dims: dict[str, str], exp
     except ConditionSyntaxError as exc:
         _report_in_scalar(col, node, text, exc.line, exc.column, f"{what}无法解析：{exc.message}")
         return None
-    for problem in check_types(ast, dims, expect_bool=expect_bool):
+    for problem in check_types(ast, dims, expect_bool=expect_bool, params=col.params):
         _report_in_scalar(col, node, text, problem.line, problem.column, f"{what}：{problem.message}")
     return ast
 
@@ -346,6 +357,7 @@ def load_pack(paths: list[Path]) -> tuple[Pack, list[Problem]]:
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     files = rule_files(paths)
+    params = _param_dims()
     digest = hashlib.sha256()
     for path in files:
         if not path.exists():
@@ -353,7 +365,7 @@ def load_pack(paths: list[Path]) -> tuple[Pack, list[Problem]]:
             continue
         text = path.read_text(encoding="utf-8")
         digest.update(path.name.encode() + b"\0" + text.encode())
-        col = _Collector(path, text)
+        col = _Collector(path, text, params)
         try:
             root = yaml.compose(text)
         except yaml.YAMLError as exc:

@@ -40,6 +40,9 @@ KINDS: dict[str, KindSpec] = {
         "has_self_evaluation": _f(BOOL, "有“绩效自评情况 / 自评结论”部分"),
         "has_problems": _f(BOOL, "有“存在的问题”部分"),
         "has_measures": _f(BOOL, "有“改进措施”部分"),
+        "problems_empty": _f(BOOL, "“存在问题”部分只写了“无 / 暂无”"),
+        "has_deviation": _f(BOOL, "有偏差（执行率或得分未满、指标未完成）"),
+        "indicator_groups": _f(TEXT, "报告中出现的一级指标（产出、效益、满意度 …）"),
     }),
     "budget": KindSpec("预算收支", {
         "scope": _f(TEXT, "口径（整体 / 基本支出 / 项目支出）"),
@@ -63,6 +66,7 @@ KINDS: dict[str, KindSpec] = {
         "spent": _f(MONEY, "实际支出"),
         "rate_stated": _f(PERCENT, "报告所写预算执行率"),
         "explanation": _f(TEXT, "执行偏差的原因说明"),
+        "adjustment_explanation": _f(TEXT, "预算调整的原因说明"),
     }),
     "self_evaluation": KindSpec("绩效自评", {
         "projects_evaluated": _f(COUNT, "自评项目数"),
@@ -71,6 +75,21 @@ KINDS: dict[str, KindSpec] = {
         "funds_covered": _f(MONEY, "自评涉及资金"),
         "score_total": _f(SCORE, "自评总分"),
         "grade_stated": _f(TEXT, "报告所写等级"),
+        "grades_stated": _f(TEXT, "报告各处所写的等级"),
+        "grade_variants": _f(COUNT, "报告各处所写等级的种数"),
+        "execution_rate": _f(PERCENT, "整体预算执行率（报告所写，或按决算数 ÷ 全年预算数）"),
+        "parts_full_marks": _f(SCORE, "各部分（一级指标、执行率）分值合计"),
+        "parts_score": _f(SCORE, "各部分得分合计"),
+    }),
+    "execution_score": KindSpec("预算执行率得分", {
+        "rate": _f(PERCENT, "预算执行率"),
+        "weight": _f(SCORE, "执行率分值"),
+        "score": _f(SCORE, "执行率得分"),
+    }),
+    "figure_repeat": KindSpec("重复出现的预算数字", {
+        "label": _f(TEXT, "数字名称（如：部门整体 年初预算数）"),
+        "first": _f(MONEY, "第一次出现的数"),
+        "second": _f(MONEY, "另一处的数"),
     }),
     "indicator_group": KindSpec("绩效指标组", {
         "name": _f(TEXT, "指标类别（产出 / 效益 / 满意度 …）"),

@@ -48,12 +48,14 @@ def run_case(cpack, rule: Rule, case: RuleTest) -> CaseResult:
     return CaseResult(rule, case, outcome, message, ok, detail)
 
 
-def run_tests(pack: Pack, only: str | None = None) -> list[CaseResult]:
+def run_tests(pack: Pack, only: str | None = None, profile=None) -> list[CaseResult]:
+    """Each rule's cases, under `profile` (default national); rules it switches off are skipped."""
     from ..evaluate import compile_pack
 
-    cpack = compile_pack(pack)
+    cpack = compile_pack(pack, profile)
     results = []
-    for rule in pack.rules:
+    for compiled in cpack.rules:
+        rule = compiled.rule
         if only and rule.id != only:
             continue
         for case in rule.tests:
