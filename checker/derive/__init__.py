@@ -34,10 +34,9 @@ def _as_meant(q: Quantity, unit: str) -> Quantity:
 def _neighbours(amount: Fact, amounts: list[Fact]) -> list[Fact]:
     group = amount.meta.get("group")
     same = [a for a in amounts if a is not amount and a.meta.get("group") == group]
-    if len(same) >= 2:
-        return same
-    owned = [a for a in amounts if a is not amount and a.meta.get("owner")]
-    return owned
+    if len(same) >= 2 or not amount.meta.get("owner"):
+        return same  # a figure no budget field claimed is judged only against its own sentence
+    return [a for a in amounts if a is not amount and a.meta.get("owner")]
 
 
 def mark_unit_anomalies(facts: list[Fact]) -> None:
@@ -148,6 +147,9 @@ def summarise_scores(facts: list[Fact]) -> None:
             se.fields["parts_full_marks"] = total("full_marks")
             se.fields["parts_score"] = total("score")
     if doc is not None:
+        for g in groups:
+            if doc.fields.get("char_count") is not None:
+                g.fields["report_chars"] = Quantity(Decimal(doc.fields["char_count"]), 0, "个")
         if groups:
             doc.fields["indicator_groups"] = "、".join(dict.fromkeys(g.fields["name"] for g in groups))
         doc.fields["has_deviation"] = _has_deviation(facts, se)
@@ -165,8 +167,64 @@ def _has_deviation(facts: list[Fact], se: Fact | None) -> bool:
     return bool(score is not None and score.value < 100)
 
 
+_MET_TEXT = ("已完成", "完成", "达到", "达标", "实现", "是", "良好", "满意", "有效", "合格", "按时", "及时", "优")
+_UNMET_TEXT = ("未完成", "未达到", "未达标", "未实现", "未", "否", "不合格", "滞后", "延期")
+
+
+def judge_indicators(facts: list[Fact]) -> None:
+    """Whether each indicator row met its target, and the score the B/A (A/B) formula gives."""
+    for f in (x for x in facts if x.kind == "indicator"):
+        target, actual = f.fields.get("target"), f.fields.get("achieved")
+        direction = f.fields.get("direction") or ""
+        met = None
+        if target is not None and actual is not None:
+            lower_is_better = direction in ("≤", "<")
+            met = actual.value <= target.value if lower_is_better else actual.value >= target.value
+            if direction == "=" and not lower_is_better:
+                met = actual.value == target.value
+            weight = f.fields.get("weight")
+            if weight is not None and target.value > 0 and actual.value > 0:
+                ratio = target.value / actual.value if lower_is_better else actual.value / target.value
+                expected = weight.value * min(ratio, Decimal(1))
+                f.fields["formula_score"] = Quantity(expected.quantize(Decimal("0.01")), 2, "分")
+        else:
+            text = f.fields.get("achieved_text") or ""
+            if any(w in text for w in _UNMET_TEXT):
+                met = False
+            elif any(w in text for w in _MET_TEXT):
+                met = True
+        if met is not None:
+            f.fields["met"] = met
+
+
+def aggregate_indicator_rows(facts: list[Fact]) -> list[Fact]:
+    """Indicator table rows per level-1 group, joined to the group the prose describes."""
+    rows: dict[str, list[Fact]] = {}
+    for f in facts:
+        if f.kind == "indicator" and f.fields.get("level1"):
+            rows.setdefault(f.fields["level1"], []).append(f)
+    groups = {f.fields.get("name"): f for f in facts if f.kind == "indicator_group"}
+    created = []
+    for name, items in rows.items():
+        group = groups.get(name)
+        if group is None:
+            group = Fact("indicator_group", f"{name}指标", {"name": name}, [items[0].evidence[0]], "derive.indicator_rows")
+            dims = list(dict.fromkeys((i.fields.get("level2") or "").replace("指标", "") for i in items if i.fields.get("level2")))
+            if dims:
+                group.fields["dimensions"] = "、".join(dims)
+            created.append(group)
+        group.fields["rows"] = Quantity(Decimal(len(items)), 0, "个")
+        for key, target in (("weight", "rows_full_marks"), ("score", "rows_score")):
+            values = [i.fields[key] for i in items if i.fields.get(key) is not None]
+            if values and len(values) == len(items):
+                group.fields[target] = Quantity(sum(v.value for v in values), max(v.places for v in values), "分")
+    return created
+
+
 def derive(facts: list[Fact]) -> list[Fact]:
     mark_unit_anomalies(facts)
+    judge_indicators(facts)
+    facts = facts + aggregate_indicator_rows(facts)
     summarise_scores(facts)
     derived = budget_compositions(facts) + figure_repeats(facts)
     next_fid = max((f.fid for f in facts), default=0) + 1

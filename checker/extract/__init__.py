@@ -5,7 +5,8 @@ from ..model import Document, Fact
 from .facts import (
     Extraction, extract_amounts, extract_budgets, extract_document, extract_execution_score,
     extract_indicator_groups,
-    extract_projects, extract_self_evaluation,
+    extract_projects, extract_self_evaluation, extract_tables, extract_breakdowns, extract_own_project, extract_sum_lines,
+    own_project_name,
 )
 from .textflow import Flow, build_flow
 
@@ -15,12 +16,18 @@ EXTRACTOR_VERSION = "1"  # bump when extraction output changes (keys the fact ca
 def extract(doc: Document) -> list[Fact]:
     flow = build_flow(doc)
     out = Extraction()
-    out.facts.append(extract_document(flow))
-    extract_projects(flow, out)  # first: project entries claim their text
+    document = extract_document(flow)
+    out.facts.append(document)
+    extract_tables(doc, flow, out, document.fields.get("report_kind"))
+    extract_projects(flow, out)  # project entries claim their text before budget sentences
+    if document.fields.get("report_kind") == "项目":
+        extract_own_project(flow, out, own_project_name(flow, doc.tables))
     extract_budgets(flow, out)
     extract_self_evaluation(flow, out)
     extract_indicator_groups(flow, out)
     extract_execution_score(flow, out)
+    extract_breakdowns(flow, out)
+    extract_sum_lines(flow, out)
     extract_amounts(flow, out)  # last: links amounts to the fields read above
     for fid, fact in enumerate(out.facts, 1):
         fact.fid = fid

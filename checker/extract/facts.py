@@ -66,7 +66,7 @@ SECTION_WORDS = {
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
 
 
-_TITLE_WORDS = ("报告", "自评表", "评价表")
+_TITLE_WORDS = ("报告", "自评表", "评价表", "自评结果", "自评情况")
 _META_PREFIX = re.compile(r"^[A-Za-z_]+:\s*")  # "title: …" lines of web captures
 
 
@@ -85,6 +85,22 @@ def _title(flow: Flow) -> tuple[str, int]:
     return "", 1
 
 
+_ORG = r"[^，,。；;:：()（）\s|]{2,30}?(?:局|委员会|委|院|人民政府|政府|中心|办公室|办|厅|部|协会|会|所|站|处|馆|学校|大学|学院|队|公司|联络处)"
+
+
+def _department(title: str, year_text: str | None, head: str) -> str | None:
+    """The reporting unit: the title's prefix, a unit in brackets, or a 主管部门 / 发布机构 field."""
+    if title and year_text and year_text in title:
+        prefix = re.sub(r"^(关于|印发)", "", title[: title.find(year_text)].strip(" ：:"))
+        if 2 <= len(prefix) <= 40 and not re.search(r"绩效|自评|报告|项目支出|精品", prefix):
+            return prefix
+    bracket = re.findall(rf"[(（]({_ORG})[,，)）]", title or "")
+    if bracket:
+        return bracket[-1]
+    field = re.search(rf"(?:主管部门|实施单位|发布机构|单位名称|填报单位)\s*[|:：]?\s*(?:\d+-)?({_ORG})", head)
+    return field.group(1) if field else None
+
+
 def extract_document(flow: Flow) -> Fact:
     title, page = _title(flow)
     head = flow.text[:600]
@@ -93,10 +109,9 @@ def extract_document(flow: Flow) -> Fact:
     year = _YEAR.search(title) or _YEAR.search(head)
     if year:
         fields["year"] = int(year.group(1))
-        dept = title[: title.find(year.group(0))].strip(" ：:") if title and year.group(0) in title else ""
-        dept = re.sub(r"^(关于|印发)", "", dept)
-        if 2 <= len(dept) <= 40:
-            fields["department"] = dept
+    dept = _department(title, year.group(0) if year else None, head)
+    if dept:
+        fields["department"] = dept
     for kind, words in KIND_WORDS:
         if any(w in title for w in words):
             fields["report_kind"] = kind
@@ -208,6 +223,38 @@ def extract_projects(flow: Flow, out: Extraction) -> None:
         fact.evidence = [flow.quote(start, min(fig_sentence_end, stop) - 1, limit=240)]
         out.facts.append(fact)
         out.spans.append((start, stop))
+
+
+def extract_own_project(flow: Flow, out: Extraction, name: str) -> None:
+    """A 项目 report states its own project's figures in prose ("下达预算2596万元，实际总支出…")."""
+    if any(f.kind == "project" for f in out.facts):
+        return
+    figures = [f for f in find_figures(flow.text, "project") if not _inside(f.start, out.spans)]
+    if not figures:
+        return
+    window = [f for f in figures if f.start - figures[0].start <= 400]
+    fact = Fact("project", f"项目：{name}", {"name": name}, [], "project.prose")
+    for fig in window:
+        key, value = fig.field, fig.value
+        if key in ("adjustment_up", "adjustment_down"):
+            key = "adjustment"
+            if fig.field == "adjustment_down" and value.value > 0:
+                value = Quantity(-value.value, value.places, value.unit, value.written)
+        if key in fact.fields:
+            continue
+        fact.fields[key] = value
+        fact.field_evidence[key] = flow.span_evidence(fig.start, fig.end)
+        if key != "rate_stated":
+            out.owned[fig.number_start] = Owned(fact, key, fig.label, "own-project")
+    if len(fact.fields) < 3:  # a name and one figure tell nothing to check
+        return
+    end = max(f.end for f in window)
+    fact.evidence = [flow.quote(window[0].start, end - 1, limit=300)]
+    found = _explanation(flow, window[0].start, min(len(flow.text), end + 300), end)
+    if found:
+        fact.fields["explanation"], fact.field_evidence["explanation"] = found
+    out.facts.append(fact)
+    out.spans.append((window[0].start, end))
 
 
 # ---------------------------------------------------------------- budget
@@ -380,6 +427,9 @@ def extract_indicator_groups(flow: Flow, out: Extraction) -> None:
 # ---------------------------------------------------------------- amounts
 
 
+_PER_UNIT = re.compile(r"每|人均|户均|一名|每人|每户|每名|/人|/户|/年|/月|标准|单价|元/|万元/")
+
+
 def extract_amounts(flow: Flow, out: Extraction) -> None:
     """Every money mention, with the field it was read into (if any) for the unit check."""
     budget_words = ("预算", "支出", "资金", "决算", "执行", "拨款", "经费", "收入")
@@ -395,7 +445,7 @@ def extract_amounts(flow: Flow, out: Extraction) -> None:
             # a label only for budget figures: prices and per-person amounts keep none and
             # are not compared with budget figures by the unit check
             label = next((w for w in budget_words if w in before), None)
-            if label:
+            if label and not _PER_UNIT.search(flow.text[max(s, start - 8): start] + flow.text[end: end + 3]):
                 fields["label"] = label
             subject, group = f"第{flow.page_at(start)}页金额", f"sentence:{s}"
         fact = Fact("amount", subject, fields, [flow.quote(start, end)], "amount.mention")
@@ -460,3 +510,145 @@ def problems_section_empty(flow: Flow) -> bool | None:
             text = (tail + body).strip(" :：")
             return bool(_EMPTY_SECTION.match(text)) or text == ""
     return None
+
+
+# ---------------------------------------------------------------- tables
+
+_TITLE_NOISE = re.compile(r"(20\d{2}\s*年度?|绩效自评报告|绩效评价报告|自评报告|自评结果|绩效自评表|项目支出|自评表|\(.*?\)|（.*?）)")
+
+
+def own_project_name(flow: Flow, tables) -> str:
+    """The project a 项目 report is about: its 项目名称 cell, else its title without year and suffix."""
+    for table in tables:
+        for row in table.rows:
+            cells = [str(c or "").strip() for c in row]
+            if cells and cells[0].replace(" ", "") == "项目名称" and len(cells) > 1 and cells[1]:
+                return re.sub(r"^[0-9A-Za-z]{10,}-", "", cells[1])  # drop a budget system code
+    title, _ = _title(flow)
+    name = _TITLE_NOISE.sub("", title).strip(" -—:：")
+    return name or "本项目"
+
+
+def extract_tables(doc, flow: Flow, out: Extraction, report_kind: str | None) -> None:
+    from .tables import blocks_of, fund_rows, indicator_facts, project_list_facts
+
+    for table in doc.tables:
+        for block in blocks_of(table):
+            if block.kind == "indicator":
+                out.facts.extend(indicator_facts(block, ""))
+            elif block.kind == "project_list":
+                out.facts.extend(project_list_facts(block))
+            else:
+                _fund_block(block, fund_rows(block), flow, doc, out, report_kind)
+
+
+def _fund_block(block, rows, flow: Flow, doc, out: Extraction, report_kind: str | None) -> None:
+    total, parts = rows
+    if total is None:
+        return
+    evidence = [Evidence(block.page, total["text"][:200])]
+    if report_kind == "项目" and not any(f.kind == "project" and f.extractor == "table.fund" for f in out.facts):
+        name = own_project_name(flow, doc.tables)
+        fields: dict = {"name": name}
+        for src, dst in (("initial", "initial"), ("adjusted", "adjusted"), ("spent", "spent"), ("rate", "rate_stated")):
+            if src in total:
+                fields[dst] = total[src]
+        if len(fields) > 1:
+            out.facts.append(Fact("project", f"项目：{name}", fields, evidence, "table.fund"))
+    if "rate" in total or "score" in total:
+        fields = {k: total[k] for k in ("rate", "weight", "score") if k in total}
+        if "weight" in fields or "score" in fields:
+            out.facts.append(Fact("execution_score", "预算执行率得分", fields, evidence, "table.fund"))
+    for key, label in (("initial", "年初预算"), ("adjusted", "调整后预算"), ("spent", "预算执行数")):
+        values = [p[key] for p in parts if key in p]
+        if key in total and len(values) >= 1 and len(parts) >= 2:
+            out.facts.append(_breakdown(f"资金表“{total['label']}”{label}", total[key], values,
+                                        [p["label"] for p in parts if key in p],
+                                        evidence + [Evidence(block.page, p["text"][:120]) for p in parts[:3]],
+                                        "table.fund"))
+
+
+def _breakdown(label: str, total: Quantity, values: list[Quantity], names: list[str], evidence, extractor) -> Fact:
+    places = max(v.places for v in values)
+    parts_sum = Quantity(sum(v.value for v in values), places, "万元")
+    fields = {"label": label, "total": total, "parts_sum": parts_sum,
+              "parts_count": plain(str(len(values)), "个"), "parts": "、".join(n for n in names if n)}
+    fact = Fact("breakdown", label, fields, evidence, extractor)
+    # the sum's tolerance is that of its terms added up, not of its widest term
+    fact.meta["terms"] = values
+    return fact
+
+
+# ---------------------------------------------------------------- prose breakdowns
+
+_PARTS_INTRO = re.compile(r"其中[:：,，]?")
+
+
+def extract_breakdowns(flow: Flow, out: Extraction) -> None:
+    """"总预算2455.5万元，其中A 87.5万元，B 2350万元。" -> total vs the sum of its parts."""
+    from .figures import money_mentions
+
+    text = flow.text
+    for m in _PARTS_INTRO.finditer(text):
+        s, e = flow.sentence_bounds(m.end())
+        if e >= len(text) and not text.rstrip().endswith(("。", "；", ";")):
+            continue  # an excerpt cut mid-list: the parts are not all there
+        before = list(money_mentions(text[max(0, m.start() - 80): m.start()], max(0, m.start() - 80)))
+        if not before:
+            continue
+        total_start, total_end, total, _ = before[-1]
+        if re.search(r"[。；;]", text[total_end: m.start()]):
+            continue  # the total is in an earlier sentence about something else
+        segment_end = min(e, _next_clause_break(text, m.end(), e))
+        if m.start() > 0 and text[m.start() - 1] in "(（":  # "(其中…)": the parts end with the bracket
+            close = re.search(r"[)）]", text[m.end(): segment_end])
+            segment_end = m.end() + close.start() if close else segment_end
+        parts = [p for p in money_mentions(text[m.end(): segment_end], m.end()) if not _in_brackets(text, m.end(), p[0])]
+        if len(parts) < 2:
+            continue
+        names = [_part_name(text, ps, m.end()) for ps, _, _, _ in parts]
+        evidence = [flow.quote(total_start, segment_end - 1, limit=240)]
+        out.facts.append(_breakdown(f"“{_part_name(text, total_start, max(0, total_start - 30))}”的构成",
+                                    total, [q for _, _, q, _ in parts], names, evidence, "breakdown.sentence"))
+
+
+def _in_brackets(text: str, start: int, pos: int) -> bool:
+    """Is `pos` inside a bracket opened after `start` (a part's own sub-part)?"""
+    segment = text[start:pos]
+    return segment.count("(") + segment.count("（") > segment.count(")") + segment.count("）")
+
+
+_SUM_WORD = re.compile(r"(?:合计|共计|总计|累计)")
+
+
+def extract_sum_lines(flow: Flow, out: Extraction) -> None:
+    """"A 3374.3万元、B 2069.51万元、C 778.59万元，合计6222.4万元" -> total vs the listed amounts."""
+    from .figures import money_mentions
+
+    text = flow.text
+    for m in _SUM_WORD.finditer(text):
+        total = next(iter(money_mentions(text[m.end(): m.end() + 24], m.end())), None)
+        if total is None or not re.fullmatch(r"[^，,。；;]{0,12}", text[m.end(): total[0]]):
+            continue
+        s, _ = flow.sentence_bounds(m.start())
+        parts = [p for p in money_mentions(text[s: m.start()], s) if not _in_brackets(text, s, p[0])]
+        if len(parts) < 2:
+            continue
+        names = [_part_name(text, ps, s) for ps, _, _, _ in parts]
+        out.facts.append(_breakdown(f"“{_part_name(text, total[0], m.start())}”合计", total[2], [q for _, _, q, _ in parts],
+                                    names, [flow.quote(s, total[1])], "breakdown.sum-line"))
+
+
+def _next_clause_break(text: str, start: int, end: int) -> int:
+    """Parts run to the sentence end, or to a 。/；/另 that starts another statement."""
+    m = re.search(r"[。；;]|另外|此外|同比", text[start:end])
+    return start + m.start() if m else end
+
+
+def _part_name(text: str, start: int, floor: int) -> str:
+    head = re.split(r"[，,、：:；;。\n]", text[max(floor, start - 24): start])[-1]
+    head = re.sub(r"^(其中|包括|分别是|分别为)", "", head)
+    head = re.sub(r"(为|是|共计|合计|总计|共|计|达|约|达到)$", "", head.strip())
+    head = re.split(r"本项目|本单位|本部门|共", head)[-1]  # "…本项目共申请预算资金" -> "申请预算资金"
+    head = head.strip(" .·…")
+    return head[-16:] or "（未命名）"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
-from ..model import Document, Line
+from ..model import Document, Line, Table
 
 
 def decode(data: bytes, source: str) -> str:
@@ -22,6 +22,54 @@ def decode(data: bytes, source: str) -> str:
     raise InputError("input.encoding", f"{source} 既不是 UTF-8 也不是 GB18030 编码的文本，请另存为 UTF-8 后再检查。")
 
 
+def pipe_tables(lines: list[Line]) -> list[Table]:
+    """Tables exported as text with "|" between cells.
+
+    Two shapes occur: a row per line ("a | b | c |"), and a cell per line ("a |") with a
+    line holding only "|" between rows.
+    """
+    tables: list[Table] = []
+    rows: list[list[str]] = []
+    cells: list[str] = []
+    page = 1
+
+    def close_table():
+        nonlocal rows
+        if len(rows) >= 2:
+            tables.append(Table(page, rows))
+        rows = []
+
+    for line in lines:
+        text = line.text.strip()
+        if text == "|":
+            if cells:
+                rows.append(cells)
+                cells = []
+            continue
+        if text.count("|") >= 2:
+            if not rows:
+                page = line.page
+            parts = [c.strip() for c in text.split("|")]
+            while parts and parts[-1] == "":
+                parts.pop()
+            rows.append(parts)
+            continue
+        if text.endswith("|") and text.count("|") == 1:
+            if not rows and not cells:
+                page = line.page
+            cells.append(text[:-1].strip())
+            continue
+        if cells:
+            rows.append(cells)
+            cells = []
+        if text:
+            close_table()
+    if cells:
+        rows.append(cells)
+    close_table()
+    return tables
+
+
 def read(path: Path) -> Document:
     content = decode(path.read_bytes(), str(path))
     if "\x00" in content:
@@ -30,4 +78,5 @@ def read(path: Path) -> Document:
     lines = [Line(i, raw.rstrip("\r")) for i, page in enumerate(pages, 1) for raw in page.split("\n")]
     if not any(l.text.strip() for l in lines):
         raise InputError("input.no-text", f"{path} 中没有文字内容。")
-    return Document(str(path), "txt", lines, page_count=len(pages), pages_approximate=len(pages) == 1)
+    return Document(str(path), "txt", lines, pipe_tables(lines), page_count=len(pages),
+                    pages_approximate=len(pages) == 1)

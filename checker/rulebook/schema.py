@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .condition import BOOL, COUNT, MONEY, PERCENT, SCORE, TEXT
+from .condition import BOOL, COUNT, MONEY, NUMBER, PERCENT, SCORE, TEXT
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,29 @@ KINDS: dict[str, KindSpec] = {
         "rows": _f(COUNT, "指标表中的指标行数"),
         "rows_full_marks": _f(SCORE, "指标表分值合计"),
         "rows_score": _f(SCORE, "指标表得分合计"),
+        "report_chars": _f(COUNT, "报告正文字数"),
+    }),
+    "indicator": KindSpec("绩效指标", {
+        "level1": _f(TEXT, "一级指标（产出 / 效益 / 满意度 …）"),
+        "level2": _f(TEXT, "二级指标"),
+        "name": _f(TEXT, "指标名称"),
+        "direction": _f(TEXT, "指标性质（≥ / ≤ / = / 定性）"),
+        "target": _f(NUMBER, "指标值（目标）"),
+        "achieved": _f(NUMBER, "实际完成值"),
+        "target_text": _f(TEXT, "指标值（文字）"),
+        "achieved_text": _f(TEXT, "完成值（文字）"),
+        "weight": _f(SCORE, "分值（权重）"),
+        "score": _f(SCORE, "得分"),
+        "reason": _f(TEXT, "偏差原因分析"),
+        "met": _f(BOOL, "已完成目标"),
+        "formula_score": _f(SCORE, "按完成比例计算的应得分"),
+    }),
+    "breakdown": KindSpec("总数与分项", {
+        "label": _f(TEXT, "总数名称"),
+        "total": _f(MONEY, "总数"),
+        "parts_sum": _f(MONEY, "各分项之和"),
+        "parts_count": _f(COUNT, "分项个数"),
+        "parts": _f(TEXT, "分项名称"),
     }),
     "amount": KindSpec("金额", {
         "value": _f(MONEY, "金额（按原文单位换算为万元）"),

@@ -1,0 +1,294 @@
+"""Tables: 绩效自评表 blocks recognised by the meaning of their header cells, not their position.
+
+A table (from pdfplumber, python-docx or "|"-delimited text) may hold several blocks — the
+fund block (预算执行情况), the indicator block (绩效指标), a project list — each starting at a
+header row. Merged cells come back as None and are filled from the cell they merge with;
+a leading row-label column the data rows do not repeat is detected and skipped.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..model import Evidence, Fact, Quantity, Table
+from .figures import labels
+from .numbers import NUM, money, percent, plain
+
+_PAREN = re.compile(r"[(（][^)）]*[)）]")
+_NUMBER = re.compile(rf"^\s*(?P<dir>[≥≤><=＞＜]=?|不低于|不少于|不高于|不超过|大于|小于)?\s*(?P<num>{NUM})\s*(?P<unit>%|万元|元|亿元|分|个|项|人次|人|次|天|日|家|户|座|台|套|件|份|场|期|批|篇|平方米|㎡|公里|km)?\s*(?P<tail>以上|以内|以下)?\s*$")
+_MET_WORDS = ("已完成", "完成", "达到", "达标", "实现", "是", "优", "良好", "满意", "有效", "合格", "按时", "及时")
+_UNMET_WORDS = ("未完成", "未达到", "未达标", "未实现", "否", "不合格", "滞后", "延期", "未")
+_LEVEL1 = re.compile(r"(产出|效益|满意度|成本|效果|过程|投入|决策|管理|履职效能|管理效率)")
+_LEVEL2_HINT = re.compile(r"^(数量|质量|时效|成本|经济|社会|生态|可持续|服务对象|满意度)")
+
+
+def clean(cell) -> str:
+    text = unicodedata.normalize("NFKC", str(cell or "")).replace("\n", "").replace(" ", "")
+    return text.strip()
+
+
+def fill_merged(rows: list[list]) -> list[list[str]]:
+    """None marks a merged cell: take the value from above (row span) or the left (column span).
+
+    Rows keep their own length: text tables omit trailing and merged cells, and the
+    block reader aligns short rows by their values.
+    """
+    out: list[list[str]] = []
+    for i, row in enumerate(rows):
+        filled: list[str] = []
+        total_row = bool(row) and clean(row[0]).startswith(("合计", "总计", "小计"))  # spans sideways
+        for j, cell in enumerate(row):
+            if cell is None:
+                above = out[i - 1][j] if i and j < len(out[i - 1]) and out[i - 1][j] else None
+                use_above = above is not None and j < 3 and not total_row
+                cell = above if use_above else (filled[j - 1] if j else "")
+            filled.append(str(cell))
+        out.append(filled)
+    return out
+
+
+# ---------------------------------------------------------------- headers
+
+
+@dataclass
+class Block:
+    kind: str  # indicator | fund | project_list
+    columns: dict[str, int]  # field -> header column index
+    header: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    page: int = 1
+
+
+def _match(cell: str, words: list[str]) -> bool:
+    bare = _PAREN.sub("", cell)
+    return any(bare == w or bare.startswith(w) for w in words)
+
+
+def classify_header(row: list[str]) -> Block | None:
+    cells = [clean(c) for c in row]
+    best = None
+    for kind, spec in labels()["table_headers"].items():
+        columns: dict[str, int] = {}
+        for index, cell in enumerate(cells):
+            for fld, words in spec.items():
+                if fld not in columns and cell and _match(cell, words):
+                    columns[fld] = index
+                    break
+        if not _enough(kind, columns):
+            continue
+        if best is None or len(columns) > len(best.columns):
+            best = Block(kind, columns, cells)
+    return best
+
+
+def _enough(kind: str, columns: dict[str, int]) -> bool:
+    if kind == "indicator":
+        return ("name" in columns or "level1" in columns) and len({"target", "actual", "score"} & set(columns)) >= 2
+    if kind == "fund":
+        return len({"initial", "adjusted", "spent", "rate"} & set(columns)) >= 2 and "name" not in columns
+    return "name" in columns and len({"initial", "adjusted", "spent"} & set(columns)) >= 2
+
+
+_NUMERIC_FIELDS = ("initial", "adjusted", "spent", "rate")
+_IS_NUMBER = re.compile(rf"^-?(?:{NUM})%?$")
+
+
+def _shift(block: Block, cells: list[str]) -> int:
+    """How many header columns the row lacks at its start (a merged row-label column).
+
+    Money blocks align the first figure of the row with the first money column; indicator
+    blocks drop the header's leading cells that name no field, as far as the row is short.
+    """
+    if block.kind in ("fund", "project_list"):
+        first_col = min((block.columns[f] for f in _NUMERIC_FIELDS if f in block.columns), default=None)
+        first_num = next((i for i, c in enumerate(cells) if _IS_NUMBER.match(c.replace(",", ""))), None)
+        if first_col is not None and first_num is not None and first_col >= first_num:
+            return first_col - first_num
+        return 0
+    leading = 0
+    for index in range(len(block.header)):
+        if index in block.columns.values():
+            break
+        leading += 1
+    return min(leading, max(len(block.header) - len(cells), 0))
+
+
+def _aligned(block: Block, row: list[str]) -> dict[str, str]:
+    """Cells by field, aligned to the header."""
+    cells = [clean(c) for c in row]
+    shift = _shift(block, cells)
+    out = {}
+    for fld, index in block.columns.items():
+        j = index - shift
+        if 0 <= j < len(cells):
+            out[fld] = cells[j]
+    return out
+
+
+_FORM_LABELS = ("评价结论", "存在问题", "改进措施", "项目名称", "主管部门", "实施单位", "项目基本情况",
+                "项目负责人", "财务负责人", "年度总体目标", "总体目标", "绩效目标", "填报", "单位名称", "联系人")
+
+
+def _ends_block(row: list[str]) -> bool:
+    first = clean(row[0]) if row else ""
+    return first.startswith(_FORM_LABELS)
+
+
+def blocks_of(table: Table) -> list[Block]:
+    rows = fill_merged(table.rows)
+    blocks: list[Block] = []
+    current: Block | None = None
+    for row in rows:
+        header = classify_header(row)
+        if header is not None:
+            header.page = table.page
+            blocks.append(header)
+            current = header
+            continue
+        if current is None or not any(clean(c) for c in row):
+            continue
+        if _ends_block(row):
+            current = None  # the form goes on with fields that belong to no block
+            continue
+        current.rows.append(row)
+    return blocks
+
+
+# ---------------------------------------------------------------- values
+
+
+def _quantity(text: str, default_unit: str = "") -> tuple[Quantity | None, str | None]:
+    """'≥95%' -> (95 %, '≥'); '30' with unit column 万元; '完成' -> (None, None)."""
+    m = _NUMBER.match(text or "")
+    if not m:
+        return None, None
+    unit = m.group("unit") or default_unit
+    direction = m.group("dir") or ""
+    direction = {"不低于": "≥", "不少于": "≥", "大于": ">", "不高于": "≤", "不超过": "≤", "小于": "<",
+                 ">=": "≥", "<=": "≤", "＞": ">", "＜": "<"}.get(direction, direction)
+    if m.group("tail") == "以上":
+        direction = direction or "≥"
+    elif m.group("tail") in ("以内", "以下"):
+        direction = direction or "≤"
+    if unit == "%":
+        return percent(m.group("num")), direction or None
+    if unit in ("万元", "元", "亿元"):
+        return money(m.group("num"), unit), direction or None
+    return plain(m.group("num"), unit), direction or None
+
+
+def _score(text: str) -> Quantity | None:
+    q, _ = _quantity(text)
+    return plain(str(q.value), "分") if q is not None and q.unit in ("", "分") else None
+
+
+def _money_cell(text: str, unit: str) -> Quantity | None:
+    m = re.fullmatch(rf"(?P<num>{NUM})", (text or "").replace("，", ","))
+    return money(m.group("num"), unit) if m else None
+
+
+def _level1(text: str) -> str:
+    m = _LEVEL1.search(text or "")
+    return m.group(1) if m else (text or "").replace("指标", "")
+
+
+def _qualitative_met(text: str) -> bool | None:
+    if not text:
+        return None
+    if any(w in text for w in _UNMET_WORDS) and not text.startswith("完成"):
+        return False
+    if any(w in text for w in _MET_WORDS):
+        return True
+    return None
+
+
+# ---------------------------------------------------------------- facts
+
+
+def indicator_facts(block: Block, quote: str) -> list[Fact]:
+    facts = []
+    previous_level1 = ""
+    for row in block.rows:
+        cells = _aligned(block, row)
+        name = cells.get("name") or ""
+        first = clean(row[0]) if row else ""
+        if first.startswith(("合计", "总分", "总计")) or not (name or cells.get("level1")):
+            continue
+        level1 = cells.get("level1") or previous_level1
+        if level1 and _LEVEL2_HINT.match(level1) and previous_level1:  # level-1 cell merged away
+            level1 = previous_level1
+        previous_level1 = level1 or previous_level1
+        unit = cells.get("unit") or ""
+        target, direction = _quantity(cells.get("target", ""), unit if unit not in ("%",) else "%")
+        achieved, _ = _quantity(cells.get("actual", ""), unit)
+        direction = clean(cells.get("direction") or "") or direction or ""
+        fields: dict = {"level1": _level1(level1), "name": name or level1}
+        if cells.get("level2"):
+            fields["level2"] = cells["level2"]
+        if direction:
+            fields["direction"] = {">=": "≥", "<=": "≤", "＝": "="}.get(direction, direction)
+        for key, column, value in (("target", "target", target), ("achieved", "actual", achieved)):
+            if value is not None:
+                fields[key] = Quantity(value.value, value.places, "", value.written)
+            elif cells.get(column):
+                fields[f"{key}_text"] = cells[column]
+        for key in ("weight", "score"):
+            value = _score(cells.get(key, ""))
+            if value is not None:
+                fields[key] = value
+        if cells.get("reason") and cells["reason"] not in ("/", "无", "-"):
+            fields["reason"] = cells["reason"]
+        text = " | ".join(c for c in (clean(x) for x in row) if c)
+        facts.append(Fact("indicator", f"指标：{fields['name']}", fields, [Evidence(block.page, text[:200])],
+                          f"table.{block.kind}"))
+    return facts
+
+
+def fund_rows(block: Block) -> tuple[dict | None, list[dict]]:
+    """The total row and the 其中 part rows of a fund block, as {field: Quantity}."""
+    unit = "元" if any("(元)" in h or "（元）" in h for h in block.header) else "万元"
+    total, parts = None, []
+    words = labels()["fund_rows"]
+    for row in block.rows:
+        cells = _aligned(block, row)
+        label = clean(row[0]) if row else ""
+        values: dict = {"label": label, "text": " | ".join(c for c in (clean(x) for x in row) if c)}
+        for key in ("initial", "adjusted", "spent"):
+            value = _money_cell(cells.get(key, ""), unit)
+            if value is not None:
+                values[key] = value
+        rate, _ = _quantity(cells.get("rate", ""))
+        if rate is not None and rate.unit == "%":
+            values["rate"] = rate
+        for key in ("weight", "score"):
+            score = _score(cells.get(key, ""))
+            if score is not None:
+                values[key] = score
+        if total is None and any(label.startswith(w) for w in words["total"]):
+            total = values
+        elif total is not None and (label.startswith(tuple(words["part_prefix"])) or parts):
+            parts.append(values)
+    return total, parts
+
+
+def project_list_facts(block: Block) -> list[Fact]:
+    unit = "元" if any("(元)" in h or "（元）" in h for h in block.header) else "万元"
+    facts = []
+    for row in block.rows:
+        cells = _aligned(block, row)
+        name = cells.get("name", "")
+        if not name or name.startswith(("合计", "总计", "小计")):
+            continue
+        fields: dict = {"name": name}
+        for key in ("initial", "adjusted", "spent"):
+            value = _money_cell(cells.get(key, ""), unit)
+            if value is not None:
+                fields[key] = value
+        rate, _ = _quantity(cells.get("rate", ""))
+        if rate is not None and rate.unit == "%":
+            fields["rate_stated"] = rate
+        if len(fields) > 1:
+            text = " | ".join(c for c in (clean(x) for x in row) if c)
+            facts.append(Fact("project", f"项目：{name}", fields, [Evidence(block.page, text[:200])], "table.project_list"))
+    return facts

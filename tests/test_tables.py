@@ -1,0 +1,89 @@
+"""Tables recognised by meaning: pipe text tables, merged cells, fund and indicator blocks."""
+from decimal import Decimal
+
+from checker.derive import derive
+from checker.extract import extract
+from checker.extract.tables import blocks_of, fill_merged
+from checker.ingest.text import pipe_tables
+from checker.model import Document, Line, Table
+
+
+def doc(text: str) -> Document:
+    lines = [Line(1, l) for l in text.splitlines()]
+    return Document("t.txt", "txt", lines, pipe_tables(lines))
+
+
+FORM = """\
+某县农业局2023年度项目支出绩效自评表
+项目名称 | 农田水利建设项目 |
+预算执行情况(10分) | 年度预算数(万元) | 年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分 | 原因 |
+总额 | 100.00 | 120.00 | 96.00 | 80.00% | 10 | 10 | 工程尾款未付 |
+其中:财政资金 | 100.00 | 110.00 | 90.00 | 81.82% | / | / |
+单位资金 | 0.00 | 8.00 | 6.00 | 75.00% | / | / |
+绩效指标(90分) | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分 | 未完成原因分析 |
+产出指标 | 数量指标 | 新建渠道长度 | ≥ | 10 | 公里 | 8 | 30 | 30 | |
+产出指标 | 质量指标 | 工程验收合格率 | = | 100 | % | 100 | 20 | 20 | |
+效益指标 | 社会效益指标 | 受益农户 | ≥ | 500 | 户 | 400 | 20 | 16 | 部分农户未通水 |
+满意度指标 | 服务对象满意度指标 | 农户满意度 | ≥ | 90 | % | 95 | 10 | 10 | |
+评价结论 | 基本完成 |
+"""
+
+
+def by_kind(facts, kind):
+    return [f for f in facts if f.kind == kind]
+
+
+def test_fund_block_aligns_the_row_label_column():
+    facts = derive(extract(doc(FORM)))
+    (project,) = by_kind(facts, "project")
+    assert project.subject == "项目：农田水利建设项目"
+    assert project.fields["initial"].value == 100 and project.fields["adjusted"].value == 120
+    assert project.fields["spent"].value == 96 and project.fields["rate_stated"].value == 80
+    (score,) = by_kind(facts, "execution_score")
+    assert score.fields["weight"].value == 10 and score.fields["score"].value == 10
+    adjusted = next(b for b in by_kind(facts, "breakdown") if "调整后预算" in b.subject)
+    assert adjusted.fields["total"].value == 120 and adjusted.fields["parts_sum"].value == 118
+
+
+def test_indicator_rows_and_groups():
+    facts = derive(extract(doc(FORM)))
+    rows = {f.fields["name"]: f for f in by_kind(facts, "indicator")}
+    assert set(rows) == {"新建渠道长度", "工程验收合格率", "受益农户", "农户满意度"}
+    assert rows["新建渠道长度"].fields["met"] is False and "reason" not in rows["新建渠道长度"].fields
+    assert rows["受益农户"].fields["formula_score"].value == Decimal("16.00")
+    assert rows["农户满意度"].fields["met"] is True
+    groups = {g.fields["name"]: g for g in by_kind(facts, "indicator_group")}
+    assert groups["产出"].fields["rows"].value == 2 and groups["产出"].fields["rows_score"].value == 50
+
+
+def test_findings_on_the_form(cpack):
+    from checker.evaluate import evaluate_document
+
+    facts = derive(extract(doc(FORM)))
+    findings = evaluate_document(cpack, facts, "项目").findings
+    fired = {(f.rule, f.subject) for f in findings if f.outcome == "fired"}
+    assert ("indicators.full-score-unmet", "指标：新建渠道长度") in fired  # 8 of 10 km, full 30 points
+    assert ("indicators.unmet-without-reason", "指标：新建渠道长度") in fired
+    assert ("execution.score-formula", "预算执行率得分") in fired  # 80% of 10 points is 8, not 10
+    assert any(r == "budget.breakdown-sum" and "调整后预算" in s for r, s in fired)  # 110 + 8 != 120
+    assert not any(r == "indicators.unmet-without-reason" and "受益农户" in s for r, s in fired)
+
+
+def test_cell_per_line_tables_and_merged_cells():
+    lines = [Line(1, t) for t in ["一级指标 |", "指标名称 |", "目标值 |", "实际完成值 |", "|", "产出指标 |", "知晓率 |",
+                                  "100% |", "98% |", "|", "正文"]]
+    (table,) = pipe_tables(lines)
+    assert table.rows == [["一级指标", "指标名称", "目标值", "实际完成值"], ["产出指标", "知晓率", "100%", "98%"]]
+    assert fill_merged([["一级指标", "名称"], [None, "甲"], ["合计", None]]) == [["一级指标", "名称"], ["一级指标", "甲"], ["合计", "合计"]]
+
+
+def test_prose_breakdowns():
+    facts = extract(doc("某局2021年项目绩效自评报告\n项目资金总预算为2455.5万元，其中部门预算项目支出87.5万元，专项预算支出2350万元。"
+                        "一批项目总投资3374.3万元(其中建筑工程3292万元)，二批项目总投资2069.51万元(其中建筑工程1975.775万元)，"
+                        "合计总投资5443.81万元。"))
+    breakdowns = {b.fields["label"]: b for b in by_kind(facts, "breakdown")}
+    first = next(b for l, b in breakdowns.items() if "总预算" in l)
+    assert first.fields["parts_sum"].value == Decimal("2437.5") and first.fields["parts_count"].value == 2
+    total = next(b for l, b in breakdowns.items() if "合计" in l)
+    assert total.fields["parts_sum"].value == Decimal("5443.81")  # bracketed sub-parts are not added
+    assert not any("(其中" in l or "建筑工程" in b.fields.get("parts", "") for l, b in breakdowns.items())
