@@ -51,7 +51,8 @@ TYPES = ("money", "rate", "score", "count")
 TYPE_CN = {"money": "money (万元)", "rate": "rate (%)", "score": "score (分)", "count": "count (个/人/次…)",
            "other": "other (no unit)"}
 EXCLUDED_KINDS = {"amount", "document"}
-COMPUTED = {"count_sum", "grade_variants"}  # counters the extractor computes, not figures it reads
+# figures the extractor computes rather than reads (also any Quantity without a written form)
+COMPUTED = {"count_sum", "grade_variants", "parts_count"}
 
 
 # ---------------------------------------------------------------- figures
@@ -156,9 +157,13 @@ def all_quantities(facts) -> list:
 
 
 def structured(facts) -> list[tuple[str, str, object]]:
-    """(kind, field, Quantity) read into structured facts, as extracted (before derive)."""
+    """(kind, field, Quantity) in structured facts, as extracted (before derive)."""
     return [(f.kind, name, q) for f in facts if f.kind not in EXCLUDED_KINDS
-            for name, v in f.fields.items() if name not in COMPUTED for q in quantities(v)]
+            for name, v in f.fields.items() for q in quantities(v)]
+
+
+def is_computed(name: str, q) -> bool:
+    return name in COMPUTED or not q.written
 
 
 # ---------------------------------------------------------------- source text
@@ -232,6 +237,7 @@ class Outcome:
     truth: list[TruthFigure]
     found: list[bool]
     figures: list[tuple[str, str, object, bool]] = field(default_factory=list)  # kind, field, Quantity, correct
+    computed: int = 0  # structured figures computed by the extractor, not scored
     pages: int = 0
     error: str | None = None
 
@@ -261,6 +267,9 @@ def evaluate(ex: Excerpt, layout: str, workdir: Path) -> Outcome:
     pool = all_quantities(facts)
     outcome.found = [any(matches(tf, q) for q in pool) for tf in ex.truth]
     for kind, name, q in read:
+        if is_computed(name, q):
+            outcome.computed += 1
+            continue
         ok = any(matches(tf, q) for tf in ex.truth) or in_source(q, ex.source_flat)
         outcome.figures.append((kind, name, q, ok))
     return outcome
@@ -379,10 +388,14 @@ def render(outcomes: list[Outcome], corpus: Path) -> str:
            f"Machine: {machine()}  ",
            f"Corpus: {corpus} ({n} excerpts); layouts: {', '.join(table)}  ",
            f"Targets: recall ≥ {TARGET_RECALL:.0%}, precision ≥ {TARGET_PRECISION:.0%}. "
-           f"Precision leaves out computed counters ({', '.join(sorted(COMPUTED))}).", "",
+           f"Precision leaves out figures the extractor computes ({', '.join(sorted(COMPUTED))}, "
+           "and any without a written form).", "",
            "## Summary", ""] + summary_table(table) + ["", "## Missed truth figures by type", ""] + missed_by_unit(outcomes)
     for layout, rows in table.items():
+        computed = sum(o.computed for o in outcomes if o.layout == layout)
+        errors = sum(1 for o in outcomes if o.layout == layout and o.error)
         out += ["", f"## Layout `{layout}`", ""] + layout_table(rows)
+        out += ["", f"{computed} computed structured figures not scored; {errors} excerpts failed."]
         out += ["", "Per excerpt (missed truth figures; structured figures found neither in the truth nor in the text):", ""]
         out += layout_details([o for o in outcomes if o.layout == layout])
     return "\n".join(out) + "\n"

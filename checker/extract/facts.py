@@ -591,8 +591,6 @@ def extract_breakdowns(flow: Flow, out: Extraction) -> None:
     text = flow.text
     for m in _PARTS_INTRO.finditer(text):
         s, e = flow.sentence_bounds(m.end())
-        if e >= len(text) and not text.rstrip().endswith(("。", "；", ";")):
-            continue  # an excerpt cut mid-list: the parts are not all there
         before = list(money_mentions(text[max(0, m.start() - 80): m.start()], max(0, m.start() - 80)))
         if not before:
             continue
@@ -604,12 +602,20 @@ def extract_breakdowns(flow: Flow, out: Extraction) -> None:
             close = re.search(r"[)）]", text[m.end(): segment_end])
             segment_end = m.end() + close.start() if close else segment_end
         parts = [p for p in money_mentions(text[m.end(): segment_end], m.end()) if not _in_brackets(text, m.end(), p[0])]
+        if parts and _cut_short(text, parts[-1][1]):
+            continue  # an excerpt cut mid-list: the parts are not all there
         if len(parts) < 2:
             continue
         names = [_part_name(text, ps, m.end()) for ps, _, _, _ in parts]
         evidence = [flow.quote(total_start, segment_end - 1, limit=240)]
         out.facts.append(_breakdown(f"“{_part_name(text, total_start, max(0, total_start - 30))}”的构成",
                                     total, [q for _, _, q, _ in parts], names, evidence, "breakdown.sentence"))
+
+
+def _cut_short(text: str, last_part_end: int) -> bool:
+    """The text stops right after the last part without ending its sentence: truncated."""
+    rest = text[last_part_end:].strip()
+    return len(rest) < 30 and not rest.startswith(("。", "；", ";"))
 
 
 def _in_brackets(text: str, start: int, pos: int) -> bool:
@@ -619,6 +625,7 @@ def _in_brackets(text: str, start: int, pos: int) -> bool:
 
 
 _SUM_WORD = re.compile(r"(?:合计|共计|总计|累计)")
+_CHANGE = re.compile(r"增加|减少|增长|下降|同比|上年|结余|节约|超出|超支|结转|差额|余额")
 
 
 def extract_sum_lines(flow: Flow, out: Extraction) -> None:
@@ -630,12 +637,21 @@ def extract_sum_lines(flow: Flow, out: Extraction) -> None:
         total = next(iter(money_mentions(text[m.end(): m.end() + 24], m.end())), None)
         if total is None or not re.fullmatch(r"[^，,。；;]{0,12}", text[m.end(): total[0]]):
             continue
-        s, _ = flow.sentence_bounds(m.start())
+        s, e = flow.sentence_bounds(m.start())
         parts = [p for p in money_mentions(text[s: m.start()], s) if not _in_brackets(text, s, p[0])]
+        if len(parts) < 2:  # "共计X万元，A支出…万元，B支出…万元": the parts follow the total
+            if text[total[1]: total[1] + 2].startswith(("其中", "，其中", ",其中")):
+                continue
+            parts = [p for p in money_mentions(text[total[1]: e], total[1])
+                     if not _in_brackets(text, total[1], p[0]) and not _CHANGE.search(text[max(total[1], p[0] - 8): p[0]])]
+            if parts and _cut_short(text, parts[-1][1]):
+                continue
         if len(parts) < 2:
             continue
         names = [_part_name(text, ps, s) for ps, _, _, _ in parts]
-        out.facts.append(_breakdown(f"“{_part_name(text, total[0], m.start())}”合计", total[2], [q for _, _, q, _ in parts],
+        between = text[m.end(): total[0]].strip(" 为是:：")
+        name = between or _part_name(text, m.start(), s)
+        out.facts.append(_breakdown(f"“{name}”合计", total[2], [q for _, _, q, _ in parts],
                                     names, [flow.quote(s, total[1])], "breakdown.sum-line"))
 
 
