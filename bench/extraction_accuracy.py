@@ -11,8 +11,8 @@ reading (NNN.truth.yaml `facts`):
   split, approximate "500多" ones skipped) is found when any numeric field of any fact holds
   the same value in the same unit (money in 万元 within 0.005 of the truth's unit);
 * precision: each numeric field of the structured facts (not amount/document, before
-  derive) is correct when its value is among the truth figures or its written form
-  occurs in the excerpt (not inside a longer number). Computed counters (COMPUTED) are
+  derive) is correct when its unit is the kind printed with it and its value is among the
+  truth figures or its written form occurs in the excerpt (not inside a longer number). Computed counters (COMPUTED) are
   not statements of the report and are left out.
 
 Always exits 0; prints whether the targets are met.
@@ -200,6 +200,12 @@ def written_forms(q) -> list[str]:
     return forms
 
 
+def unit_consistent(q) -> bool:
+    """The unit the figure carries is the kind of unit printed with it ("30万元" is not unit-less)."""
+    m = re.fullmatch(r"-?[\d.,]+(.*)", flat(q.written or ""))
+    return m is None or field_type(m.group(1)) == field_type(q.unit)
+
+
 def in_source(q, source_flat: str) -> bool:
     for form in written_forms(q):
         lead = r"(?<![\d.])" if form[0].isdigit() or form[0] == "-" else ""
@@ -270,7 +276,7 @@ def evaluate(ex: Excerpt, layout: str, workdir: Path) -> Outcome:
         if is_computed(name, q):
             outcome.computed += 1
             continue
-        ok = any(matches(tf, q) for tf in ex.truth) or in_source(q, ex.source_flat)
+        ok = unit_consistent(q) and (any(matches(tf, q) for tf in ex.truth) or in_source(q, ex.source_flat))
         outcome.figures.append((kind, name, q, ok))
     return outcome
 
