@@ -376,7 +376,8 @@ def _total_score(flow: Flow):
         s, e = flow.sentence_bounds(m.start(), m.end())
         sentence = flow.text[s:e]
         local = flow.text[max(s, m.start() - 30): m.start()]
-        if re.search(r"指标|总分\s*\d", local) and "自评" not in local and "综合" not in local:
+        own = m.group(0)
+        if re.search(r"指标|总分\s*\d", local) and not re.search(r"自评|综合", local + own):
             continue
         value = plain(m.group("num"), "分")
         if value.value > 100:
@@ -523,16 +524,32 @@ def own_project_name(flow: Flow, tables) -> str:
         for row in table.rows:
             cells = [str(c or "").strip() for c in row]
             if cells and cells[0].replace(" ", "") == "项目名称" and len(cells) > 1 and cells[1]:
-                return re.sub(r"^[0-9A-Za-z]{10,}-", "", cells[1])  # drop a budget system code
+                return re.sub(r"^[0-9A-Za-z]{10,}-", "", re.sub(r"\s", "", cells[1]))  # drop a budget system code
     title, _ = _title(flow)
     name = _TITLE_NOISE.sub("", title).strip(" -—:：")
     return name or "本项目"
 
 
+def join_continued(tables: list) -> list:
+    """A table that goes on over the page break comes back as two: join the headless second part."""
+    from ..model import Table
+    from .tables import classify_header, fill_merged
+
+    joined: list = []
+    for table in tables:
+        if (joined and table.rows and table.page == joined[-1].page + 1
+                and classify_header(fill_merged(table.rows[:1])[0]) is None
+                and any(classify_header(r) for r in fill_merged(joined[-1].rows))):
+            joined[-1] = Table(joined[-1].page, joined[-1].rows + table.rows)
+        else:
+            joined.append(table)
+    return joined
+
+
 def extract_tables(doc, flow: Flow, out: Extraction, report_kind: str | None) -> None:
     from .tables import blocks_of, fund_rows, indicator_facts, project_list_facts
 
-    for table in doc.tables:
+    for table in join_continued(doc.tables):
         for block in blocks_of(table):
             if block.kind == "indicator":
                 out.facts.extend(indicator_facts(block, ""))
@@ -668,3 +685,32 @@ def _part_name(text: str, start: int, floor: int) -> str:
     head = re.split(r"本项目|本单位|本部门|共", head)[-1]  # "…本项目共申请预算资金" -> "申请预算资金"
     head = head.strip(" .·…")
     return head[-16:] or "（未命名）"
+
+
+# ---------------------------------------------------------------- other figures
+
+COUNT_UNITS = ("人次", "场次", "批次", "个", "项", "条", "人", "名", "次", "家", "台", "座", "处", "宗", "盏", "册",
+               "间", "户", "所", "篇", "件", "套", "辆", "批", "期", "天", "村", "镇", "亩", "公里", "平方米", "㎡")
+_FIGURE = re.compile(rf"(?<![\d.,])(?P<dir>[≥≤]?)(?P<num>{NUM})\s*(?P<unit>%|分|{'|'.join(COUNT_UNITS)})")
+
+
+def extract_figures(flow: Flow, out: Extraction) -> None:
+    """Every rate, score and count the report states, with the words before it as its label.
+
+    These are what an auditor reads off the page; rules use the structured facts, but the
+    fact dump and the accuracy measurement see every figure.
+    """
+    text = flow.text
+    for m in _FIGURE.finditer(text):
+        unit = m.group("unit")
+        if unit == "%":
+            value = percent(m.group("num"))
+        else:
+            value = plain(m.group("num"), "分" if unit == "分" else unit)
+        s, _ = flow.sentence_bounds(m.start())
+        label = re.split(r"[，,、：:；;。(（)）\s]", text[max(s, m.start() - 14): m.start()])[-1]
+        fields: dict = {"value": value, "unit_written": unit}
+        if label:
+            fields["label"] = label
+        out.facts.append(Fact("figure", f"第{flow.page_at(m.start())}页数字", fields,
+                              [flow.quote(m.start(), m.end())], "figure.mention"))

@@ -230,7 +230,7 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
             fields["direction"] = {">=": "≥", "<=": "≤", "＝": "="}.get(direction, direction)
         for key, column, value in (("target", "target", target), ("achieved", "actual", achieved)):
             if value is not None:
-                fields[key] = Quantity(value.value, value.places, "", value.written)
+                fields[key] = Quantity(value.value, value.places, value.unit, value.written)
             elif cells.get(column):
                 fields[f"{key}_text"] = cells[column]
         for key in ("weight", "score"):

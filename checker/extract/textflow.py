@@ -33,13 +33,16 @@ SENTENCE_END = "。；;！？!?\n"
 # Chinese punctuation is kept as written so quotes read like the report; NFKC would turn
 # "，" into "," (confusable with a thousands separator) and "（" into "(".
 _KEEP = frozenset("，；：（）！？")
+# traditional forms of the characters our labels and units use (web copies of reports mix them in)
+_TRADITIONAL = str.maketrans("萬億預算執資項報告決績評價調實際經費設計劃專撥款補貼務門單機關輔導統營運維護歲餘額數據覽總結論問題進證據額內標準達條",
+                             "万亿预算执资项报告决绩评价调实际经费设计划专拨款补贴务门单机关辅导统营运维护岁余额数据览总结论问题进证据额内标准达条")
 _FULLWIDTH_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
 
 
 def normalise(text: str) -> str:
     if not text.isascii():
         text = "".join(ch if ch in _KEEP else unicodedata.normalize("NFKC", ch) for ch in text)
-    text = text.replace("\u00a0", " ")
+    text = text.replace("\u00a0", " ").translate(_TRADITIONAL)
     text = _FULLWIDTH_THOUSANDS.sub(",", text)
     # NFKC keeps the curly quotes and ideographic punctuation we match on; unify dashes
     text = text.replace("−", "-").replace("–", "-")
@@ -91,9 +94,29 @@ def _wrap_width(lines: list[str]) -> int:
     return lengths[int(len(lengths) * 0.75)] if lengths else 10_000
 
 
+def _edge_key(text: str) -> str:
+    return re.sub(r"\d+", "#", text)
+
+
+def running_lines(lines: list[tuple[str, int]]) -> set[str]:
+    """Headers and footers: lines at the top or bottom of at least half the pages (3 or more)."""
+    pages: dict[int, list[str]] = {}
+    for text, page in lines:
+        pages.setdefault(page, []).append(text)
+    if len(pages) < 3:
+        return set()
+    counts: dict[str, int] = {}
+    for texts in pages.values():
+        for key in {_edge_key(t) for t in texts[:2] + texts[-2:]}:
+            counts[key] = counts.get(key, 0) + 1
+    return {k for k, c in counts.items() if c >= max(3, len(pages) / 2)}
+
+
 def build_flow(doc: Document) -> Flow:
     kept = [(normalise(line.text), line.page) for line in doc.lines]
-    kept = [(t, p) for t, p in kept if t and not _PAGE_FURNITURE.match(t)]
+    kept = [(t, p) for t, p in kept if t]
+    furniture = running_lines(kept)  # counted with page numbers still in place: they mark the edges
+    kept = [(t, p) for t, p in kept if not _PAGE_FURNITURE.match(t) and _edge_key(t) not in furniture]
     width = _wrap_width([t for t, _ in kept])
     parts: list[str] = []
     starts: list[int] = []

@@ -68,14 +68,33 @@ def _open(path: Path):
 def _read_page(path: Path, page, index: int) -> tuple[str, list[Table]]:
     if _has_duplicate_chars(page):
         page = page.dedupe_chars(tolerance=1)
-    text = page.extract_text(**TEXT_SETTINGS) or ""
+    found = page.find_tables(TABLE_SETTINGS) if (page.rects or page.lines) else []  # ruled tables
+    if not found:
+        text = page.extract_text(**TEXT_SETTINGS) or ""
+        if CID.search(text):
+            text = _pdfium_text(path, index) or CID.sub("", text)
+        return text, []
+    # text around the tables in reading order; each table as "cell | cell |" lines, because
+    # the page text of a table interleaves the lines of wrapped cells
+    parts, tables, top = [], [], 0.0
+    for table in sorted(found, key=lambda t: t.bbox[1]):
+        x0, t_top, x1, t_bottom = table.bbox
+        if t_top > top:
+            parts.append(page.crop((0, top, page.width, t_top)).extract_text(**TEXT_SETTINGS) or "")
+        rows = table.extract(**{k.replace("text_", "", 1): v for k, v in TABLE_SETTINGS.items()})
+        tables.append(Table(index + 1, rows))
+        parts.append("\n".join(" | ".join(_cell(c) for c in row) + " |" for row in rows))
+        top = max(top, t_bottom)
+    if top < page.height:
+        parts.append(page.crop((0, top, page.width, page.height)).extract_text(**TEXT_SETTINGS) or "")
+    text = "\n".join(p for p in parts if p)
     if CID.search(text):
         text = _pdfium_text(path, index) or CID.sub("", text)
-    tables = []
-    if page.rects or page.lines:  # ruled tables only; text-position tables are found later
-        for rows in page.extract_tables(TABLE_SETTINGS):
-            tables.append(Table(index + 1, rows))
     return text, tables
+
+
+def _cell(value) -> str:
+    return " ".join(str(value or "").split())
 
 
 def read(path: Path) -> Document:
@@ -102,8 +121,7 @@ def read(path: Path) -> Document:
             lines.extend(Line(index + 1, t) for t in text.split("\n"))
             tables.extend(page_tables)
     if not any(l.text.strip() for l in lines):
-        raise InputError(
-            "input.no-text-layer",
-            f"{path} 没有文字层（可能是扫描件）。请索取由 Word/WPS 直接导出的 PDF，或先做文字识别（OCR）。",
-        )
+        from .ocr import read_scanned
+
+        return read_scanned(path, count)  # or a clear error naming what to install
     return Document(str(path), "pdf", lines, tables, page_count=count)

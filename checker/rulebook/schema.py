@@ -125,6 +125,11 @@ KINDS: dict[str, KindSpec] = {
         "parts_count": _f(COUNT, "分项个数"),
         "parts": _f(TEXT, "分项名称"),
     }),
+    "figure": KindSpec("数字（比率、分值、个数）", {
+        "value": _f(NUMBER, "数值"),
+        "unit_written": _f(TEXT, "原文单位"),
+        "label": _f(TEXT, "数字前的文字"),
+    }),
     "amount": KindSpec("金额", {
         "value": _f(MONEY, "金额（按原文单位换算为万元）"),
         "unit_written": _f(TEXT, "原文单位"),
