@@ -10,7 +10,8 @@ from checker.pipeline import document_summary
 
 # excerpt -> error rules its truth file's `inconsistencies` call for (where a rule covers them)
 EXPECTED_ERRORS = {
-    "005": {"budget.breakdown-sum"},  # 申请预算资金 2,026,400元 vs its planned parts 1,740,000元
+    "005": {"budget.breakdown-sum"},  # 申请预算资金 2,026,400元 vs parts 1,740,000元; 资金总额 0 vs 财政拨款 202.64
+    "017": {"budget.breakdown-sum"},  # 全年预算数 7165.32 vs its five sources 7165.29
     "011": {"budget.breakdown-sum"},  # 2455.5 vs 87.5 + 2350
     "027": {"execution.rate-arithmetic"},  # 99% stated, 2595.6208 / 2596 = 99.985%
     "037": {"budget.breakdown-sum"},  # 实际利用共计27652.4 vs 1953.2 + 29605.6

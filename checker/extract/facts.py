@@ -549,7 +549,9 @@ def join_continued(tables: list) -> list:
 def extract_tables(doc, flow: Flow, out: Extraction, report_kind: str | None) -> None:
     from .tables import blocks_of, fund_rows, indicator_facts, project_list_facts
 
-    for table in join_continued(doc.tables):
+    from .tables import space_tables
+
+    for table in join_continued(doc.tables) + space_tables(doc.lines):
         for block in blocks_of(table):
             if block.kind == "indicator":
                 out.facts.extend(indicator_facts(block, ""))
@@ -578,7 +580,7 @@ def _fund_block(block, rows, flow: Flow, doc, out: Extraction, report_kind: str 
             out.facts.append(Fact("execution_score", "预算执行率得分", fields, evidence, "table.fund"))
     for key, label in (("initial", "年初预算"), ("adjusted", "调整后预算"), ("spent", "预算执行数")):
         values = [p[key] for p in parts if key in p]
-        if key in total and len(values) >= 1 and len(parts) >= 2:
+        if key in total and values:
             out.facts.append(_breakdown(f"资金表“{total['label']}”{label}", total[key], values,
                                         [p["label"] for p in parts if key in p],
                                         evidence + [Evidence(block.page, p["text"][:120]) for p in parts[:3]],
@@ -589,7 +591,8 @@ def _breakdown(label: str, total: Quantity, values: list[Quantity], names: list[
     places = max(v.places for v in values)
     parts_sum = Quantity(sum(v.value for v in values), places, "万元")
     fields = {"label": label, "total": total, "parts_sum": parts_sum,
-              "parts_count": plain(str(len(values)), "个"), "parts": "、".join(n for n in names if n)}
+              "parts_count": plain(str(len(values)), "个"), "parts": "、".join(n for n in names if n),
+              "from_table": extractor.startswith("table")}
     fact = Fact("breakdown", label, fields, evidence, extractor)
     # the sum's tolerance is that of its terms added up, not of its widest term
     fact.meta["terms"] = values

@@ -292,3 +292,60 @@ def project_list_facts(block: Block) -> list[Fact]:
             text = " | ".join(c for c in (clean(x) for x in row) if c)
             facts.append(Fact("project", f"项目：{name}", fields, [Evidence(block.page, text[:200])], "table.project_list"))
     return facts
+
+
+# ---------------------------------------------------------------- flattened tables
+
+_NUM_TOKEN = re.compile(rf"^-?(?:{NUM})%?$")
+_BLOCK_END = re.compile(r"指标|目标|绩效|说明|情况|完成")
+
+
+def space_tables(lines) -> list[Table]:
+    """Spreadsheet forms flattened to one line of space-separated cells:
+    "项目资金(万元) 年初预算数 全年预算数 全年执行数 … 年度资金总额: 0 0 0 … 其中:本年财政拨款 202.64 …".
+
+    The run of header words gives the columns; each label followed by numbers is a row.
+    Rebuilt as a Table so the fund block reader handles it like any other table.
+    """
+    spec = labels()["table_headers"]["fund"]
+    words = [w for ws in spec.values() for w in ws]
+    tables = []
+    for line in lines:
+        tokens = line.text.split()
+        if len(tokens) < 6:
+            continue
+        header_at = [i for i, t in enumerate(tokens) if _match(clean(t), words)]
+        runs = _runs(header_at)
+        if not runs or len(runs[0]) < 2:
+            continue
+        start, end = runs[0][0], runs[0][-1] + 1
+        header = ["资金来源"] + [clean(t) for t in tokens[start:end]]
+        rows, label, numbers = [header], [], []
+        for token in tokens[end:]:
+            if _NUM_TOKEN.match(token.replace(",", "")):
+                numbers.append(token)
+                continue
+            if numbers or (label and len(label) > 6):
+                if numbers:
+                    rows.append(["".join(label).rstrip(":：") or "合计"] + numbers)
+                label, numbers = [], []
+                if len(rows) > 12:
+                    break
+            if _BLOCK_END.search(token):
+                break  # the form moves on to targets and indicators
+            label.append(token)
+        if numbers:
+            rows.append(["".join(label).rstrip(":：") or "合计"] + numbers)
+        if len(rows) >= 2:
+            tables.append(Table(line.page, rows))
+    return tables
+
+
+def _runs(indices: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return sorted(runs, key=len, reverse=True)

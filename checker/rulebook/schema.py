@@ -124,6 +124,7 @@ KINDS: dict[str, KindSpec] = {
         "parts_sum": _f(MONEY, "各分项之和"),
         "parts_count": _f(COUNT, "分项个数"),
         "parts": _f(TEXT, "分项名称"),
+        "from_table": _f(BOOL, "来自资金表（总额行与“其中”行）"),
     }),
     "figure": KindSpec("数字（比率、分值、个数）", {
         "value": _f(NUMBER, "数值"),
