@@ -530,6 +530,17 @@ def own_project_name(flow: Flow, tables) -> str:
     return name or "本项目"
 
 
+def _text_tables(doc) -> list:
+    """"|"-delimited rows typed into a PDF or Word text (not ruled tables the reader found)."""
+    if doc.media == "txt":
+        return []  # the text reader has parsed them already
+    from ..ingest.text import pipe_tables
+    from .tables import clean
+
+    known = {tuple(clean(c) for c in t.rows[0]) for t in doc.tables if t.rows}
+    return [t for t in pipe_tables(doc.lines) if tuple(clean(c) for c in t.rows[0]) not in known]
+
+
 def join_continued(tables: list) -> list:
     """A table that goes on over the page break comes back as two: join the headless second part."""
     from ..model import Table
@@ -551,7 +562,7 @@ def extract_tables(doc, flow: Flow, out: Extraction, report_kind: str | None) ->
 
     from .tables import space_tables
 
-    for table in join_continued(doc.tables) + space_tables(doc.lines):
+    for table in join_continued(doc.tables + _text_tables(doc)) + space_tables(doc.lines):
         for block in blocks_of(table):
             if block.kind == "indicator":
                 out.facts.extend(indicator_facts(block, ""))
@@ -694,7 +705,10 @@ def _part_name(text: str, start: int, floor: int) -> str:
 
 COUNT_UNITS = ("人次", "场次", "批次", "个", "项", "条", "人", "名", "次", "家", "台", "座", "处", "宗", "盏", "册",
                "间", "户", "所", "篇", "件", "套", "辆", "批", "期", "天", "村", "镇", "亩", "公里", "平方米", "㎡")
-_FIGURE = re.compile(rf"(?<![\d.,])(?P<dir>[≥≤]?)(?P<num>{NUM})\s*(?P<unit>%|分|{'|'.join(COUNT_UNITS)})")
+_FIGURE = re.compile(
+    rf"(?<![\d.,])(?P<dir>[≥≤]?)(?:(?P<num>{NUM})|(?:(?<=[共设有及计了为等各达约和、，,：:])|(?<![\u4e00-\u9fff]))(?P<cn>[一二三四五六七八九十两]{{1,4}}))"
+    rf"\s*(?P<unit>%|分|{'|'.join(COUNT_UNITS)})"
+)
 
 
 def extract_figures(flow: Flow, out: Extraction) -> None:
@@ -706,10 +720,13 @@ def extract_figures(flow: Flow, out: Extraction) -> None:
     text = flow.text
     for m in _FIGURE.finditer(text):
         unit = m.group("unit")
+        number = m.group("num") or str(chinese_int(m.group("cn")) or "")
+        if not number:
+            continue
         if unit == "%":
-            value = percent(m.group("num"))
+            value = percent(number)
         else:
-            value = plain(m.group("num"), "分" if unit == "分" else unit)
+            value = plain(number, "分" if unit == "分" else unit)
         s, _ = flow.sentence_bounds(m.start())
         label = re.split(r"[，,、：:；;。(（)）\s]", text[max(s, m.start() - 14): m.start()])[-1]
         fields: dict = {"value": value, "unit_written": unit}
