@@ -28,6 +28,7 @@ class BatchOptions:
     timeout: float = 120.0
     max_memory_mb: int = 4096
     max_tasks: int = 200
+    cache_dir: str | None = None  # fact cache; None: no cache
     isolate: bool = True  # False: run in this process (debugging, or where processes are unavailable)
 
 
@@ -55,12 +56,15 @@ def _compiled(rule_paths: tuple[str, ...], profile: str):
     return _STATE["cpack"]
 
 
-def check_one(source: str, rule_paths: tuple[str, ...], profile: str = "national") -> ReportResult:
+def check_one(source: str, rule_paths: tuple[str, ...], profile: str = "national",
+              cache_dir: str | None = None) -> ReportResult:
     """Worker entry: the whole pipeline for one file; unexpected errors become a result."""
+    from .cache import FactCache
     from .pipeline import check_file
 
     try:
-        return check_file(source, _compiled(rule_paths, profile))
+        cache = FactCache(Path(cache_dir)) if cache_dir else None
+        return check_file(source, _compiled(rule_paths, profile), cache=cache)
     except MemoryError:
         return _error(source, "check.out-of-memory", "检查这份报告时内存不足（报告过大或文件异常）。请拆分文件后重试。")
     except Exception as exc:  # a bug of ours: say so for this report, keep the batch going
@@ -79,7 +83,7 @@ def run_batch(sources: list[str], options: BatchOptions,
     if not options.isolate:
         results = []
         for source in sources:
-            result = task(source, options.rule_paths, options.profile)
+            result = task(source, options.rule_paths, options.profile, options.cache_dir)
             results.append(result)
             if on_result:
                 on_result(result)
@@ -90,7 +94,7 @@ def run_batch(sources: list[str], options: BatchOptions,
     results: list[ReportResult | None] = [None] * len(sources)
     with ProcessPool(max_workers=max(1, options.jobs), max_tasks=options.max_tasks, context=context,
                      initializer=_init_worker, initargs=(options.rule_paths, options.max_memory_mb)) as pool:
-        futures = [pool.schedule(task, args=(s, options.rule_paths, options.profile), timeout=options.timeout) for s in sources]
+        futures = [pool.schedule(task, args=(s, options.rule_paths, options.profile, options.cache_dir), timeout=options.timeout) for s in sources]
         for index, (source, future) in enumerate(zip(sources, futures)):
             try:
                 result = future.result()

@@ -109,6 +109,13 @@ class Finding:
     expected: str | None = None
     actual: str | None = None
     outcome: str = "fired"  # fired | not-evaluable
+    fingerprint: str = ""  # rule + subject + figures: stable across pages and re-submissions
+    waiver: dict | None = None  # the waiver that applies: reason, approved_by, expires
+    baseline: str | None = None  # new | unchanged (with --baseline)
+
+    @property
+    def waived(self) -> bool:
+        return self.waiver is not None
 
     def as_dict(self) -> dict:
         out = {
@@ -125,6 +132,13 @@ class Finding:
             out["expected"] = self.expected
         if self.actual is not None:
             out["actual"] = self.actual
+        if self.fingerprint:
+            out["fingerprint"] = self.fingerprint
+        if self.waiver is not None:
+            out["waived"] = True
+            out["waiver"] = self.waiver
+        if self.baseline is not None:
+            out["baseline"] = self.baseline
         return out
 
 
@@ -155,9 +169,17 @@ class ReportResult:
     rules: list[RuleSummary] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     diagnostics: list[str] = field(default_factory=list)  # internal cross-check warnings
+    notices: list[str] = field(default_factory=list)  # for the reader: expired waivers and the like
+    resolved: list[dict] = field(default_factory=list)  # baseline findings no longer present
+    input_sha256: str = ""
 
     def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity and f.outcome == "fired")
+        """Fired findings of a severity that no waiver covers (these set the exit code)."""
+        return sum(1 for f in self.findings if f.severity == severity and f.outcome == "fired" and not f.waived)
+
+    @property
+    def waived_count(self) -> int:
+        return sum(1 for f in self.findings if f.waived)
 
     @property
     def not_evaluable(self) -> int:

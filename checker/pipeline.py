@@ -27,13 +27,24 @@ def document_summary(facts, ctx: Context | None = None) -> dict:
     return info
 
 
-def check_file(path: str | Path, cpack: CompiledPack, ctx: Context | None = None) -> ReportResult:
+def read_facts(path: str | Path, cache=None) -> list:
+    """Ingest, extract and derive — or the cached result of exactly that for these bytes."""
+    if cache is not None and Path(path).is_file():
+        facts = cache.get(path)
+        if facts is not None:
+            return facts
+    facts = derive(extract(load(path)))
+    if cache is not None:
+        cache.put(path, facts)
+    return facts
+
+
+def check_file(path: str | Path, cpack: CompiledPack, ctx: Context | None = None, cache=None) -> ReportResult:
     source = str(path)
     try:
-        document = load(path)
+        facts = read_facts(path, cache)
     except InputError as exc:
         return ReportResult(source, "error", error=ReportError(exc.code, exc.message))
-    facts = derive(extract(document))
     summary = document_summary(facts, ctx or cpack.ctx)
     evaluation = evaluate_document(cpack, facts, summary.get("report_kind"), ctx)
     return ReportResult(source, "checked", evaluation.findings, document=summary, rules=evaluation.summaries,

@@ -9,12 +9,12 @@ from conftest import EXAMPLE_PDF, ROOT
 RULES = (str(ROOT / "rules"),)
 
 
-def crashing_task(source, rule_paths, profile):
+def crashing_task(source, rule_paths, profile, cache_dir=None):
     if "crash" in source:
         os.abort()  # what a segfault in the engine's C core looks like to the parent
     if "hang" in source:
         time.sleep(60)
-    return check_one(source, rule_paths, profile)
+    return check_one(source, rule_paths, profile, cache_dir)
 
 
 def test_crash_and_hang_become_errors_for_that_report_only():

@@ -102,7 +102,7 @@ def test_json_contract_shape(results):
     assert ok["status"] == "checked"
     assert "error" not in ok
     assert set(ok) == {"source", "status", "document", "summary", "findings"}
-    assert ok["summary"] == {"error": 2, "warning": 1, "info": 1, "not_evaluable": 1}
+    assert ok["summary"] == {"error": 2, "warning": 1, "info": 1, "not_evaluable": 1, "waived": 0}
     assert ok["document"]["department"] == "广州市白云区某局"
     assert ok["document"]["year"] == 2023
     assert ok["document"]["score_total"] == "98.69分"  # Quantity → as written

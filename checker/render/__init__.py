@@ -21,6 +21,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from markupsafe import Markup, escape
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..model import Finding, Quantity, ReportResult
@@ -69,6 +70,7 @@ def summary_counts(result: ReportResult) -> dict[str, int]:
         "warning": result.count("warning"),
         "info": result.count("info"),
         "not_evaluable": result.not_evaluable,
+        "waived": result.waived_count,
     }
 
 
@@ -97,11 +99,18 @@ def report_dict(result: ReportResult) -> dict:
     out["document"] = _jsonable(dict(result.document))
     out["summary"] = summary_counts(result)
     out["findings"] = [_jsonable(f.as_dict()) for f in sort_findings(result.findings)]
+    if result.notices:
+        out["notices"] = list(result.notices)
+    if result.resolved:
+        out["resolved"] = result.resolved
     return out
 
 
-def to_json(results: list[ReportResult]) -> str:
-    return json.dumps({"reports": [report_dict(r) for r in results]}, ensure_ascii=False, indent=2)
+def to_json(results: list[ReportResult], notices: list[str] | None = None) -> str:
+    data: dict = {"reports": [report_dict(r) for r in results]}
+    if notices:
+        data["notices"] = notices
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 # ---------------------------------------------------------------- templates
@@ -110,6 +119,23 @@ def to_json(results: list[ReportResult]) -> str:
 def _templates_dir() -> Path:
     env = os.environ.get("PERFCHECK_TEMPLATES")
     return Path(env) if env else TEMPLATES_DIR
+
+
+_FIGURE_IN_QUOTES = re.compile(r"“([^”]*\d[^”]*)”")
+
+
+def highlight(text: str, finding) -> Markup:
+    """The evidence quote, escaped, with the figures the finding is about marked."""
+    needles = {n for n in _FIGURE_IN_QUOTES.findall(getattr(finding, "message", "") or "")}
+    actual = getattr(finding, "actual", None)
+    if isinstance(actual, str) and any(ch.isdigit() for ch in actual):
+        needles.add(actual)
+    out = str(escape(text))
+    for needle in sorted(needles, key=len, reverse=True):
+        safe = str(escape(needle))
+        if safe and safe in out:
+            out = out.replace(safe, f"<mark>{safe}</mark>")
+    return Markup(out)
 
 
 @lru_cache(maxsize=4)
@@ -124,6 +150,7 @@ def _environment(directory: str) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(FILTERS)
+    env.filters["highlight"] = highlight
     return env
 
 
@@ -174,7 +201,8 @@ def to_markdown(result: ReportResult, meta: dict | None) -> str:
 
 def _counts_line(counts: dict[str, int]) -> str:
     return (f"错误 {counts['error']} · 警告 {counts['warning']} · "
-            f"提示 {counts['info']} · 无法评估 {counts['not_evaluable']}")
+            f"提示 {counts['info']} · 无法评估 {counts['not_evaluable']}"
+            + (f" · 已豁免 {counts['waived']}" if counts.get("waived") else ""))
 
 
 def _one_line(text: str | None) -> str:
@@ -195,10 +223,16 @@ def to_terminal(results: list[ReportResult], meta: dict | None = None) -> str:
             if f.outcome == "not-evaluable" or f.severity not in ("error", "warning"):
                 continue
             where = pages_cn(f.evidence, bool(result.document.get("pages_approximate")))
-            lines.append(f"  [{severity_cn(f.severity)}] {f.rule}  {_one_line(f.subject)}："
+            marks = ("［已豁免］" if f.waived else "") + ("［新］" if f.baseline == "new" else "")
+            lines.append(f"  [{severity_cn(f.severity)}]{marks} {f.rule}  {_one_line(f.subject)}："
                          f"{_one_line(f.message)}" + (f"（{where}）" if where else ""))
+        for notice in result.notices:
+            lines.append(f"  注意：{notice}")
+        if result.resolved:
+            lines.append(f"  与基线相比已解决 {len(result.resolved)} 项：" + "；".join(
+                f"{r.get('rule')} · {r.get('subject')}" for r in result.resolved[:5]))
     if len(results) > 1:
-        total = {k: 0 for k in ("error", "warning", "info", "not_evaluable")}
+        total = {k: 0 for k in ("error", "warning", "info", "not_evaluable", "waived")}
         for result in results:
             for k, v in summary_counts(result).items():
                 total[k] += v
