@@ -110,7 +110,7 @@ def test_json_contract_shape(results):
     assert bad["status"] == "error"
     assert bad["error"] == {"code": "input.encrypted", "message": "PDF 文件已加密，无法读取。请提供未加密的文件。"}
     assert bad["findings"] == []
-    assert bad["summary"] == {"error": 0, "warning": 0, "info": 0, "not_evaluable": 0}
+    assert bad["summary"] == {"error": 0, "warning": 0, "info": 0, "not_evaluable": 0, "waived": 0}
     assert bad["document"] == {}
 
 
