@@ -24,13 +24,13 @@ FORMAT_SUFFIX = {"json": ".json", "md": ".md", "html": ".html"}
 # ---------------------------------------------------------------- helpers
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, content: str | bytes) -> None:
     """Write via a temporary file and rename, so an interrupted run leaves no half file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content.encode("utf-8") if isinstance(content, str) else content)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -104,21 +104,33 @@ def main() -> None:
     """perfcheck：检查绩效自评报告（PDF / .docx / .txt）中的数据与合规问题。"""
 
 
+AGGREGATE = {"text", "json", "sarif", "junit"}  # one output for all reports
+DOCUMENTS = {"html": ".html", "md": ".md", "docx": ".docx"}  # one document per report
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "html"]), default="text",
-              show_default=True, help="输出格式：text 终端摘要；json 机器可读；md Markdown；html 可打印的审核意见")
-@click.option("-o", "--output", type=click.Path(), help="输出文件；检查多份报告且格式为 html/md 时为输出目录")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "html", "docx", "sarif", "junit"]),
+              default="text", show_default=True,
+              help="text 终端摘要；json 机器可读；html 可打印的审核意见；md Markdown；docx Word 审核意见；sarif / junit 供 CI 系统")
+@click.option("-o", "--output", type=click.Path(), help="输出文件；html/md/docx 检查多份报告时为输出目录（另写汇总 index.html / index.csv）")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="附加规则目录或文件（可多次指定）")
 @click.option("--no-builtin-rules", is_flag=True, help="只用 --rules 指定的规则，不加载内置规则包")
+@PROFILE_OPTION
+@click.option("--waivers", type=click.Path(), help="豁免清单（YAML）：规则、对象、理由、批准人、有效期")
+@click.option("--baseline", type=click.Path(), help="上次的 JSON 结果：标出新增、未变和已解决的问题")
+@click.option("--template", type=click.Path(), help="用自己的 Jinja2 模板输出每份报告（沙箱中渲染，见 docs/templates.md）")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None, help="并行检查的进程数（默认：CPU 核数）")
 @click.option("--timeout", type=click.FloatRange(1), default=120, show_default=True, help="每份报告的时限（秒）")
+@click.option("--no-cache", is_flag=True, help="不使用事实缓存（每次重新读取报告）")
+@click.option("--resume", is_flag=True, help="跳过输出目录中已有结果的报告（中断后继续）")
 @click.option("--in-process", is_flag=True, help="不使用子进程（调试用；引擎崩溃会中断整个运行）")
-@PROFILE_OPTION
-def check(paths, fmt, output, rule_dirs, no_builtin_rules, jobs, timeout, in_process, profile):
+@click.option("--quiet", "-q", is_flag=True, help="不显示进度条")
+def check(paths, fmt, output, rule_dirs, no_builtin_rules, profile, waivers, baseline, template, jobs, timeout,
+          no_cache, resume, in_process, quiet):
     """检查一份或多份报告（也可以是文件夹）。"""
     from .batch import BatchOptions, run_batch
-    from .render import to_html, to_json, to_markdown, to_terminal
+    from .cache import default_dir
 
     pack = load_rules(rule_dirs, builtin=not no_builtin_rules)
     prof = load_profile_or_exit(profile)
@@ -127,51 +139,222 @@ def check(paths, fmt, output, rule_dirs, no_builtin_rules, jobs, timeout, in_pro
     if not inputs:
         click.echo(f"在 {'、'.join(paths)} 中没有找到报告文件（支持 PDF、.docx、.txt）。", err=True)
         sys.exit(2)
+    per_report = fmt in DOCUMENTS or template
+    out_dir = _output_dir(output, per_report, len(inputs))
+    if fmt == "docx" and out_dir is None and not output:
+        click.echo("Word 格式需要用 -o 指定输出文件或目录。", err=True)
+        sys.exit(2)
+    waiver_list = _load_or_exit(lambda: __import__("checker.review", fromlist=["x"]).load_waivers(waivers)) if waivers else []
+    baseline_data = _load_or_exit(lambda: __import__("checker.review", fromlist=["x"]).load_baseline(baseline)) if baseline else None
+
+    done = _resumed(out_dir, inputs) if resume and out_dir else {}
+    todo = [s for s in inputs if s not in done]
     rule_paths = tuple(str(p) for p in _rule_paths(rule_dirs, not no_builtin_rules))
-    options = BatchOptions(rule_paths, profile, jobs=min(jobs or os.cpu_count() or 1, len(inputs)), timeout=timeout,
-                           isolate=not in_process)
-    results = run_batch(inputs, options)
-    for result in results:
+    options = BatchOptions(rule_paths, profile, jobs=min(jobs or os.cpu_count() or 1, max(len(todo), 1)),
+                           timeout=timeout, cache_dir=None if no_cache else str(default_dir()), isolate=not in_process)
+    with _progress(len(todo), quiet or fmt in AGGREGATE and not output) as advance:
+        fresh = run_batch(todo, options, on_result=lambda r: _finished(r, out_dir, advance))
+    by_source = {**done, **{r.source: r for r in fresh}}
+    results = [by_source[s] for s in inputs]
+    for result in fresh:
         for line in result.diagnostics:
             click.echo(f"内部检查警告：{result.source}：{line}", err=True)
-
-    if fmt == "text":
-        text = to_terminal(results, meta)
-        if output:
-            write_atomic(Path(output), text)
-            click.echo(f"已写入 {output}")
-        else:
-            click.echo(text)
-    elif fmt == "json":
-        text = to_json(results)
-        if output:
-            write_atomic(Path(output), text)
-            click.echo(f"已写入 {output}", err=True)
-        else:
-            click.echo(text)
+    notices = _review(results, waiver_list, baseline_data)
+    for notice in notices:
+        click.echo(f"注意：{notice}", err=True)
+    if per_report:
+        _write_documents(results, meta, fmt, output, out_dir, template)
     else:
-        written = _write_documents(results, meta, fmt, output, to_html if fmt == "html" else to_markdown)
-        if written:  # documents went to files: show the findings on the terminal as well
-            click.echo(to_terminal(results, meta))
+        _write_aggregate(results, meta, fmt, output, notices, pack)
     sys.exit(_exit_code(results))
 
 
-def _write_documents(results, meta, fmt, output, render) -> None:
-    many = len(results) > 1
-    out_dir = None
-    if output and (many or output.endswith(("/", os.sep)) or Path(output).is_dir()):
-        out_dir = Path(output)
-    elif many:
-        out_dir = Path("perfcheck-out")
-    if out_dir is None and not output:
-        click.echo(render(results[0], meta))
+def _load_or_exit(load):
+    try:
+        return load()
+    except PerfcheckError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(2)
+
+
+def _output_dir(output, per_report: bool, count: int) -> Path | None:
+    if not per_report:
+        return Path(output) if output and (output.endswith(("/", os.sep)) or Path(output).is_dir()) else None
+    if output and (count > 1 or output.endswith(("/", os.sep)) or Path(output).is_dir()):
+        return Path(output)
+    if count > 1:
+        return Path("perfcheck-out")
+    return None
+
+
+def _record_path(out_dir: Path, source: str) -> Path:
+    """Machine record of one report's result in a batch folder (JSON; used by --resume)."""
+    digest = __import__("hashlib").sha256(str(Path(source).resolve()).encode()).hexdigest()[:10]
+    return out_dir / ".perfcheck" / f"{Path(source).stem}-{digest}.json"
+
+
+def _finished(result, out_dir: Path | None, advance) -> None:
+    if out_dir is not None:  # keep each finished result at once: an interrupted batch loses nothing
+        from .render import report_dict
+
+        record = report_dict(result)
+        record["input_sha256"] = _sha(result.source)
+        write_atomic(_record_path(out_dir, result.source), json.dumps(record, ensure_ascii=False))
+    advance(result)
+
+
+def _sha(source: str) -> str:
+    from .cache import file_digest
+
+    try:
+        return file_digest(source)
+    except OSError:
+        return ""
+
+
+def _resumed(out_dir: Path, inputs: list[str]) -> dict:
+    """Results already in the output folder for inputs whose bytes have not changed."""
+    from .model import Evidence, Finding, ReportError, ReportResult, RuleSummary
+
+    done = {}
+    for source in inputs:
+        path = _record_path(out_dir, source)
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if record.get("input_sha256") != _sha(source) or record.get("status") == "error":
+            continue
+        findings = [Finding(f["rule"], f["severity"], f["subject"], f["message"],
+                            [Evidence(e["page"], e["text"]) for e in f.get("evidence", [])],
+                            f.get("title", ""), f.get("basis", ""), f.get("expected"), f.get("actual"),
+                            f.get("outcome", "fired")) for f in record.get("findings", [])]
+        rules = [RuleSummary(**r) for r in record.get("rules", [])]
+        done[source] = ReportResult(source, record["status"], findings, document=record.get("document", {}), rules=rules)
+    return done
+
+
+class _progress:
+    """A rich progress bar on a terminal; nothing when quiet or not a TTY."""
+
+    def __init__(self, total: int, quiet: bool):
+        self.total, self.quiet = total, quiet or not sys.stderr.isatty() or total < 2
+        self.errors = 0
+
+    def __enter__(self):
+        if self.quiet:
+            return lambda result: None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.bar = Progress(TextColumn("检查报告"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("出错 {task.fields[errors]}"), TimeRemainingColumn(), transient=True,
+                            console=__import__("rich.console", fromlist=["Console"]).Console(stderr=True))
+        self.bar.__enter__()
+        self.task = self.bar.add_task("check", total=self.total, errors=0)
+
+        def advance(result):
+            self.errors += result.status == "error"
+            self.bar.update(self.task, advance=1, errors=self.errors)
+
+        return advance
+
+    def __exit__(self, *exc):
+        if not self.quiet:
+            self.bar.__exit__(*exc)
         return False
+
+
+def _review(results, waiver_list, baseline_data) -> list[str]:
+    from .review import add_fingerprints, apply_baseline, apply_waivers
+
+    add_fingerprints(results)
+    notices = apply_waivers(results, waiver_list) if waiver_list else []
+    if baseline_data is not None:
+        apply_baseline(results, baseline_data)
+    return notices
+
+
+def _write_aggregate(results, meta, fmt, output, notices, pack) -> None:
+    from .render import to_json, to_terminal
+
+    if fmt == "text":
+        text = to_terminal(results, meta)
+    elif fmt == "json":
+        text = to_json(results, notices)
+    elif fmt == "sarif":
+        from .render.sarif import to_sarif
+
+        text = to_sarif(results, meta, rules=pack.rules)
+    else:
+        from .render.junit import to_junit
+
+        text = to_junit(results, meta)
+    if output:
+        target = Path(output)
+        if target.is_dir() or output.endswith(("/", os.sep)):
+            target = target / f"perfcheck.{ {'text': 'txt', 'json': 'json', 'sarif': 'sarif', 'junit': 'xml'}[fmt] }"
+        write_atomic(target, text)
+        click.echo(f"已写入 {target}", err=True)
+        if fmt != "text":
+            click.echo(to_terminal(results, meta), nl=False)
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+def _render_one(result, meta, fmt, template) -> str | bytes:
+    if template:
+        from .render.custom import render_custom
+
+        return render_custom(template, result, meta)
+    if fmt == "docx":
+        from .render.word import to_docx
+
+        return to_docx(result, meta)
+    from .render import to_html, to_markdown
+
+    return to_html(result, meta) if fmt == "html" else to_markdown(result, meta)
+
+
+def _write_documents(results, meta, fmt, output, out_dir, template) -> None:
+    from .render import to_terminal
+    from .render.custom import TemplateProblem, output_suffix
+
+    suffix = output_suffix(template) if template else DOCUMENTS[fmt]
+    if out_dir is None and not output:
+        try:
+            click.echo(_render_one(results[0], meta, fmt, template))
+        except TemplateProblem as exc:
+            click.echo(exc.message, err=True)
+            sys.exit(2)
+        return
+    links, used = {}, set()
     for result in results:
-        target = (out_dir / (Path(result.source).stem + ".findings" + FORMAT_SUFFIX[fmt])) if out_dir else Path(output)
-        write_atomic(target, render(result, meta))
-        state = "出错" if result.status == "error" else f"错误 {result.count('error')} · 警告 {result.count('warning')}"
+        if out_dir is None:
+            target = Path(output)
+        else:
+            stem = Path(result.source).stem
+            name = stem + ".findings" + suffix
+            n = 2
+            while name in used:
+                name, n = f"{stem}-{n}.findings{suffix}", n + 1
+            used.add(name)
+            target = out_dir / name
+        try:
+            content = _render_one(result, meta, fmt, template)
+        except TemplateProblem as exc:
+            click.echo(exc.message, err=True)
+            sys.exit(2)
+        write_atomic(target, content)
+        links[result.source] = target.name
+        state = "未能检查" if result.status == "error" else f"错误 {result.count('error')} · 警告 {result.count('warning')}"
         click.echo(f"{result.source} → 已写入 {target}（{state}）", err=True)
-    return True
+    if out_dir is not None and len(results) > 1:
+        from .render.index import to_csv, to_index_html
+
+        write_atomic(out_dir / "index.html", to_index_html(results, links, meta))
+        write_atomic(out_dir / "index.csv", to_csv(results, links))
+        click.echo(f"汇总：{out_dir / 'index.html'}、{out_dir / 'index.csv'}", err=True)
+    click.echo(to_terminal(results, meta), nl=False)
 
 
 def _exit_code(results) -> int:

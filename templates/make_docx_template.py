@@ -216,7 +216,7 @@ def _setup(doc) -> None:
     core = doc.core_properties
     core.title = "绩效自评报告审核意见"
     core.author = "perfcheck"
-    core.comments = "docxtpl 模板：可在 Word 中修改版式与措辞，但须保留 {{ }} 与 {% %} 标记。"
+    core.comments = "docxtpl 模板：可在 Word 中修改版式与措辞，但须保留其中的 Jinja 标记（花括号标签）。"
     core.language = "zh-CN"
 
 

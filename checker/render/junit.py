@@ -25,7 +25,7 @@ import xml.etree.ElementTree as ET
 
 from ..model import Finding, ReportResult
 from . import sort_findings
-from .filters import page_cn, severity_cn
+from .filters import fmt_value, page_cn, severity_cn
 
 __all__ = ["to_junit"]
 
@@ -105,7 +105,7 @@ def _suite(result: ReportResult, meta: dict) -> ET.Element:
                         *((f"report.{k}", result.document.get(k))
                           for k in ("title", "department", "year", "report_kind"))):
         if value not in (None, ""):
-            _sub(props, "property", name=name, value=value)
+            _sub(props, "property", name=name, value=fmt_value(value, grouping=False))
     if result.status == "error":
         err = result.error
         code = err.code if err else "unknown"

@@ -1,0 +1,190 @@
+"""Word (.docx) 审核意见 for one report, filled into templates/report.docx with docxtpl.
+
+The template is an ordinary Word document with Jinja2 tags, so auditors can restyle it in
+Word (letterhead, fonts, wording) without touching code; templates/make_docx_template.py
+rebuilds the stock one. Its content mirrors report.html.j2: document fields, checked-at,
+tool version and rule pack digest, a conclusion with the counts, the findings by severity
+(错误 / 警告 / 提示), the not-evaluable checks, the rule table, and a signature block.
+
+Report text is untrusted: every value is autoescaped by docxtpl (``autoescape=True``) and
+stripped of characters XML cannot carry, so a quote with ``<`` or ``&`` stays text and the
+document stays valid.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from io import BytesIO
+from pathlib import Path
+
+from docxtpl import DocxTemplate
+from jinja2 import Environment, StrictUndefined
+
+from ..model import Finding, ReportResult
+from . import _meta, _templates_dir, sort_findings, summary_counts
+from .filters import (
+    FILTERS,
+    UNKNOWN,
+    basename,
+    datetime_cn,
+    fmt_value,
+    page_cn,
+    report_status_cn,
+    severity_cn,
+    status_cn,
+)
+
+__all__ = ["to_docx", "docx_context", "TEMPLATE_NAME"]
+
+TEMPLATE_NAME = "report.docx"
+
+# XML 1.0 cannot carry these even escaped; \a and \f would also be turned into paragraph /
+# page breaks by docxtpl. \t and \n are kept (tab, line break).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return _XML_INVALID.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _field(doc: dict, key: str, grouping: bool = True) -> str:
+    value = doc.get(key)
+    return UNKNOWN if value in (None, "") else _text(fmt_value(value, grouping))
+
+
+def _waiver(finding: Finding) -> str:
+    waived = getattr(finding, "waived", None)
+    if getattr(finding, "status", None) == "waived" or waived:
+        if isinstance(waived, str) and waived.strip():
+            return f"已豁免（{_text(waived)}）"
+        return "已豁免"
+    return ""
+
+
+def _finding(f: Finding, no: int, approximate: bool) -> dict:
+    compare = f.expected is not None or f.actual is not None
+    return {
+        "no": no,
+        "rule": _text(f.rule),
+        "title": _text(f.title or f.rule),
+        "severity": severity_cn(f.severity),
+        "subject": _text(f.subject) or "全文",
+        "message": _text(f.message),
+        "compare": compare,
+        "expected": _text(f.expected) if f.expected is not None else "—",
+        "actual": _text(f.actual) if f.actual is not None else "—",
+        "basis": _text(f.basis),
+        "waiver": _waiver(f),
+        "quotes": [{"page": page_cn(e.page, approximate), "text": _text(e.text)} for e in f.evidence or []],
+    }
+
+
+def _summary(counts: dict[str, int], fired: int) -> str:
+    if fired:
+        text = (f"共发现问题 {fired} 项：错误 {counts['error']} 项、警告 {counts['warning']} 项、"
+                f"提示 {counts['info']} 项。")
+    else:
+        text = "按所执行的规则，未发现问题。"
+    if counts["not_evaluable"]:
+        text += f"另有 {counts['not_evaluable']} 项检查因报告缺少所需数据而无法评估，请人工核对。"
+    return text
+
+
+def _score_line(doc: dict) -> str:
+    has = lambda key: doc.get(key) not in (None, "")  # noqa: E731
+    if not (has("score_total") or has("grade_stated")):
+        return ""
+    parts = [f"报告自评得分：{_field(doc, 'score_total') if has('score_total') else '未写明'}",
+             f"所写等级：{_field(doc, 'grade_stated') if has('grade_stated') else '未写明'}"]
+    if has("grade_band"):
+        parts.append(f"按得分应为：{_field(doc, 'grade_band')}")
+    return "；".join(parts) + "。"
+
+
+def docx_context(result: ReportResult, meta: dict | None) -> dict:
+    """The values the Word template is filled with (all display strings, Chinese labels)."""
+    m = _meta(meta)
+    doc = dict(result.document)
+    approximate = bool(doc.get("pages_approximate"))
+    findings = sort_findings(result.findings)
+    fired = [f for f in findings if f.outcome != "not-evaluable"]
+    not_evaluable = [f for f in findings if f.outcome == "not-evaluable"]
+    numbered, n = {}, 0
+    for sev in ("error", "warning", "info"):
+        numbered[sev] = []
+        for f in fired:
+            if f.severity == sev:
+                n += 1
+                numbered[sev].append(_finding(f, n, approximate))
+    # unknown severities are shown with the infos rather than dropped
+    for f in fired:
+        if f.severity not in ("error", "warning", "info"):
+            n += 1
+            numbered["info"].append(_finding(f, n, approximate))
+    err = result.error
+    return {
+        "doc": {
+            "title": _field(doc, "title"),
+            "department": _field(doc, "department"),
+            "year": _field(doc, "year", grouping=False),
+            "report_kind": _field(doc, "report_kind"),
+            "source": _text(result.source),
+            "source_name": _text(basename(result.source)) or UNKNOWN,
+            "status": report_status_cn(result.status),
+        },
+        "meta": {
+            "tool_version": _text(m.get("tool_version")) or "未知",
+            "pack_digest": _text(m.get("pack_digest")) or "未知",
+            "checked_at": _text(datetime_cn(m.get("checked_at"))),
+            "profile": _text(m.get("profile")) or "默认",
+        },
+        "failed": result.status == "error",
+        "error_code": _text(err.code if err else "unknown"),
+        "error_message": _text(err.message if err and err.message else "未提供错误说明。"),
+        "summary": _summary(summary_counts(result), len(fired)),
+        "score_line": _text(_score_line(doc)),
+        "errors": numbered["error"],
+        "warnings": numbered["warning"],
+        "infos": numbered["info"],
+        "not_evaluable": [_finding(f, i, approximate) for i, f in enumerate(not_evaluable, start=1)],
+        "rules": [{"rule": _text(r.rule), "title": _text(r.title), "severity": severity_cn(r.severity),
+                   "status": status_cn(r.status), "checked": r.checked} for r in result.rules],
+        "approx_note": "源文件无实际分页，页码为估算；" if approximate else "",
+    }
+
+
+def template_path() -> Path:
+    return _templates_dir() / TEMPLATE_NAME
+
+
+def _environment() -> Environment:
+    env = Environment(autoescape=True, undefined=StrictUndefined)
+    env.filters.update(FILTERS)
+    return env
+
+
+def to_docx(result: ReportResult, meta: dict | None) -> bytes:
+    """The 审核意见 for one report as .docx bytes (not written anywhere)."""
+    tpl = DocxTemplate(str(template_path()))
+    context = docx_context(result, meta)
+    tpl.render(context, jinja_env=_environment(), autoescape=True)
+    core = tpl.docx.core_properties
+    if context["doc"]["title"] != UNKNOWN:
+        core.subject = context["doc"]["title"][:255]
+    core.keywords = f"perfcheck {context['meta']['tool_version']}; {context['meta']['pack_digest']}"[:255]
+    core.comments = f"由 perfcheck {context['meta']['tool_version']} 自动生成，供审核人员复核。"
+    core.last_modified_by = "perfcheck"
+    checked = (meta or {}).get("checked_at")
+    if checked:
+        try:
+            moment = datetime.fromisoformat(str(checked))
+        except ValueError:
+            moment = None
+        if moment is not None:  # core properties are written as UTC ("Z")
+            utc = moment.astimezone(timezone.utc).replace(tzinfo=None)
+            core.created = core.modified = utc
+    out = BytesIO()
+    tpl.save(out)
+    return out.getvalue()
