@@ -66,8 +66,9 @@ def load_rules(rule_dirs: tuple[str, ...], builtin: bool):
     if problems:
         for problem in problems:
             click.echo(str(problem), err=True)
+        extra = " ".join(rule_dirs)
         click.echo(f"\n规则包有 {len(problems)} 处错误，未执行检查。请按上面的提示修改后重试"
-                   f"（可先运行 perfcheck rules validate 查看）。", err=True)
+                   f"（可先运行 perfcheck rules validate {extra} 查看）。", err=True)
         sys.exit(2)
     return pack
 
@@ -457,13 +458,25 @@ def rules():
     """规则包：校验、测试、列出。"""
 
 
+def _pack_paths(dirs, alone: bool) -> list[Path]:
+    """A folder of one's own is checked together with the built-in pack it will be added to."""
+    extra = [Path(d).resolve() for d in dirs]
+    if alone or not extra:
+        return extra or [rules_dir()]
+    return ([] if rules_dir().resolve() in extra else [rules_dir()]) + extra
+
+
+ALONE_OPTION = click.option("--alone", is_flag=True, help="只看所给目录，不与内置规则包一起校验")
+
+
 @rules.command("validate")
 @click.argument("dirs", nargs=-1)
-def rules_validate(dirs):
-    """校验规则文件（默认内置规则包），错误以 文件:行:列 报告。"""
+@ALONE_OPTION
+def rules_validate(dirs, alone):
+    """校验规则文件（默认内置规则包；所给目录与内置规则包一起校验），错误以 文件:行:列 报告。"""
     from .rulebook.loader import load_pack
 
-    paths = [Path(d) for d in dirs] or [rules_dir()]
+    paths = _pack_paths(dirs, alone)
     pack, problems = load_pack(paths)
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -488,7 +501,19 @@ def rules_test(dirs, only, profile):
         for problem in problems:
             click.echo(str(problem), err=True)
         sys.exit(2)
-    results = run_tests(pack, only, load_profile_or_exit(profile))
+    if only and pack.get(only) is None:
+        import difflib
+
+        close = difflib.get_close_matches(only, [r.id for r in pack.rules], n=3, cutoff=0.4)
+        click.echo(f"没有编号为“{only}”的规则。" + (f"是否想写：{'、'.join(close)}？" if close else ""), err=True)
+        sys.exit(2)
+    prof = load_profile_or_exit(profile)
+    results = run_tests(pack, only, prof)
+    tested = {r.rule.id for r in results}
+    for rule in pack.rules:
+        if rule.tests and rule.id not in tested and (not only or rule.id == only):
+            click.echo(f"- {rule.id} 在配置“{prof.name}”下未启用，其 {len(rule.tests)} 个用例未运行"
+                       f"（启用它的配置：{'、'.join(_enabling_profiles(rule.id)) or '无'}）")
     failed = [r for r in results if not r.ok]
     for r in failed:
         click.echo(f"✗ {r.rule.id} · {r.case.name}（{r.rule.source}:{r.case.line}）")
@@ -499,6 +524,12 @@ def rules_test(dirs, only, profile):
         click.echo(f"! {rule_id} 没有测试用例")
     click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     sys.exit(1 if failed else 0)
+
+
+def _enabling_profiles(rule_id: str) -> list[str]:
+    from .profile import available, load_profile
+
+    return [name for name in available() if rule_id in load_profile(name).enable]
 
 
 @rules.command("lint")
@@ -528,7 +559,8 @@ def rules_list(dirs):
 
     pack, problems = load_pack([Path(d) for d in dirs] or [rules_dir()])
     for rule in pack.rules:
-        click.echo(f"{rule.id:<36} {SEVERITIES[rule.severity]}  {rule.title}")
+        state = "" if rule.enabled else "（默认停用）"
+        click.echo(f"{rule.id:<36} {SEVERITIES[rule.severity]}  {rule.title}{state}")
     if problems:
         click.echo(f"（另有 {len(problems)} 处错误，运行 perfcheck rules validate 查看）", err=True)
         sys.exit(2)

@@ -135,7 +135,8 @@ def _display_quantity(q: Quantity) -> str:
 def _context_for(rule: Rule, fact: Fact, ctx: Context) -> dict:
     dims = KINDS[fact.kind].dims()
     values = {k: display(v) for k, v in fact.fields.items() if v is not None}
-    written = {k: v.written for k, v in fact.fields.items() if isinstance(v, Quantity) and v.written}
+    written = {k: "" for k in dims}
+    written.update({k: v.written for k, v in fact.fields.items() if isinstance(v, Quantity) and v.written})
     data = {name: values.get(name, "（未写明）") for name in dims}
     data.update(subject=fact.subject, written=written, rule_title=rule.title,
                 profile={k: display(v) for k, v in ctx.params.items()})
@@ -219,10 +220,24 @@ def evaluate_document(cpack: CompiledPack, facts: list[Fact], report_kind: str |
     return Evaluation(findings, summaries, diagnostics, fired)
 
 
-def missing_fields(rule: Rule, fact: Fact) -> list[str]:
-    """Fields whose absence makes the rule unknowable (guarded ones are optional by design)."""
-    valued = field_names(rule.when, include_exists=False) - _guarded(rule.when)
-    return [n for n in sorted(valued) if fact.fields.get(n) is None]
+def missing_fields(rule: Rule, fact: Fact, node=None) -> list[str]:
+    """The absent fields that make the condition unknowable (a coalesce() fallback that
+    was not needed, or a field guarded by exists, is not among them)."""
+    from .rulebook.condition import And, Call, Compare, Field, In, Not, Or, _children
+
+    dims = KINDS[rule.kind].dims()
+    node = rule.when if node is None else node
+
+    def causes(n) -> set[str]:
+        if evaluate(n, fact.fields, dims) is not UNKNOWN:
+            return set()
+        if isinstance(n, Field):
+            return {n.name}
+        if isinstance(n, Call) and n.func == "coalesce":
+            return set().union(*(causes(a) for a in n.args))
+        return set().union(*(causes(c) for c in _children(n))) if _children(n) else set()
+
+    return sorted(causes(node))
 
 
 def _guarded(node) -> set[str]:
@@ -252,6 +267,14 @@ def _judge(cr: CompiledRule, facts: list[Fact], fired: set, ctx: Context, diagno
         engine_says = (rule.id, fact.fid) in fired
         if engine_says != (verdict is True):
             diagnostics.append(f"引擎与参考求值不一致：{rule.id} / {fact.subject}：引擎={engine_says}，参考={verdict}")
+        if applies is UNKNOWN:  # cannot even tell whether the rule applies: say so
+            unknown += 1
+            missing = [field_label(rule.kind, n) for n in missing_fields(rule, fact, rule.where)]
+            findings.append(Finding(
+                rule.id, "info", fact.subject,
+                f"无法评估“{rule.title}”：无法判断是否适用，报告中未写明{'、'.join(missing) or '所需数据'}。",
+                list(fact.evidence), rule.title, rule.basis, outcome="not-evaluable"))
+            continue
         if applies is not True:
             continue
         if verdict is UNKNOWN:

@@ -16,6 +16,8 @@ def document_summary(facts, ctx: Context | None = None) -> dict:
     """Cover data for the findings report: what the report says about itself."""
     doc = next((f for f in facts if f.kind == "document"), None)
     info = {k: v for k, v in (doc.fields.items() if doc else []) if k in ("title", "department", "year", "report_kind")}
+    if doc is not None and doc.meta.get("pages_approximate"):
+        info["pages_approximate"] = True
     se = next((f for f in facts if f.kind == "self_evaluation"), None)
     if se is not None:
         score = se.fields.get("score_total")

@@ -14,10 +14,10 @@ rebuilds the stock version. checker/render/word.py fills it with docxtpl:
 Context (built by word.py, every value already a display string):
 ``doc`` (title, department, year, report_kind, source, source_name, status — missing → 未识别),
 ``meta`` (tool_version, pack_digest, checked_at, profile), ``failed``, ``error_code``,
-``error_message``, ``summary``, ``score_line``, ``errors`` / ``warnings`` / ``infos`` /
-``not_evaluable`` (lists of findings: no, title, rule, subject, message, compare, expected,
-actual, basis, waiver, quotes [{page, text}]), ``rules`` (rule, title, severity, status,
-checked), ``approx_note``.
+``error_message``, ``summary``, ``score_line``, ``notices``, ``errors`` / ``warnings`` /
+``infos`` / ``not_evaluable`` (lists of findings: no, title, rule, subject, message, marks,
+compare, expected, actual, basis, waiver, quotes [{page, text}]), ``rules`` (rule, title,
+severity, status, checked), ``resolved`` (no, rule, subject, message), ``approx_note``.
 
 Typography follows GB/T 9704 loosely: A4, 宋体 body, 黑体 headings, black text.
 """
@@ -257,7 +257,7 @@ def _info_table(doc) -> None:
 def _findings_block(doc, var: str, problem_label: str = "问题：") -> None:
     """One numbered entry per finding of list `var`, or "无。" when the list is empty."""
     _tag(doc, f"{{%p for f in {var} %}}")
-    _para(doc, "{{ f.no }}. {{ f.title }}（{{ f.rule }}）", "Heading 2")
+    _para(doc, "{{ f.no }}. {{ f.title }}（{{ f.rule }}）{{ f.marks }}", "Heading 2")
     _para(doc, "{{ f.subject }}", "审核意见-字段", bold_label="对象：")
     _para(doc, "{{ f.message }}", "审核意见-字段", bold_label=problem_label)
     _tag(doc, "{%p if f.compare %}")
@@ -270,7 +270,7 @@ def _findings_block(doc, var: str, problem_label: str = "问题：") -> None:
     _para(doc, "{{ f.basis }}", "审核意见-字段", bold_label="依据：")
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if f.waiver %}")
-    _para(doc, "{{ f.waiver }}", "审核意见-字段", bold_label="处理：")
+    _para(doc, "{{ f.waiver }}", "审核意见-字段", bold_label="豁免：")
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p for e in f.quotes %}")
     _para(doc, "{{ e.text }}", "审核意见-原文", bold_label="原文（{{ e.page }}）：")
@@ -306,6 +306,10 @@ def build(output: Path = OUTPUT) -> Path:
     doc.add_paragraph("绩效自评报告审核意见", style="Title")
     _info_table(doc)
 
+    _tag(doc, "{%p for n in notices %}")
+    _para(doc, "{{ n }}", "审核意见-结论", bold_label="注意：")
+    _tag(doc, "{%p endfor %}")
+
     _tag(doc, "{%p if failed %}")
     _para(doc, "未能检查本报告", "Heading 1")
     _para(doc, "{{ error_code }}", "审核意见-字段", bold_label="错误代码：")
@@ -333,6 +337,13 @@ def build(output: Path = OUTPUT) -> Path:
     _rules_table(doc)
     _tag(doc, "{%p else %}")
     _para(doc, "本次检查未记录规则执行情况。", "审核意见-结论")
+    _tag(doc, "{%p endif %}")
+
+    _tag(doc, "{%p if resolved %}")
+    _para(doc, "六、与上次检查相比已解决的问题", "Heading 1")
+    _tag(doc, "{%p for r in resolved %}")
+    _para(doc, "{{ r.no }}. {{ r.rule }} · {{ r.subject }}：{{ r.message }}", "审核意见-字段")
+    _tag(doc, "{%p endfor %}")
     _tag(doc, "{%p endif %}")
 
     _tag(doc, "{%p endif %}")

@@ -324,9 +324,10 @@ def test_terminal_summary(results):
     assert lines[2] == "  [错误] budget.rate  预算收支：整体：预算执行率应为 98.40%，报告写的是 98.69%。（第3、5页）"
     assert lines[3].startswith("  [警告] execution.explanation-required  项目：智慧白云一期项目经费：")
     assert lines[3].endswith("（第4页）")
-    # info and not-evaluable findings are counted, not listed
-    assert "structure.measures" not in out and "coverage.rate" not in out
-    assert lines[4] == "C:\\报告\\加密.pdf  未能检查"
-    assert lines[5] == "  [input.encrypted] PDF 文件已加密，无法读取。请提供未加密的文件。"
-    assert lines[6].startswith("合计 2 份报告（未能检查 1 份）  错误 2 · 警告 1")
-    assert len(lines) == 7
+    # info findings are listed too; not-evaluable ones are named on one line
+    assert lines[4] == "  [提示] structure.measures  全文：建议在“改进措施”部分写明整改时限。（第9页）"
+    assert lines[5].startswith("  无法评估（报告缺少所需数据") and lines[5].endswith("coverage.rate")
+    assert lines[6] == "C:\\报告\\加密.pdf  未能检查"
+    assert lines[7] == "  [input.encrypted] PDF 文件已加密，无法读取。请提供未加密的文件。"
+    assert lines[8].startswith("合计 2 份报告（未能检查 1 份）  错误 2 · 警告 1")
+    assert len(lines) == 9

@@ -59,7 +59,7 @@ def test_broken_pack_reports_every_problem_with_position(tmp_path: Path):
     assert f"{f}:3:5: 错误：未知的键“titel”。是否想写“title”？" in text
     assert f"{f}:2:9" not in text and f"{f}:9:9: 错误：规则编号“execution.low-rate”重复" in text
     assert f"{f}:11:15: 错误：severity 应为 error" in text
-    assert f"{f}:14:25: 错误：触发条件 when 无法解析" in text  # caret under the second <
+    assert f"{f}:14:25: 错误：触发条件（when）无法解析" in text  # caret under the second <
     assert "是否想写：rate_stated" in text and f"{f}:21:11" in text
     assert "^" in text
 
@@ -161,3 +161,45 @@ rules:
     assert "a.never：没有测试用例" in text and "永不触发" in text
     assert "a.always：没有不触发" in text and "总会触发" in text and "没有写明文件名称或文号" in text
     assert "a.same：与 a.never" in text
+
+
+def test_authoring_mistakes_are_caught_at_validation(tmp_path: Path):
+    """Mistakes policy staff make that must not wait until a report is checked."""
+    (tmp_path / "m.yaml").write_text("""\
+rules:
+  - id: a.template-typo
+    title: 模板拼写
+    severity: info
+    basis: 《某办法》
+    applies_to: {fact: project}
+    when: spent > 100万元
+    message: "实际支出{{ spnet }}"
+  - id: a.tolerance-unit
+    title: 容差无单位
+    severity: info
+    basis: 《某办法》
+    applies_to: {fact: project}
+    when: spent != initial
+    tolerance: 0.05
+    message: x
+  - id: a.money-unit
+    title: 测试金额无单位
+    severity: info
+    basis: 《某办法》
+    applies_to: {fact: project}
+    when: spent > 100万元
+    message: x
+    tests:
+      - {facts: {spent: 120}, expect: fire}
+""", encoding="utf-8")
+    _, problems = load_pack([tmp_path])
+    text = "\\n".join(str(p) for p in problems)
+    assert "message 引用了不存在的名称“spnet”。是否想写“spent”？" in text
+    assert "tolerance 应写成带单位的数" in text
+    assert "金额请写单位" in text
+
+
+def test_yaml_errors_are_explained_in_chinese(tmp_path: Path):
+    (tmp_path / "y.yaml").write_text("rules:\n  - id: a.b\n    severity:error\n    title: x\n", encoding="utf-8")
+    _, problems = load_pack([tmp_path])
+    assert len(problems) == 1 and "YAML 格式错误" in problems[0].message and "冒号" in problems[0].message

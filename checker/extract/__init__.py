@@ -32,8 +32,8 @@ def extract(doc: Document) -> list[Fact]:
     extract_figures(flow, out)
     for fid, fact in enumerate(out.facts, 1):
         fact.fid = fid
-    doc = out.facts[0]
-    doc.meta["mentions"] = out.mentions  # for the derive stage's "stated twice" check
+    document.meta["mentions"] = out.mentions  # for the derive stage's "stated twice" check
+    document.meta["pages_approximate"] = doc.pages_approximate
     return out.facts
 
 

@@ -220,12 +220,15 @@ def to_terminal(results: list[ReportResult], meta: dict | None = None) -> str:
             continue
         lines.append(f"{result.source}  已检查  {_counts_line(summary_counts(result))}")
         for f in sort_findings(result.findings):
-            if f.outcome == "not-evaluable" or f.severity not in ("error", "warning"):
+            if f.outcome == "not-evaluable":
                 continue
             where = pages_cn(f.evidence, bool(result.document.get("pages_approximate")))
             marks = ("［已豁免］" if f.waived else "") + ("［新］" if f.baseline == "new" else "")
             lines.append(f"  [{severity_cn(f.severity)}]{marks} {f.rule}  {_one_line(f.subject)}："
                          f"{_one_line(f.message)}" + (f"（{where}）" if where else ""))
+        unevaluable = sorted({f.rule for f in result.findings if f.outcome == "not-evaluable"})
+        if unevaluable:
+            lines.append(f"  无法评估（报告缺少所需数据，详见 HTML/JSON 输出）：{'、'.join(unevaluable)}")
         for notice in result.notices:
             lines.append(f"  注意：{notice}")
         if result.resolved:

@@ -9,8 +9,7 @@ One ``<testsuite>`` per report (name = the source path as given), and in it:
   - fired warnings and infos do not fail the build: the testcase passes and the findings are
     listed in its ``<system-out>``;
   - only not-evaluable findings → ``<skipped>`` with the reason;
-  - a waived error (``status == "waived"`` or a truthy ``waived`` attribute) passes, with
-    the waiver in ``<system-out>``;
+  - a waived error (see `waiver_note`) passes, with the waiver in ``<system-out>``;
 * one passing testcase per rule whose summary status is "passed"
   (name "<rule id> · 全部检查对象");
 * a report that could not be checked: a single testcase with ``<error>``.
@@ -27,7 +26,7 @@ from ..model import Finding, ReportResult
 from . import sort_findings
 from .filters import fmt_value, page_cn, severity_cn
 
-__all__ = ["to_junit"]
+__all__ = ["to_junit", "waiver_note"]
 
 # characters XML 1.0 cannot carry at all, even escaped
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -41,11 +40,27 @@ def _area(rule_id: str) -> str:
     return (rule_id or "").split(".", 1)[0] or "rules"
 
 
-def _waiver(finding: Finding) -> str | None:
+def waiver_note(finding: Finding) -> str | None:
+    """"理由（批准人：…，有效期至 …）" for a waived finding, None otherwise.
+
+    Reads the optional attributes a review stage sets — ``waiver`` (dict with reason,
+    approved_by, expires), ``waived`` (bool or text), ``status == "waived"`` — defensively,
+    so findings without them work too. Shared by the SARIF and Word renderers."""
+    waiver = getattr(finding, "waiver", None)
     waived = getattr(finding, "waived", None)
-    if getattr(finding, "status", None) == "waived" or waived:
-        return waived if isinstance(waived, str) and waived.strip() else "已豁免"
-    return None
+    if not (waiver or waived or getattr(finding, "status", None) == "waived"):
+        return None
+    if isinstance(waiver, dict):
+        reason = str(waiver.get("reason") or "").strip() or "已豁免"
+        extra = []
+        if waiver.get("approved_by"):
+            extra.append(f"批准人：{waiver['approved_by']}")
+        if waiver.get("expires"):
+            extra.append(f"有效期至 {waiver['expires']}")
+        return reason + (f"（{'，'.join(extra)}）" if extra else "")
+    if isinstance(waived, str) and waived.strip():
+        return waived.strip()
+    return "已豁免"
 
 
 def _details(f: Finding, approximate: bool) -> list[str]:
@@ -70,7 +85,7 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.E
 def _case(suite: ET.Element, rule: str, subject: str, findings: list[Finding], approximate: bool) -> None:
     case = _sub(suite, "testcase", classname=f"perfcheck.{_area(rule)}", name=f"{rule} · {subject}")
     fired = [f for f in findings if f.outcome != "not-evaluable"]
-    failing = [f for f in fired if f.severity == "error" and not _waiver(f)]
+    failing = [f for f in fired if f.severity == "error" and not waiver_note(f)]
     out: list[str] = []
     if failing:
         first = failing[0]
@@ -82,9 +97,9 @@ def _case(suite: ET.Element, rule: str, subject: str, findings: list[Finding], a
     for f in fired:
         if any(f is g for g in failing):
             continue
-        waiver = _waiver(f)
+        waiver = waiver_note(f)
         label = severity_cn(f.severity)
-        out.append(f"[{label}]" + (f"[{waiver}]" if waiver else "") + f" {f.subject}：{f.message}")
+        out.append(f"[{label}]" + (f"[已豁免：{waiver}]" if waiver else "") + f" {f.subject}：{f.message}")
         out.extend("  " + line for line in _details(f, approximate)[1:])
     if fired:  # not-evaluable findings next to fired ones are shown, not counted
         for f in findings:

@@ -15,27 +15,29 @@ Mapping (see the OASIS SARIF 2.1.0 specification):
 * a not-evaluable finding is a result of ``kind: "open"`` ("the tool had insufficient
   information to decide whether a problem exists", §3.27.9) with ``level: "none"`` — the
   spec requires level "none" whenever kind is not "fail";
-* a waived finding (``status == "waived"`` or a truthy ``waived`` attribute, both optional)
-  keeps its level and gets an external, accepted ``suppression``;
+* a waived finding (``waiver`` / ``waived``, read defensively) keeps its level and gets an
+  external, accepted ``suppression`` whose justification is the waiver's reason; a
+  finding's ``baseline`` ("new" / "unchanged") becomes its ``baselineState``;
 * a report that could not be checked (status "error") becomes an error
   ``toolExecutionNotification`` in ``invocations[0]``, and ``executionSuccessful`` is false.
 
-``partialFingerprints["perfcheck/v1"]`` hashes the rule id, the normalised subject and the
-figures quoted in the message, so the same problem keeps its fingerprint across runs even
-if a message's wording changes, and a corrected figure makes it a new problem.
+``partialFingerprints["perfcheck/v1"]`` is the finding's fingerprint (checker.review: rule
+id + normalised subject + the figures quoted in the message, not page numbers), so the same
+problem keeps its fingerprint across runs and matches the JSON output and the baseline.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-import unicodedata
 from datetime import datetime, timezone
 from urllib.parse import quote
 
 from ..model import Finding, ReportResult
+from ..review import fingerprint as _review_fingerprint
 from . import sort_findings
 from .filters import page_cn
+from .junit import waiver_note
 
 __all__ = ["to_sarif", "fingerprint", "artifact_uri", "SARIF_SCHEMA_URI", "FINGERPRINT_KEY"]
 
@@ -44,33 +46,24 @@ SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/s
 FINGERPRINT_KEY = "perfcheck/v1"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 NOT_EVALUABLE_KIND = "open"
+BASELINE_STATES = ("new", "unchanged")  # Finding.baseline values that are SARIF baselineStates
 
-_FIGURE = re.compile(r"\d[\d,，]*(?:\.\d+)?\s*[%％]?")
 _DRIVE = re.compile(r"^[A-Za-z]:/")
 
 
 # ---------------------------------------------------------------- helpers
 
 
-def _norm(text) -> str:
-    """NFKC (full-width → half-width) and collapsed whitespace."""
-    return " ".join(unicodedata.normalize("NFKC", str(text or "")).split())
-
-
-def _figures(message: str) -> list[str]:
-    """The numbers a message quotes, without grouping separators: "14,186.10" → "14186.10"."""
-    return [re.sub(r"[,\s]", "", m) for m in _FIGURE.findall(_norm(message))]
-
-
 def fingerprint(finding: Finding, occurrence: int = 1) -> str:
-    """Stable hash of rule id + normalised subject + the figures in the message.
+    """Stable hash of rule id + normalised subject + the figures in the message: the
+    finding's own ``fingerprint`` when the review stage set one, else computed the same way.
 
     `occurrence` (2, 3, ...) separates findings of one report that would otherwise share a
-    fingerprint; the first keeps the plain hash."""
-    parts = [finding.rule, _norm(finding.subject), "|".join(_figures(finding.message))]
+    fingerprint; the first keeps the plain one."""
+    base = getattr(finding, "fingerprint", "") or _review_fingerprint(finding)
     if occurrence > 1:
-        parts.append(f"#{occurrence}")
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+        return hashlib.sha256(f"{base}#{occurrence}".encode("utf-8")).hexdigest()[:len(base)]
+    return base
 
 
 def artifact_uri(source: str) -> str:
@@ -96,14 +89,6 @@ def _utc(text) -> str | None:
     if moment.tzinfo is None:
         moment = moment.astimezone()  # naive: local time of the machine that checked
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _waiver(finding: Finding) -> str | None:
-    """The waiver note of a finding, if it carries one (attributes are optional)."""
-    waived = getattr(finding, "waived", None)
-    if getattr(finding, "status", None) == "waived" or waived:
-        return waived if isinstance(waived, str) and waived.strip() else "已豁免"
-    return None
 
 
 def _rule_level(severity: str | None) -> str:
@@ -202,9 +187,12 @@ def _result(f: Finding, uri: str, index: int, rule_index: int, occurrence: int,
         out["relatedLocations"] = [_location(uri, index, e, loc_id=i, approximate=approximate)
                                    for i, e in enumerate(evidence[1:], start=1)]
     out["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint(f, occurrence)}
-    waiver = _waiver(f)
+    waiver = waiver_note(f)
     if waiver:
         out["suppressions"] = [{"kind": "external", "status": "accepted", "justification": waiver}]
+    baseline = getattr(f, "baseline", None)
+    if baseline in BASELINE_STATES:
+        out["baselineState"] = baseline
     props: dict = {"subject": f.subject, "severity": f.severity, "outcome": f.outcome}
     if f.title:
         props["title"] = f.title

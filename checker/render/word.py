@@ -3,8 +3,9 @@
 The template is an ordinary Word document with Jinja2 tags, so auditors can restyle it in
 Word (letterhead, fonts, wording) without touching code; templates/make_docx_template.py
 rebuilds the stock one. Its content mirrors report.html.j2: document fields, checked-at,
-tool version and rule pack digest, a conclusion with the counts, the findings by severity
-(错误 / 警告 / 提示), the not-evaluable checks, the rule table, and a signature block.
+tool version and rule pack digest, a conclusion with the counts, notices, the findings by
+severity (错误 / 警告 / 提示) with waivers and baseline marks, the not-evaluable checks, the
+rule table, the findings resolved since the baseline, and a signature block.
 
 Report text is untrusted: every value is autoescaped by docxtpl (``autoescape=True``) and
 stripped of characters XML cannot carry, so a quote with ``<`` or ``&`` stays text and the
@@ -22,6 +23,7 @@ from jinja2 import Environment, StrictUndefined
 
 from ..model import Finding, ReportResult
 from . import _meta, _templates_dir, sort_findings, summary_counts
+from .junit import waiver_note
 from .filters import (
     FILTERS,
     UNKNOWN,
@@ -54,15 +56,6 @@ def _field(doc: dict, key: str, grouping: bool = True) -> str:
     return UNKNOWN if value in (None, "") else _text(fmt_value(value, grouping))
 
 
-def _waiver(finding: Finding) -> str:
-    waived = getattr(finding, "waived", None)
-    if getattr(finding, "status", None) == "waived" or waived:
-        if isinstance(waived, str) and waived.strip():
-            return f"已豁免（{_text(waived)}）"
-        return "已豁免"
-    return ""
-
-
 def _finding(f: Finding, no: int, approximate: bool) -> dict:
     compare = f.expected is not None or f.actual is not None
     return {
@@ -76,15 +69,19 @@ def _finding(f: Finding, no: int, approximate: bool) -> dict:
         "expected": _text(f.expected) if f.expected is not None else "—",
         "actual": _text(f.actual) if f.actual is not None else "—",
         "basis": _text(f.basis),
-        "waiver": _waiver(f),
+        "waiver": _text(waiver_note(f) or ""),
+        "marks": ("［已豁免］" if waiver_note(f) else "")
+        + {"new": "［新增］", "unchanged": "［与上次相同］"}.get(getattr(f, "baseline", None) or "", ""),
         "quotes": [{"page": page_cn(e.page, approximate), "text": _text(e.text)} for e in f.evidence or []],
     }
 
 
-def _summary(counts: dict[str, int], fired: int) -> str:
+def _summary(counts: dict[str, int], fired: list[Finding]) -> str:
+    waived = sum(1 for f in fired if waiver_note(f))
     if fired:
-        text = (f"共发现问题 {fired} 项：错误 {counts['error']} 项、警告 {counts['warning']} 项、"
-                f"提示 {counts['info']} 项。")
+        text = (f"共发现问题 {len(fired)} 项：错误 {counts['error']} 项、警告 {counts['warning']} 项、"
+                f"提示 {counts['info']} 项")
+        text += f"，另有 {waived} 项已豁免。" if waived else "。"
     else:
         text = "按所执行的规则，未发现问题。"
     if counts["not_evaluable"]:
@@ -143,7 +140,12 @@ def docx_context(result: ReportResult, meta: dict | None) -> dict:
         "failed": result.status == "error",
         "error_code": _text(err.code if err else "unknown"),
         "error_message": _text(err.message if err and err.message else "未提供错误说明。"),
-        "summary": _summary(summary_counts(result), len(fired)),
+        "summary": _summary(summary_counts(result), fired),
+        "notices": [_text(n) for n in getattr(result, "notices", None) or []],
+        "resolved": [{"no": i, "rule": _text(r.get("rule")), "subject": _text(r.get("subject")),
+                      "message": _text(r.get("message"))}
+                     for i, r in enumerate(getattr(result, "resolved", None) or [], start=1)
+                     if isinstance(r, dict)],
         "score_line": _text(_score_line(doc)),
         "errors": numbered["error"],
         "warnings": numbered["warning"],

@@ -251,15 +251,20 @@ def _parser() -> Lark:
 
 
 _TOKEN_NAMES = {
-    "COMPARE": "比较符（< <= > >= == !=）", "FIELD": "字段名", "QUANTITY": "数值（如 95% 或 0.005万元）",
-    "STRING": "文字（加引号）", "LPAR": "(", "RPAR": ")", "$END": "条件结尾", "_AND": "and", "_OR": "or",
-    "ADDOP": "+ 或 -", "MULOP": "* 或 /", "LSQB": "[", "RSQB": "]", "COMMA": ",",
+    "FIELD": "字段名", "QUANTITY": "数值（如 95% 或 0.005万元）", "STRING": "文字（加引号）",
+    "PARAM": "配置参数（profile.…）", "COMPARE": "比较符（< <= > >= == !=）", "_AND": "and", "_OR": "or",
+    "_NOT": "not", "_IN": "in", "ADDOP": "+ 或 -", "MULOP": "* 或 /", "MINUS": "负号 -", "LPAR": "左括号 (",
+    "RPAR": "右括号 )", "LSQB": "[", "RSQB": "]", "COMMA": "逗号 ,", "$END": "条件结尾",
+    "_EXISTS": "exists", "_MISSING": "missing", "_TRUE": "true", "_FALSE": "false",
 }
+_ORDER = list(_TOKEN_NAMES)
 
 
 def _expected_text(expected) -> str:
-    names = sorted({_TOKEN_NAMES.get(e, e) for e in expected})
-    return "、".join(names[:6])
+    """Most useful alternatives first (a value or field before keywords and brackets)."""
+    known = sorted((e for e in expected if e in _TOKEN_NAMES), key=_ORDER.index)
+    names = list(dict.fromkeys(_TOKEN_NAMES[e] for e in known))
+    return "、".join(names[:6]) or "、".join(sorted(expected))[:60]
 
 
 @lru_cache(maxsize=512)
@@ -639,6 +644,8 @@ def format_num(v: Num, dim_unit: dict[str, str] | None = None) -> str:
     """Human form of a computed value: 2 decimals for money, as needed for others."""
     unit = {MONEY: "万元", PERCENT: "%", SCORE: "分", COUNT: "个"}.get(v.dim, "")
     places = 2 if v.dim == MONEY or v.point != v.point.to_integral() else 0
+    if v.point and abs(v.point) < Decimal("0.005"):  # keep a tiny non-zero figure visible
+        places = min(max(-v.point.adjusted(), 2), 6)
     q = v.point.quantize(Decimal(10) ** -places, rounding=ROUND_HALF_UP) if places else v.point.quantize(Decimal(1))
     text = f"{q:,}"
     if v.dim != MONEY and "." in text:  # 80.00% -> 80%, 92.10% -> 92.1%

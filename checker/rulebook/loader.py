@@ -39,6 +39,7 @@ RULE_KEYS = {
     "meta": "自定义附加信息",
 }
 REQUIRED = ("id", "title", "severity", "basis", "applies_to", "when", "message")
+MESSAGE_NAMES = {"subject", "expected", "actual", "difference", "written", "profile", "rule_title"}
 APPLIES_KEYS = {"fact", "report_kinds", "where"}
 TEST_KEYS = {"name", "facts", "expect", "report_kind", "message_contains"}
 ID_RE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*$")
@@ -223,6 +224,8 @@ def _test_value(raw, dim: str, vnode):
     q = parse_value(str(raw))
     if q is None:
         return None
+    if dim == "money" and q.unit != "万元":
+        return None  # a bare number could be 元 or 万元: the unit must be written
     if dim == "percent" and q.unit == "":
         q = type(q)(q.value, q.places, "%", q.written + "%")
     return q
@@ -280,14 +283,14 @@ def _load_rule(col: _Collector, node, seen: dict[str, str]) -> Rule | None:
             report_kinds = tuple(v for v in values if v in REPORT_KINDS)
         if kind and "where" in app:
             where_text = _scalar(app["where"][1]) or ""
-            where = _parse_condition(col, app["where"][1], "适用条件 where ", KINDS[kind].dims())
+            where = _parse_condition(col, app["where"][1], "适用条件（where）", KINDS[kind].dims())
             ok = ok and where is not None
     when = expected = actual = None
     when_text = ""
     if kind and "when" in items:
         dims = KINDS[kind].dims()
         when_text = _scalar(items["when"][1]) or ""
-        when = _parse_condition(col, items["when"][1], "触发条件 when ", dims)
+        when = _parse_condition(col, items["when"][1], "触发条件（when）", dims)
         for key in ("expected", "actual"):
             if key in items:
                 parsed = _parse_condition(col, items[key][1], f"{key} ", dims, expect_bool=False)
@@ -298,10 +301,19 @@ def _load_rule(col: _Collector, node, seen: dict[str, str]) -> Rule | None:
     message = _scalar(items["message"][1]) if "message" in items else ""
     if "message" in items:
         try:
-            _templates.parse(message or "")
+            parsed = _templates.parse(message or "")
         except TemplateSyntaxError as exc:
             col.add(items["message"][1], f"message 模板有误：{exc.message}（模板写法：{{{{ 字段名 }}}}）", line_offset=0)
             ok = False
+        else:
+            from jinja2 import meta as jinja_meta
+
+            names = KINDS[kind].dims().keys() if kind else []
+            allowed = set(names) | MESSAGE_NAMES
+            for name in sorted(jinja_meta.find_undeclared_variables(parsed) - allowed):
+                col.add(items["message"][1], f"message 引用了不存在的名称“{name}”。{_did_you_mean(name, allowed)}"
+                        f"可用：字段名、{'、'.join(sorted(MESSAGE_NAMES))}")
+                ok = False
     enabled = True
     if "enabled" in items:
         raw = _scalar(items["enabled"][1])
@@ -318,7 +330,8 @@ def _load_rule(col: _Collector, node, seen: dict[str, str]) -> Rule | None:
     tags_node = items.get("tags", (None, None))[1]
     tags = tuple(n.value for n in tags_node.value) if isinstance(tags_node, yaml.SequenceNode) else ()
     return Rule(
-        id=rule_id, title=_scalar(items["title"][1]) or "", severity=severity, basis=_scalar(items["basis"][1]) or "",
+        id=rule_id, title=_tidy(_scalar(items["title"][1]) or ""), severity=severity,
+        basis=_tidy(_scalar(items["basis"][1]) or ""),
         kind=kind, when=when, when_text=when_text, message=message or "", source=str(col.path),
         line=node.start_mark.line + 1, where=where, where_text=where_text, report_kinds=report_kinds,
         expected=expected, actual=actual, tags=tags, tolerance=tolerance, enabled=enabled,
@@ -335,10 +348,38 @@ def _tolerance(col: _Collector, node) -> dict | None:
         try:
             num = parse_quantity_literal(str(raw).strip())
         except Exception:
-            col.add(node, f"tolerance 应写成带单位的数，如 0.01万元、0.1%、0.5分，不是“{raw}”")
+            num = None
+        if num is None or num.dim == "number":
+            col.add(node, f"tolerance 应写成带单位的数，如 0.01万元、0.1%、0.5分，不是“{raw}”（没有单位就不知道放宽哪一类比较）")
             return None
         out[num.dim] = num.point
     return out
+
+
+_SPACE_NEAR_CJK = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”])\s+|\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”])")
+
+
+def _tidy(text: str) -> str:
+    """Folded YAML lines leave spaces between Chinese characters; Chinese uses none."""
+    return _SPACE_NEAR_CJK.sub("", text).strip()
+
+
+_YAML_HINTS = [
+    ("could not find expected ':'", "缺少冒号“:”，或冒号后缺空格（错误可能在上一行）"),
+    ("mapping values are not allowed here", "此处不能写“键: 值”（常见原因：冒号后缺空格、值里有冒号需要加引号、缩进不对）"),
+    ("that cannot start any token", "有不能出现在开头的字符（常见：用了 Tab 缩进，请改用空格）"),
+    ("did not find expected key", "缩进不一致，或列表项“- ”的位置不对"),
+    ("found unexpected end of stream", "引号或括号没有闭合"),
+    ("did not find expected '-' indicator", "列表项应以“- ”开头，缩进要一致"),
+]
+
+
+def _yaml_problem(exc) -> str:
+    problem = str(getattr(exc, "problem", exc))
+    for key, hint in _YAML_HINTS:
+        if key in problem:
+            return f"{hint}（YAML：{problem}）"
+    return f"{problem}（常见原因：缩进不一致、冒号后缺空格、引号未闭合）"
 
 
 def rule_files(paths: list[Path]) -> list[Path]:
@@ -372,7 +413,7 @@ def load_pack(paths: list[Path]) -> tuple[Pack, list[Problem]]:
             mark = getattr(exc, "problem_mark", None)
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             excerpt = col.lines[line - 1] if 0 < line <= len(col.lines) else ""
-            problems.append(Problem(str(path), line, column, f"YAML 格式错误：{getattr(exc, 'problem', exc)}（常见原因：缩进不一致、冒号后缺空格、引号未闭合）", excerpt, column - 1))
+            problems.append(Problem(str(path), line, column, f"YAML 格式错误：{_yaml_problem(exc)}", excerpt, column - 1))
             continue
         rule_nodes = _mapping(root).get("rules", (None, None))[1]
         if not isinstance(rule_nodes, yaml.SequenceNode):
