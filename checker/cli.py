@@ -454,6 +454,30 @@ def explain(report, rule_id, rule_dirs, profile):
 
 
 @main.group()
+def cache():
+    """事实缓存：已读取报告的事实（按文件内容和读取程序版本保存）。"""
+
+
+@cache.command("info")
+def cache_info():
+    """缓存位置、条目数和大小。"""
+    from .cache import FactCache, code_digest, default_dir
+
+    store = FactCache(default_dir())
+    count, size = store.info()
+    click.echo(f"位置：{store.directory}\n条目：{count} 个，共 {size / 1024 / 1024:.1f} MB\n读取程序版本：{code_digest()}")
+
+
+@cache.command("clear")
+def cache_clear():
+    """清空缓存（下次检查会重新读取报告）。"""
+    from .cache import FactCache, default_dir
+
+    removed = FactCache(default_dir()).clear()
+    click.echo(f"已删除 {removed} 个缓存条目。")
+
+
+@main.group()
 def rules():
     """规则包：校验、测试、列出。"""
 

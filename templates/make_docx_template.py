@@ -159,6 +159,23 @@ def _cell(cell, text: str, *, style: str = "审核意见-表格", bold: bool = F
     return cell
 
 
+def _grid(table, widths_mm) -> None:
+    """Fixed column widths: the grid (what LibreOffice reads), the table width and layout."""
+    cols = table._tbl.tblGrid.findall(qn("w:gridCol"))
+    for col, width in zip(cols, widths_mm):
+        col.set(qn("w:w"), str(Mm(width).twips))
+    tblpr = table._tbl.tblPr
+    tblw = tblpr.find(qn("w:tblW"))
+    if tblw is None:
+        tblw = OxmlElement("w:tblW")
+        tblpr.append(tblw)
+    tblw.set(qn("w:type"), "dxa")
+    tblw.set(qn("w:w"), str(Mm(sum(widths_mm)).twips))
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblpr.append(layout)
+
+
 def _repeat_header(row) -> None:
     trpr = row._tr.get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
@@ -192,7 +209,7 @@ def _setup(doc) -> None:
         title.remove(bdr)
     _style(doc, "Heading 1", east=HEI, size=16, bold=False, before=18, after=6, line=1.2, keep_next=True)
     _style(doc, "Heading 2", east=HEI, size=12, bold=False, before=10, after=2, line=1.2, keep_next=True)
-    _style(doc, "审核意见-结论", size=12, indent_chars=2, after=4)
+    _style(doc, "审核意见-结论", size=12, indent_chars=2, before=4, after=4)
     _style(doc, "审核意见-字段", size=12, line=1.3, left_mm=7.4)
     _style(doc, "审核意见-原文", east=KAI, size=10.5, line=1.2, before=2, after=2, left_mm=9)
     _left_border(doc.styles["审核意见-原文"])
@@ -238,6 +255,7 @@ def _info_table(doc) -> None:
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    _grid(table, (label_w, value_w, label_w, value_w))
     for r, pairs in enumerate(rows):
         cells = table.rows[r].cells
         widths = (label_w, value_w, label_w, value_w)
@@ -283,12 +301,13 @@ def _findings_block(doc, var: str, problem_label: str = "问题：") -> None:
 
 def _rules_table(doc) -> None:
     headers = ("规则编号", "规则", "级别", "结果", "检查对象数")
-    widths = (40, 62, 14, 20, 20)
+    widths = (38, 60, 14, 20, 24)
     cells_text = ("{{ r.rule }}", "{{ r.title }}", "{{ r.severity }}", "{{ r.status }}", "{{ r.checked }}")
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    _grid(table, widths)
     center = WD_ALIGN_PARAGRAPH.CENTER
     for i, (head, width) in enumerate(zip(headers, widths)):
         _cell(table.rows[0].cells[i], head, bold=True, fill="F2F2F2", width_mm=width, align=center)

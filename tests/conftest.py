@@ -31,3 +31,12 @@ def corpus_dir():
     if not CORPUS.is_dir():
         pytest.skip("development corpus ../shared/corpus/real not present")
     return CORPUS
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Tests never read or fill the user's own fact cache."""
+    import os
+
+    os.environ["PERFCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("fact-cache"))
+    yield
