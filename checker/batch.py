@@ -29,7 +29,8 @@ class BatchOptions:
     max_memory_mb: int = 4096
     max_tasks: int = 200
     cache_dir: str | None = None  # fact cache; None: no cache
-    isolate: bool = True  # False: run in this process (debugging, or where processes are unavailable)
+    isolate: bool = True
+    scheduler: str | None = None  # Dask: "tcp://host:8786", or "local" / "local:N" for a local cluster  # False: run in this process (debugging, or where processes are unavailable)
 
 
 def _init_worker(rule_paths: tuple[str, ...], max_memory_mb: int) -> None:
@@ -88,26 +89,99 @@ def run_batch(sources: list[str], options: BatchOptions,
             if on_result:
                 on_result(result)
         return results
-    from pebble import ProcessExpired, ProcessPool
+    if options.scheduler:
+        return _run_dask(sources, options, on_result, task)
+    results: list[ReportResult | None] = [None] * len(sources)
+    with _pool(options, max(1, options.jobs)) as pool:
+        futures = [_schedule(pool, task, s, options) for s in sources]
+        for index, (source, future) in enumerate(zip(sources, futures)):
+            results[index] = _collect(future, source, options)
+            if on_result:
+                on_result(results[index])
+    return [r for r in results if r is not None]
+
+
+def _pool(options: BatchOptions, workers: int):
+    from pebble import ProcessPool
 
     context = multiprocessing.get_context("spawn")  # no fork: the parent may hold engine state
-    results: list[ReportResult | None] = [None] * len(sources)
-    with ProcessPool(max_workers=max(1, options.jobs), max_tasks=options.max_tasks, context=context,
-                     initializer=_init_worker, initargs=(options.rule_paths, options.max_memory_mb)) as pool:
-        futures = [pool.schedule(task, args=(s, options.rule_paths, options.profile, options.cache_dir), timeout=options.timeout) for s in sources]
-        for index, (source, future) in enumerate(zip(sources, futures)):
-            try:
-                result = future.result()
-            except FutureTimeout:
-                result = _error(source, "check.timeout",
-                                f"检查超过 {options.timeout:g} 秒仍未完成，已中止。文件可能异常或过大；可用 --timeout 放宽时限。")
-            except ProcessExpired as exc:
-                result = _error(source, "check.crashed",
-                                f"检查进程意外退出（退出码 {exc.exitcode}），多半是 PDF 或规则引擎的底层库崩溃。其他报告不受影响；请反馈此文件。")
-            except MemoryError:
-                result = _error(source, "check.out-of-memory", "检查这份报告时内存不足。")
-            results[index] = result
-            if on_result:
-                on_result(result)
-    return [r for r in results if r is not None]
+    return ProcessPool(max_workers=workers, max_tasks=options.max_tasks, context=context,
+                       initializer=_init_worker, initargs=(options.rule_paths, options.max_memory_mb))
+
+
+def _schedule(pool, task, source: str, options: BatchOptions):
+    return pool.schedule(task, args=(source, options.rule_paths, options.profile, options.cache_dir),
+                         timeout=options.timeout)
+
+
+def _collect(future, source: str, options: BatchOptions) -> ReportResult:
+    """A worker's result, or the error that ended it, for this report only."""
+    from pebble import ProcessExpired
+
+    try:
+        return future.result()
+    except FutureTimeout:
+        return _error(source, "check.timeout",
+                      f"检查超过 {options.timeout:g} 秒仍未完成，已中止。文件可能异常或过大；可用 --timeout 放宽时限。")
+    except ProcessExpired as exc:
+        return _error(source, "check.crashed",
+                      f"检查进程意外退出（退出码 {exc.exitcode}），多半是 PDF 或规则引擎的底层库崩溃。其他报告不受影响；请反馈此文件。")
+    except MemoryError:
+        return _error(source, "check.out-of-memory", "检查这份报告时内存不足。")
+
+
+# ---------------------------------------------------------------- Dask
+
+_DASK_POOL: dict = {}  # per Dask worker process: one pebble pool, created on first use
+
+
+def dask_task(source: str, options: BatchOptions, task=check_one) -> ReportResult:
+    """Runs on a Dask worker. The check itself runs in a pebble child process, as in a local
+    batch: the engine needs a main thread, and a crash must cost only this report."""
+    import threading
+
+    lock = _DASK_POOL.setdefault("lock", threading.Lock())
+    with lock:
+        if "pool" not in _DASK_POOL:
+            _DASK_POOL["pool"] = _pool(options, 1)
+        future = _schedule(_DASK_POOL["pool"], task, source, options)
+    return _collect(future, source, options)
+
+
+def _run_dask(sources: list[str], options: BatchOptions, on_result, task) -> list[ReportResult]:
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise RuntimeError("使用 --scheduler 需要安装 Dask：pip install 'perfcheck[dask]'") from None
+    import dask
+
+    # each report runs in a child of the Dask worker (isolation, main thread for the engine):
+    # workers must not be daemonic. Real clusters: DASK_DISTRIBUTED__WORKER__DAEMON=False
+    dask.config.set({"distributed.worker.daemon": False})
+    cluster = None
+    if options.scheduler.startswith("local"):
+        workers = int(options.scheduler.split(":", 1)[1]) if ":" in options.scheduler else max(1, options.jobs)
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        address = cluster
+    else:
+        address = options.scheduler
+    results: dict[int, ReportResult] = {}
+    try:
+        with Client(address) as client:
+            futures = {client.submit(dask_task, s, options, task, pure=False, key=f"perfcheck-{i}"): i
+                       for i, s in enumerate(sources)}
+            for future in as_completed(futures):
+                index = futures[future]
+                try:
+                    result = future.result()
+                except Exception as exc:  # the Dask worker itself died (KilledWorker) or was lost
+                    result = _error(sources[index], "check.worker-lost",
+                                    f"Dask 工作进程丢失（{type(exc).__name__}），这份报告未能检查；其他报告不受影响。")
+                results[index] = result
+                if on_result:
+                    on_result(result)
+    finally:
+        if cluster is not None:
+            cluster.close()
+    return [results[i] for i in range(len(sources))]
 

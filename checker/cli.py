@@ -126,9 +126,10 @@ DOCUMENTS = {"html": ".html", "md": ".md", "docx": ".docx"}  # one document per 
 @click.option("--no-cache", is_flag=True, help="不使用事实缓存（每次重新读取报告）")
 @click.option("--resume", is_flag=True, help="跳过输出目录中已有结果的报告（中断后继续）")
 @click.option("--in-process", is_flag=True, help="不使用子进程（调试用；引擎崩溃会中断整个运行）")
+@click.option("--scheduler", help="在 Dask 集群上检查：tcp://主机:8786，或 local / local:N 启动本机集群（需 perfcheck[dask]）")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条")
 def check(paths, fmt, output, rule_dirs, no_builtin_rules, profile, waivers, baseline, template, jobs, timeout,
-          no_cache, resume, in_process, quiet):
+          no_cache, resume, in_process, scheduler, quiet):
     """检查一份或多份报告（也可以是文件夹）。"""
     from .batch import BatchOptions, run_batch
     from .cache import default_dir
@@ -152,7 +153,8 @@ def check(paths, fmt, output, rule_dirs, no_builtin_rules, profile, waivers, bas
     todo = [s for s in inputs if s not in done]
     rule_paths = tuple(str(p) for p in _rule_paths(rule_dirs, not no_builtin_rules))
     options = BatchOptions(rule_paths, profile, jobs=min(jobs or os.cpu_count() or 1, max(len(todo), 1)),
-                           timeout=timeout, cache_dir=None if no_cache else str(default_dir()), isolate=not in_process)
+                           timeout=timeout, cache_dir=None if no_cache else str(default_dir()), isolate=not in_process,
+                           scheduler=scheduler)
     with _progress(len(todo), quiet or fmt in AGGREGATE and not output) as advance:
         fresh = run_batch(todo, options, on_result=lambda r: _finished(r, out_dir, advance))
     by_source = {**done, **{r.source: r for r in fresh}}
