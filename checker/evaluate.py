@@ -163,10 +163,11 @@ def render_message(rule: Rule, data: dict) -> str:
 
 
 def _evidence(fact: Fact, names: set[str]) -> list[Evidence]:
+    """The fact's quote, plus the quotes of the fields the rule used that it does not contain."""
     out = list(fact.evidence)
     for name in sorted(names):
         ev = fact.field_evidence.get(name)
-        if ev and ev not in out:
+        if ev and not any(ev.page == e.page and ev.text in e.text for e in out):
             out.append(ev)
     return out
 
