@@ -1,10 +1,11 @@
 """Benchmark inputs for bench/run_benchmarks.py, generated deterministically.
 
 * variant reports — the example report (examples/baiyun-2023.txt) with its figures perturbed
-  per index: every money amount scaled by one factor (rounded to the places written, so the
-  report's own arithmetic and rates stay consistent and the deliberate unit slip stays a
-  slip), the year shifted, and on every third variant one execution rate changed by a point
-  (a real arithmetic error). The structure, the page breaks and the layout are the example's:
+  per index: every money amount multiplied by one whole factor 1..6 (exact, written to the
+  same places, so the report's own sums and rates stay exactly as consistent as the
+  example's and its deliberate unit slip stays a slip — a fractional factor would add
+  rounding "errors" of 0.01-0.02万元), the year shifted, and on every third variant one
+  execution rate changed by a point (a real arithmetic error). The structure, the page breaks and the layout are the example's:
   the PDF is typeset with examples/make_example.py's own functions (reportlab, STSong-Light,
   A4). Each variant has distinct bytes (the cache is keyed by the file's bytes).
 * one big report — the example's pages repeated with varied figures (variant texts), each
@@ -53,8 +54,7 @@ def _format_amount(value: Decimal, places: int, commas: bool) -> str:
 def variant_params(index: int) -> dict:
     rng = random.Random(f"perfcheck-bench-variant-{index}")
     return {
-        # distinct per index (the index is in the 4th decimal), 0.55 .. 1.80
-        "factor": Decimal("0.55") + Decimal(rng.randrange(0, 1250)) / 1000 + Decimal(index % 997) / 10_000_000,
+        "factor": Decimal(rng.randrange(1, 7)),  # whole: products stay exact
         "year": str(2016 + index % 9),
         "bad_rate": index % 3 == 1,  # one execution rate off by a point: a real error
         "rate_pick": rng.randrange(0, 8),
@@ -70,9 +70,7 @@ def perturb(text: str, index: int) -> str:
         whole, frac = m.group(1), m.group(2) or ""
         commas = "," in whole
         value = Decimal(whole.replace(",", "") + frac)
-        # integers written in 万元 keep two decimals once scaled (358 -> 412.34), so the
-        # report's own sums and rates stay as consistent as the example's
-        places = max(len(frac) - 1, 0) if frac else 2
+        places = len(frac) - 1 if frac else 0  # as written: the product is exact
         return _format_amount(value * factor, places, commas)
 
     out = MONEY_RE.sub(scale, text.replace(YEAR, p["year"]))  # the year first: it is no amount

@@ -143,3 +143,10 @@ def test_explain_unknown_rule_suggests():
 def test_rules_lint_clean():
     result = run("rules", "lint")
     assert result.exit_code == 0 and "发现 0 处" in result.stdout
+
+
+def test_html_from_pdf_embeds_the_page_region_and_links_the_page(tmp_path: Path):
+    run("check", EXAMPLE_PDF, "--format", "html", "-o", tmp_path / "r.html", "--in-process")
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") >= 2  # both errors show their region of page 6
+    assert "baiyun-2023.pdf#page=6" in html and "<mark>2655.11元</mark>" in html

@@ -185,10 +185,15 @@ def _context(result: ReportResult, meta: dict | None) -> dict:
     }
 
 
-def to_html(result: ReportResult, meta: dict | None) -> str:
+def to_html(result: ReportResult, meta: dict | None, images: bool = True) -> str:
+    from .snippets import evidence_images
+
     template = environment().get_template("report.html.j2")
+    shots = evidence_images(result) if images else {}
     assert template.environment.autoescape, "HTML must be autoescaped"
-    return template.render(**_context(result, meta))
+    source = Path(result.source)
+    page_link = source.resolve().as_uri() if source.suffix.lower() == ".pdf" and source.exists() else None
+    return template.render(**_context(result, meta), image_of=lambda f: shots.get(id(f)), page_link=page_link)
 
 
 def to_markdown(result: ReportResult, meta: dict | None) -> str:

@@ -1,0 +1,74 @@
+"""Evidence you can open: the region of the PDF page a finding quotes, as an embedded image.
+
+For each error and warning from a PDF, the quoted figure (or the start of the quote) is found
+on its page with pdfplumber's search, the band of the page around it is cropped and
+rendered (pypdfium2 under pdfplumber), and embedded as a data: URI, so the HTML stays one
+self-contained file. Failures only mean no image: the quote and page number are still there.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import logging
+import re
+from pathlib import Path
+
+from ..model import ReportResult
+
+MAX_IMAGES = 20
+RESOLUTION = 110
+_QUOTED = re.compile(r"“([^”]*\d[^”]*)”")
+
+
+def _needles(finding) -> list[str]:
+    out = _QUOTED.findall(finding.message or "")
+    if isinstance(finding.actual, str) and any(ch.isdigit() for ch in finding.actual):
+        out.append(finding.actual)
+    if finding.evidence:
+        out.append(finding.evidence[0].text[:10])
+    return [n for n in out if n]
+
+
+def _crop_png(page, needles: list[str]) -> str | None:
+    for needle in needles:
+        hits = page.search(needle, regex=False) or page.search(" ?".join(map(re.escape, needle)), regex=True)
+        if not hits:
+            continue
+        top = max(0, min(h["top"] for h in hits) - 40)
+        bottom = min(page.height, max(h["bottom"] for h in hits) + 40)
+        image = page.crop((0, top, page.width, bottom)).to_image(resolution=RESOLUTION)
+        for hit in hits:
+            image.draw_rect((hit["x0"] - 2, hit["top"] - 2, hit["x1"] + 2, hit["bottom"] + 2),
+                            fill=(255, 230, 0, 60), stroke=(200, 0, 0), stroke_width=2)
+        buffer = io.BytesIO()
+        image.annotated.save(buffer, format="PNG", optimize=True)
+        return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return None
+
+
+def evidence_images(result: ReportResult) -> dict[int, str]:
+    """id(finding) -> data URI of the cropped page region, for PDF sources."""
+    path = Path(result.source)
+    if result.status != "checked" or path.suffix.lower() != ".pdf" or not path.is_file():
+        return {}
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    wanted = [f for f in result.findings if f.outcome == "fired" and f.severity in ("error", "warning") and f.evidence]
+    out: dict[int, str] = {}
+    try:
+        import pdfplumber
+
+        with pdfplumber.open(str(path)) as pdf:
+            for finding in wanted[:MAX_IMAGES]:
+                number = finding.evidence[0].page
+                if not 1 <= number <= len(pdf.pages):
+                    continue
+                page = pdf.pages[number - 1]
+                try:
+                    uri = _crop_png(page, _needles(finding))
+                finally:
+                    page.close()
+                if uri:
+                    out[id(finding)] = uri
+    except Exception:  # an image is a convenience: never fail the report for it
+        return out
+    return out
