@@ -151,3 +151,28 @@ def test_scanned_pdf_without_ocr_names_the_package(tmp_path, monkeypatch):
     with pytest.raises(InputError) as info:
         load(path)
     assert info.value.code == "input.no-text-layer" and "tesseract-ocr-chi-sim" in info.value.message
+
+
+@pytest.mark.skipif(not __import__("checker.ingest.ocr", fromlist=["x"]).available(),
+                    reason="Tesseract with chi_sim not installed")
+def test_scanned_page_is_read_with_ocr(tmp_path):
+    import pypdfium2
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    pdf = pypdfium2.PdfDocument(str(EXAMPLE_PDF))
+    image = pdf[5].render(scale=200 / 72).to_pil()
+    pdf.close()
+    scan = tmp_path / "scan.pdf"
+    c = canvas.Canvas(str(scan), pagesize=(595, 842))
+    c.drawImage(ImageReader(image), 0, 0, 595, 842)
+    c.showPage(), c.save()
+    facts = extract(load(scan))
+    projects = {f.fields.get("ordinal"): f for f in facts if f.kind == "project"}
+    assert projects[4].fields["adjusted"].value == Decimal("1551.39")
+    assert projects[4].extractor == "pdf-ocr:project.entry"
+
+
+def test_ocr_dotted_thousands():
+    assert normalise("调整后预算 7.938.27万元") == "调整后预算7,938.27万元"
+    assert normalise("版本 1.2.3") == "版本1.2.3"

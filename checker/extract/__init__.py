@@ -32,6 +32,7 @@ def extract(doc: Document) -> list[Fact]:
     extract_figures(flow, out)
     for fid, fact in enumerate(out.facts, 1):
         fact.fid = fid
+        fact.extractor = f"{doc.media}:{fact.extractor}"  # which reader, then which extractor
     document.meta["mentions"] = out.mentions  # for the derive stage's "stated twice" check
     document.meta["pages_approximate"] = doc.pages_approximate
     return out.facts

@@ -36,6 +36,8 @@ _KEEP = frozenset("，；：（）！？")
 # traditional forms of the characters our labels and units use (web copies of reports mix them in)
 _TRADITIONAL = str.maketrans("萬億預算執資項報告決績評價調實際經費設計劃專撥款補貼務門單機關輔導統營運維護歲餘額數據覽總結論問題進證據額內標準達條",
                              "万亿预算执资项报告决绩评价调实际经费设计划专拨款补贴务门单机关辅导统营运维护岁余额数据览总结论问题进证据额内标准达条")
+# OCR reads "7,938.27" as "7.938.27": a dot before exactly three digits and another dot is a separator
+_DOTTED_THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3})\.(\d{3})\.(\d{1,2})(?![\d.])")
 _FULLWIDTH_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
 
 
@@ -44,6 +46,7 @@ def normalise(text: str) -> str:
         text = "".join(ch if ch in _KEEP else unicodedata.normalize("NFKC", ch) for ch in text)
     text = text.replace("\u00a0", " ").translate(_TRADITIONAL)
     text = _FULLWIDTH_THOUSANDS.sub(",", text)
+    text = _DOTTED_THOUSANDS.sub(r"\1,\2.\3", text)
     # NFKC keeps the curly quotes and ideographic punctuation we match on; unify dashes
     text = text.replace("−", "-").replace("–", "-")
     text = _SPACE_NEAR_CJK.sub("", text)

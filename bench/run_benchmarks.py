@@ -1,0 +1,708 @@
+#!/usr/bin/env python
+"""perfcheck performance benchmarks: every figure is a ratio measured within one run on the
+same generated files, written with the machine description to bench/RESULTS.md; the
+profiles (pyinstrument, in-process) go to bench/PROFILE.md.
+
+    python bench/run_benchmarks.py [--quick] [--workdir DIR] [--no-profile]
+
+--quick shrinks every size (smoke run; its RESULTS.md says so). Inputs come from
+bench/make_corpus.py and are written under --workdir (default /tmp/perfcheck-bench,
+wiped at the start); the fact cache of every run is a folder there (PERFCHECK_CACHE_DIR),
+never the user's.
+
+Figures:
+ 1. end-to-end pages/s (run_batch in-process without cache; the CLI as a subprocess) vs
+    pdfplumber's own page.extract_text() over the same pages — target >= 0.8x;
+ 2. --jobs 2 vs --jobs 1 on 40 reports, cache disabled (CLI; run_batch isolate=True too)
+    — target >= 1.8x;
+ 3. after a rule edit (a copy of rules/ with one threshold changed: new pack digest), N
+    cached reports re-checked: time (target < 5 s) and speed-up over the uncached run of
+    the same N (target >= 20x); cache hits are proven by the cache entries' mtimes;
+ 4. peak RSS of `perfcheck check --in-process` on the 300-page report (RUSAGE_CHILDREN of
+    a wrapper process; target < 300 MB), and RSS sampled through a 1,000-report batch in
+    one process (target: flat).
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
+
+SIZES = {
+    "full": dict(variants=40, big_pages=300, cached=1000, pilot=200, rss=1000, rss_every=100,
+                 repeats=2, profile_loops=20, profile_cached=200),
+    "quick": dict(variants=6, big_pages=30, cached=40, pilot=10, rss=40, rss_every=10,
+                  repeats=1, profile_loops=3, profile_cached=20),
+}
+UNCACHED_LIMIT_S = 600  # the uncached N-report run must fit in 10 minutes, else extrapolate
+RULE_EDIT = ("coverage.yaml", "when: coverage_stated < 100%", "when: coverage_stated < 99.5%")
+MB = 1024 * 1024
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+# ---------------------------------------------------------------- machine
+
+
+def machine() -> dict:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        mem = f"{kb / 1024 / 1024:.1f} GB"
+    except (OSError, AttributeError):
+        pass
+    versions = {}
+    for dist in ("perfcheck", "pdfplumber", "pdfminer.six", "pypdfium2", "durable_rules", "Pebble",
+                 "lark", "reportlab", "pyinstrument"):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist] = "not installed"
+    affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {"platform": platform.platform(), "cpu": cpu, "cpu_count": os.cpu_count(), "usable_cpus": affinity,
+            "memory": mem, "python": f"{platform.python_implementation()} {platform.python_version()}",
+            "versions": versions}
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def perfcheck_cmd() -> list[str]:
+    exe = Path(sys.executable).parent / "perfcheck"
+    if exe.exists():
+        return [str(exe)]
+    return [sys.executable, "-c", "import sys; from checker.cli import main; sys.exit(main())"]
+
+
+def run_cli(args: list[str], cache_dir: Path, out_json: Path | None = None, expect: int | None = None) -> float:
+    """Wall time of one `perfcheck check ...` subprocess; checks that every report was checked."""
+    env = dict(os.environ, PERFCHECK_CACHE_DIR=str(cache_dir))
+    cmd = perfcheck_cmd() + ["check", *args, "-q"]
+    if out_json is not None:
+        cmd += ["--format", "json", "-o", str(out_json)]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - t0
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"perfcheck exited {proc.returncode}: {' '.join(cmd[:8])} ...\n{proc.stderr[-3000:]}")
+    if out_json is not None and expect is not None:
+        reports = json.loads(out_json.read_text(encoding="utf-8"))["reports"]
+        bad = [r["source"] for r in reports if r["status"] != "checked"]
+        if len(reports) != expect or bad:
+            raise RuntimeError(f"expected {expect} checked reports, got {len(reports)}; not checked: {bad[:5]}")
+    return elapsed
+
+
+def plumber_pages(paths: list[Path]) -> tuple[int, float]:
+    """pdfplumber's own page.extract_text() (default settings) over every page; (pages, seconds)."""
+    import pdfplumber
+
+    pages = 0
+    t0 = time.perf_counter()
+    for path in paths:
+        with pdfplumber.open(str(path)) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+                page.close()
+                pages += 1
+    return pages, time.perf_counter() - t0
+
+
+def api_run(paths: list[Path], rule_paths: tuple[str, ...], **kw) -> tuple[float, list]:
+    from checker.batch import BatchOptions, run_batch
+
+    opts = BatchOptions(rule_paths, **kw)
+    t0 = time.perf_counter()
+    results = run_batch([str(p) for p in paths], opts)
+    elapsed = time.perf_counter() - t0
+    bad = [r.source for r in results if r.status != "checked"]
+    if len(results) != len(paths) or bad:
+        raise RuntimeError(f"run_batch: {len(results)} results for {len(paths)} inputs; not checked: {bad[:5]}")
+    return elapsed, results
+
+
+def best(fn, repeats: int):
+    """Best (minimum) wall time of `repeats` calls of fn() -> (seconds, extra)."""
+    runs = [fn() for _ in range(repeats)]
+    return min(runs, key=lambda r: r[0] if isinstance(r, tuple) else r)
+
+
+def rss_kb() -> int:
+    try:
+        return int(re.search(r"VmRSS:\s+(\d+)", Path("/proc/self/status").read_text()).group(1))
+    except (OSError, AttributeError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def cache_snapshot(cache_dir: Path) -> dict[str, int]:
+    return {str(p): p.stat().st_mtime_ns for p in (cache_dir / "facts").rglob("*.pickle")}
+
+
+def fmt_s(seconds: float) -> str:
+    return f"{seconds:.2f} s" if seconds < 100 else f"{seconds:.0f} s"
+
+
+# ---------------------------------------------------------------- worker modes (subprocesses)
+
+
+def worker_rss(list_file: Path, every: int, out: Path) -> None:
+    """One process, one batch (run_batch isolate=False, no cache): RSS every `every` reports."""
+    from checker import engine
+    from checker.batch import BatchOptions, _compiled, run_batch
+    from checker.resources import rules_dir
+
+    paths = [line for line in list_file.read_text().splitlines() if line]
+    rule_paths = (str(rules_dir()),)
+    _compiled(rule_paths, "national")
+    start_rss = rss_kb()
+    samples: list[dict] = []
+    count = 0
+    statuses: dict[str, int] = {}
+    t0 = time.perf_counter()
+
+    def on_result(result) -> None:
+        nonlocal count
+        count += 1
+        statuses[result.status] = statuses.get(result.status, 0) + 1
+        if count % every == 0 or count == len(paths):
+            samples.append({"reports": count, "rss_kb": rss_kb(), "py_objects": len(gc.get_objects()),
+                            "seconds": round(time.perf_counter() - t0, 2)})
+
+    # results are not kept by the caller between samples: run in chunks so the list of
+    # ReportResults (facts, findings) does not itself grow the RSS being measured
+    for i in range(0, len(paths), every):
+        run_batch(paths[i:i + every], BatchOptions(rule_paths, isolate=False, cache_dir=None), on_result=on_result)
+    hosts = {name: {"fired_sessions_left": len(host.fired)} for name, (host, _) in engine._HOSTS.items()}
+    out.write_text(json.dumps({"start_rss_kb": start_rss, "samples": samples, "statuses": statuses,
+                               "hosts": hosts, "sessions_started": next(engine._sid_counter) - 1}))
+
+
+def worker_startup(out: Path) -> None:
+    """Import + rule-pack compile cost of one process (paid by every CLI run and pool worker)."""
+    t0 = time.perf_counter()
+    from checker.batch import _compiled
+    from checker.resources import rules_dir
+
+    t1 = time.perf_counter()
+    _compiled((str(rules_dir()),), "national")
+    t2 = time.perf_counter()
+    out.write_text(json.dumps({"import_s": t1 - t0, "compile_s": t2 - t1}))
+
+
+# ---------------------------------------------------------------- corpus
+
+
+def build_corpus(work: Path, size: dict) -> dict:
+    import make_corpus as mc
+
+    corpus = work / "corpus"
+    t0 = time.perf_counter()
+    n_pdf = max(size["cached"], size["rss"])
+    sets = {
+        "v40": mc.write_variants(corpus / "v40", size["variants"]),
+        "pdfN": mc.write_variants(corpus / "pdfN", n_pdf),
+        "txtN": mc.write_variants(corpus / "txtN", size["cached"], fmt="txt"),
+        "big": [mc.write_big_report(corpus / "big", size["big_pages"])],
+    }
+    for name in ("pdfN", "txtN"):
+        digests = {p.read_bytes() for p in sets[name]}
+        assert len(digests) == len(sets[name]), f"{name}: variants are not all distinct bytes"
+    log(f"corpus: {sum(len(v) for v in sets.values())} files in {time.perf_counter() - t0:.1f} s")
+    return sets
+
+
+# ---------------------------------------------------------------- the figures
+
+
+def fig1_throughput(sets: dict, size: dict, work: Path, rule_paths: tuple[str, ...]) -> dict:
+    from checker.batch import _compiled
+
+    _compiled(rule_paths, "national")  # warm: the pack compile is measured on its own (startup)
+    plumber_pages([ROOT / "examples" / "baiyun-2023.pdf"])
+    api_run([ROOT / "examples" / "baiyun-2023.pdf"], rule_paths, isolate=False, cache_dir=None)
+    out = {}
+    for key, paths in (("variants", sets["v40"]), ("big", sets["big"])):
+        pages, _ = plumber_pages(paths)
+        rows = {"pages": pages, "files": len(paths)}
+        rows["plumber_s"] = best(lambda: plumber_pages(paths)[1], size["repeats"])
+        rows["api_s"] = best(lambda: api_run(paths, rule_paths, isolate=False, cache_dir=None)[0], size["repeats"])
+        folder = paths[0].parent
+        rows["cli_j1_s"] = best(lambda: run_cli([str(folder), "--no-cache", "--jobs", "1"], work / "cache-none",
+                                                work / "out" / f"f1-{key}-j1.json", len(paths)), size["repeats"])
+        rows["cli_in_process_s"] = run_cli([str(folder), "--no-cache", "--in-process"], work / "cache-none",
+                                           work / "out" / f"f1-{key}-inproc.json", len(paths))
+        if len(paths) > 1:
+            jobs = os.cpu_count() or 1
+            rows["cli_jn_s"] = run_cli([str(folder), "--no-cache", "--jobs", str(jobs)], work / "cache-none",
+                                       work / "out" / f"f1-{key}-jn.json", len(paths))
+            rows["jobs"] = jobs
+        out[key] = rows
+        log(f"fig1 {key}: {rows}")
+    return out
+
+
+def fig2_jobs(sets: dict, size: dict, work: Path, rule_paths: tuple[str, ...]) -> dict:
+    paths = sets["v40"]
+    folder = paths[0].parent
+    out = {"reports": len(paths)}
+    for jobs in (1, 2):
+        out[f"cli_j{jobs}_s"] = best(lambda: run_cli([str(folder), "--no-cache", "--jobs", str(jobs)], work / "cache-none",
+                                                     work / "out" / f"f2-j{jobs}.json", len(paths)), size["repeats"])
+        out[f"api_j{jobs}_s"] = best(lambda: api_run(paths, rule_paths, isolate=True, jobs=jobs, cache_dir=None)[0],
+                                     size["repeats"])
+    log(f"fig2: {out}")
+    return out
+
+
+def make_rule_copies(work: Path) -> tuple[Path, Path, str, str]:
+    from checker.rulebook.loader import load_pack
+
+    orig, edit = work / "rules-orig", work / "rules-edit"
+    for d in (orig, edit):
+        shutil.copytree(ROOT / "rules", d)
+    name, old, new = RULE_EDIT
+    text = (edit / name).read_text(encoding="utf-8")
+    assert old in text, f"rule edit: {old!r} not in rules/{name}"
+    (edit / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+    d1, p1 = load_pack([orig])
+    d2, p2 = load_pack([edit])
+    assert not p1 and not p2, (p1, p2)
+    assert d1.digest != d2.digest
+    return orig, edit, d1.digest, d2.digest
+
+
+def fig3_rule_edit(sets: dict, size: dict, work: Path) -> dict:
+    orig, edit, dig1, dig2 = make_rule_copies(work)
+    jobs = str(os.cpu_count() or 1)
+    out = {"pack_before": dig1, "pack_after": dig2, "edit": RULE_EDIT, "jobs": int(jobs)}
+    for key in ("pdfN", "txtN"):
+        paths = sets[key][: size["cached"]]
+        folder = work / "corpus" / key
+        n = len(paths)
+        row: dict = {"reports": n}
+        # pilot: would the uncached run fit in the time limit?
+        pilot = paths[: size["pilot"]]
+        t_pilot = run_cli([*map(str, pilot), "--no-builtin-rules", "--rules", str(orig), "--jobs", jobs],
+                          work / f"cache-pilot-{key}", work / "out" / f"f3-{key}-pilot.json", len(pilot))
+        estimate = t_pilot * n / len(pilot)
+        row.update(pilot_reports=len(pilot), pilot_s=t_pilot, estimate_s=estimate)
+        measured = paths
+        if estimate > UNCACHED_LIMIT_S:
+            measured = pilot
+            row["extrapolated"] = True
+        args = [*map(str, measured)] if measured is not paths or len(sets[key]) != n else [str(folder)]
+        cache = work / f"cache-{key}"
+        row["uncached_s"] = run_cli([*args, "--no-builtin-rules", "--rules", str(orig), "--jobs", jobs], cache,
+                                    work / "out" / f"f3-{key}-uncached.json", len(measured))
+        before = cache_snapshot(cache)
+        row["cache_entries"] = len(before)
+        row["cached_s"] = run_cli([*args, "--no-builtin-rules", "--rules", str(edit), "--jobs", jobs], cache,
+                                  work / "out" / f"f3-{key}-cached.json", len(measured))
+        after = cache_snapshot(cache)
+        row["cache_hits_proven"] = before == after and len(after) == len(measured)
+        row["cached_j1_s"] = run_cli([*args, "--no-builtin-rules", "--rules", str(edit), "--jobs", "1"], cache,
+                                     work / "out" / f"f3-{key}-cached-j1.json", len(measured))
+        row["cached_in_process_s"] = run_cli([*args, "--no-builtin-rules", "--rules", str(edit), "--in-process"], cache,
+                                             work / "out" / f"f3-{key}-cached-inproc.json", len(measured))
+        row["cached_api_s"], _ = api_run(measured, (str(edit),), isolate=False, cache_dir=str(cache))
+        if measured is not paths:
+            scale = n / len(measured)
+            for k in ("uncached_s", "cached_s", "cached_j1_s", "cached_in_process_s", "cached_api_s"):
+                row[k + "_measured"] = row[k]
+                row[k] *= scale
+        out[key] = row
+        log(f"fig3 {key}: {row}")
+    return out
+
+
+def fig4_memory(sets: dict, size: dict, work: Path) -> dict:
+    wrapper = ("import resource, subprocess, sys, time\n"
+               "t = time.perf_counter()\n"
+               "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+               "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, time.perf_counter() - t)\n")
+    out: dict = {}
+    env = dict(os.environ, PERFCHECK_CACHE_DIR=str(work / "cache-none"))
+    for key, path in (("example", ROOT / "examples" / "baiyun-2023.pdf"), ("big", sets["big"][0])):
+        cmd = [sys.executable, "-c", wrapper, *perfcheck_cmd(), "check", str(path), "--in-process", "--no-cache", "-q",
+               "--format", "json", "-o", str(work / "out" / f"f4-{key}.json")]
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+        code, maxrss_kb, seconds = proc.stdout.split()
+        if code not in ("0", "1"):
+            raise RuntimeError(f"peak memory run failed ({code}): {proc.stderr}")
+        out[key] = {"max_rss_mb": int(maxrss_kb) / 1024, "seconds": float(seconds)}
+    log(f"fig4 peak: {out}")
+    for key in ("pdfN", "txtN"):
+        paths = sets[key][: size["rss"]]
+        list_file = work / f"rss-{key}.list"
+        list_file.write_text("\n".join(map(str, paths)))
+        result = work / f"rss-{key}.json"
+        subprocess.run([sys.executable, __file__, "--worker", "rss", str(list_file), str(size["rss_every"]), str(result)],
+                       check=True, cwd=ROOT, env=env)
+        data = json.loads(result.read_text())
+        samples = data["samples"]
+        first, last = samples[0], samples[-1]
+        xs = [s["reports"] for s in samples]
+        ys = [s["rss_kb"] for s in samples]
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        var = sum((x - mx) ** 2 for x in xs)
+        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / var if var else 0.0
+        growth_kb = last["rss_kb"] - first["rss_kb"]
+        data.update(reports=len(paths), growth_mb=growth_kb / 1024, slope_kb_per_report=slope,
+                    growth_pct=100 * growth_kb / first["rss_kb"],
+                    flat=growth_kb <= 10 * 1024 and growth_kb <= 0.05 * first["rss_kb"])
+        out[f"batch_{key}"] = data
+        log(f"fig4 batch {key}: growth {growth_kb / 1024:.1f} MB, slope {slope:.2f} KB/report, flat={data['flat']}")
+    return out
+
+
+def startup(work: Path) -> dict:
+    res = work / "startup.json"
+    runs = []
+    for _ in range(3):
+        subprocess.run([sys.executable, __file__, "--worker", "startup", str(res)], check=True, cwd=ROOT)
+        runs.append(json.loads(res.read_text()))
+    data = {k: min(r[k] for r in runs) for k in runs[0]}
+    # a CLI run on one small report: interpreter + imports + compile (+ pool spawn when isolated)
+    one = work / "corpus" / "txtN" / "variant-0000.txt"
+    data["cli_one_in_process_s"] = min(run_cli([str(one), "--no-cache", "--in-process"], work / "cache-none") for _ in range(3))
+    data["cli_one_jobs2_s"] = min(run_cli([str(one), str(one.with_name("variant-0001.txt")), "--no-cache", "--jobs", "2"],
+                                          work / "cache-none") for _ in range(3))
+    log(f"startup: {data}")
+    return data
+
+
+# ---------------------------------------------------------------- profiles
+
+
+def stage_breakdown(path: Path, cpack, loops: int) -> dict:
+    from checker.derive import derive
+    from checker.evaluate import evaluate_document
+    from checker.extract import extract
+    from checker.ingest import load
+    from checker.model import ReportResult
+    from checker.pipeline import document_summary
+    from checker.render import to_json
+
+    totals = {"ingest": 0.0, "extract": 0.0, "derive": 0.0, "evaluate": 0.0, "render_json": 0.0}
+    for _ in range(loops):
+        t0 = time.perf_counter()
+        doc = load(path)
+        t1 = time.perf_counter()
+        facts = extract(doc)
+        t2 = time.perf_counter()
+        facts = derive(facts)
+        t3 = time.perf_counter()
+        summary = document_summary(facts, cpack.ctx)
+        ev = evaluate_document(cpack, facts, summary.get("report_kind"))
+        t4 = time.perf_counter()
+        to_json([ReportResult(str(path), "checked", ev.findings, document=summary, rules=ev.summaries, facts=facts)])
+        t5 = time.perf_counter()
+        for key, dt in zip(totals, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
+            totals[key] += dt
+    out = {k: v / loops for k, v in totals.items()}
+    out["facts"] = len(facts)
+    out["findings"] = len(ev.findings)
+    return out
+
+
+def profiles(sets: dict, size: dict, work: Path, rule_paths: tuple[str, ...]) -> dict:
+    from pyinstrument import Profiler
+
+    from checker.batch import _compiled
+    from checker.cache import FactCache
+    from checker.pipeline import check_file
+
+    cpack = _compiled(rule_paths, "national")
+    example = ROOT / "examples" / "baiyun-2023.pdf"
+    check_file(example, cpack)  # warm
+    out: dict = {"breakdown": {
+        "example": stage_breakdown(example, cpack, max(3, size["profile_loops"] // 2)),
+        "big": stage_breakdown(sets["big"][0], cpack, 1),
+    }}
+    log(f"stages: {out['breakdown']}")
+    cached_paths = sets["pdfN"][: size["profile_cached"]]
+    cache = FactCache(work / "cache-pdfN")
+    jobs = [
+        ("example", f"examples/baiyun-2023.pdf, check_file x{size['profile_loops']} (warm: pack compiled, fonts loaded)",
+         lambda: [check_file(example, cpack) for _ in range(size["profile_loops"])]),
+        ("big", f"{sets['big'][0].name} ({size['big_pages']} pages), check_file x1",
+         lambda: check_file(sets["big"][0], cpack)),
+        ("cached", f"{len(cached_paths)} cached variant PDFs, check_file with the fact cache (the rule-edit re-check path)",
+         lambda: [check_file(p, cpack, cache=cache) for p in cached_paths]),
+    ]
+    texts = {}
+    for key, title, fn in jobs:
+        prof = Profiler(interval=0.0005)
+        prof.start()
+        fn()
+        prof.stop()
+        session = prof.last_session
+        tree = prof.output_text(unicode=True, color=False, show_all=False,
+                                processor_options={"filter_threshold": 0.015})
+        flat = prof.output_text(unicode=True, color=False, flat=True, processor_options={"filter_threshold": 0.0})
+        texts[key] = {"title": title, "duration": session.duration, "tree": tree, "flat": flat}
+        log(f"profiled {key}: {session.duration:.2f} s")
+    out["texts"] = texts
+    return out
+
+
+def trim_tree(text: str, max_lines: int = 70) -> str:
+    lines = [l.rstrip() for l in text.splitlines()]
+    # drop pyinstrument's banner, keep the call tree
+    start = next((i for i, l in enumerate(lines) if re.match(r"^\s*\d+\.\d+\s", l)), 0)
+    body = [l for l in lines[start:] if l.strip() and not l.startswith("To view this report")]
+    if len(body) > max_lines:
+        body = body[:max_lines] + [f"… ({len(body) - max_lines} more lines)"]
+    return "\n".join(body)
+
+
+def trim_flat(text: str, top: int = 25) -> str:
+    rows = [l.rstrip() for l in text.splitlines() if re.match(r"^\s*\d+\.\d+\s", l)]
+    return "\n".join(rows[:top])
+
+
+# ---------------------------------------------------------------- report
+
+
+def verdict(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def write_results(path: Path, mode: str, size: dict, mach: dict, f1: dict, f2: dict, f3: dict, f4: dict,
+                  st: dict, prof: dict | None, total_s: float) -> None:
+    v, b = f1["variants"], f1["big"]
+    def pps(rows, key):
+        return rows["pages"] / rows[key]
+
+    r_api_v = pps(v, "api_s") / pps(v, "plumber_s")
+    r_cli_v = pps(v, "cli_j1_s") / pps(v, "plumber_s")
+    r_api_b = pps(b, "api_s") / pps(b, "plumber_s")
+    r_cli_b = pps(b, "cli_j1_s") / pps(b, "plumber_s")
+    sp_cli = f2["cli_j1_s"] / f2["cli_j2_s"]
+    sp_api = f2["api_j1_s"] / f2["api_j2_s"]
+    p3, t3 = f3["pdfN"], f3["txtN"]
+    sp3 = p3["uncached_s"] / p3["cached_s"]
+    sp3t = t3["uncached_s"] / t3["cached_s"]
+    big_mb = f4["big"]["max_rss_mb"]
+    bp, bt = f4["batch_pdfN"], f4["batch_txtN"]
+    n3 = p3["reports"]
+    extrap = " (extrapolated from a measured subset, see below)" if p3.get("extrapolated") else ""
+
+    rows = [
+        ("1a. end-to-end pages/s ÷ pdfplumber `extract_text()` pages/s — in-process API "
+         f"(`run_batch`, isolate=False, no cache), {v['files']} variant reports / {v['pages']} pages",
+         f"{r_api_v:.2f}× ({pps(v, 'api_s'):.1f} vs {pps(v, 'plumber_s'):.1f} pages/s)", "≥ 0.8×", r_api_v >= 0.8),
+        (f"1b. same, CLI subprocess `perfcheck check DIR --no-cache --jobs 1` (includes start-up), {v['pages']} pages",
+         f"{r_cli_v:.2f}× ({pps(v, 'cli_j1_s'):.1f} pages/s)", "≥ 0.8×", r_cli_v >= 0.8),
+        (f"1c. same, in-process API, the {b['pages']}-page report",
+         f"{r_api_b:.2f}× ({pps(b, 'api_s'):.1f} vs {pps(b, 'plumber_s'):.1f} pages/s)", "≥ 0.8×", r_api_b >= 0.8),
+        (f"1d. same, CLI subprocess `--jobs 1`, the {b['pages']}-page report",
+         f"{r_cli_b:.2f}× ({pps(b, 'cli_j1_s'):.1f} pages/s)", "≥ 0.8×", r_cli_b >= 0.8),
+        (f"2a. `--jobs 2` vs `--jobs 1`, {f2['reports']} reports, `--no-cache` (CLI wall time)",
+         f"{sp_cli:.2f}× ({fmt_s(f2['cli_j1_s'])} → {fmt_s(f2['cli_j2_s'])})", "≥ 1.8×", sp_cli >= 1.8),
+        (f"2b. same via `run_batch(isolate=True, jobs=1|2, cache_dir=None)`",
+         f"{sp_api:.2f}× ({fmt_s(f2['api_j1_s'])} → {fmt_s(f2['api_j2_s'])})", "≥ 1.8×", sp_api >= 1.8),
+        (f"3a. after a rule edit, {n3} cached variant PDFs re-checked (CLI, `--jobs {f3['jobs']}`): time{extrap}",
+         fmt_s(p3["cached_s"]), "< 5 s", p3["cached_s"] < 5),
+        (f"3b. speed-up of that re-check over the uncached run of the same {n3} PDFs ({fmt_s(p3['uncached_s'])})",
+         f"{sp3:.1f}×", "≥ 20×", sp3 >= 20),
+        (f"3c. same for {t3['reports']} .txt variants: re-check time (uncached {fmt_s(t3['uncached_s'])})",
+         fmt_s(t3["cached_s"]), "< 5 s", t3["cached_s"] < 5),
+        ("3d. speed-up for the .txt variants (extraction of .txt is cheap: the cache cannot save much)",
+         f"{sp3t:.1f}×", "≥ 20×", sp3t >= 20),
+        (f"4a. peak RSS, `perfcheck check --in-process` on the {b['pages']}-page report (RUSAGE_CHILDREN)",
+         f"{big_mb:.0f} MB (the 7-page example: {f4['example']['max_rss_mb']:.0f} MB)", "< 300 MB", big_mb < 300),
+        (f"4b. RSS across a {bp['reports']}-report batch in one process (variant PDFs, no cache), sampled every {size['rss_every']}",
+         f"{bp['samples'][0]['rss_kb'] / 1024:.0f} → {bp['samples'][-1]['rss_kb'] / 1024:.0f} MB "
+         f"({bp['growth_mb']:+.1f} MB, {bp['slope_kb_per_report']:+.1f} KB/report)", "flat", bp["flat"]),
+        (f"4c. same, {bt['reports']} .txt variants (engine + extraction, no pdfminer)",
+         f"{bt['samples'][0]['rss_kb'] / 1024:.0f} → {bt['samples'][-1]['rss_kb'] / 1024:.0f} MB "
+         f"({bt['growth_mb']:+.1f} MB, {bt['slope_kb_per_report']:+.1f} KB/report)", "flat", bt["flat"]),
+    ]
+
+    L = []
+    L.append("# perfcheck benchmarks\n")
+    L.append(f"Generated by `python bench/run_benchmarks.py{' --quick' if mode == 'quick' else ''}` on "
+             f"{datetime.now().astimezone().isoformat(timespec='seconds')}; the whole run took {total_s / 60:.1f} min. "
+             "Every figure is a ratio (or a time) measured within this one run on the same generated files "
+             "(`bench/make_corpus.py`: variants of `examples/baiyun-2023.txt` typeset like `examples/make_example.py`, "
+             f"and one {size['big_pages']}-page report).\n")
+    if mode == "quick":
+        L.append("**Quick (smoke) run: every size is shrunk — these numbers are not the benchmark.**\n")
+    L.append("## Machine\n")
+    L.append(f"* platform: {mach['platform']}")
+    L.append(f"* CPU: {mach['cpu']}; os.cpu_count() = {mach['cpu_count']}, usable = {mach['usable_cpus']}; memory {mach['memory']}")
+    L.append(f"* Python: {mach['python']}")
+    L.append("* packages: " + ", ".join(f"{k} {v}" for k, v in mach["versions"].items()) + "\n")
+    L.append("## Results\n")
+    L.append("| figure | measured | target | met? |")
+    L.append("|---|---|---|---|")
+    for name, measured, target, ok in rows:
+        L.append(f"| {name} | {measured} | {target} | {verdict(ok)} |")
+    L.append("")
+    L.append("## Details\n")
+    L.append(f"Sizes: {json.dumps(size)}.\n")
+    L.append("**1. Throughput** (best of {r} runs; pdfplumber baseline: `pdfplumber.open` + `page.extract_text()` "
+             "with default settings + `page.close()` for every page, in this process):\n".format(r=size["repeats"]))
+    L.append("| input | pages | pdfplumber | API in-process | CLI --jobs 1 | CLI --in-process | CLI --jobs N |")
+    L.append("|---|---|---|---|---|---|---|")
+    for key, rows_ in (("variants", v), ("big report", b)):
+        jn = f"{fmt_s(rows_['cli_jn_s'])} (N={rows_['jobs']})" if "cli_jn_s" in rows_ else "–"
+        L.append(f"| {key} | {rows_['pages']} | {fmt_s(rows_['plumber_s'])} | {fmt_s(rows_['api_s'])} | "
+                 f"{fmt_s(rows_['cli_j1_s'])} | {fmt_s(rows_['cli_in_process_s'])} | {jn} |")
+    L.append("")
+    L.append(f"Start-up paid by every process (best of 3): import {st['import_s']:.2f} s + rule-pack compile "
+             f"{st['compile_s']:.2f} s; a whole CLI run on one small .txt: {st['cli_one_in_process_s']:.2f} s in-process, "
+             f"{st['cli_one_jobs2_s']:.2f} s with two pool workers (2 reports). The in-process API figure excludes the "
+             "compile (warmed once); the CLI figures include everything.\n")
+    L.append(f"**2. Parallelism**: {f2['reports']} variant PDFs, cache disabled, best of {size['repeats']}: "
+             f"CLI {fmt_s(f2['cli_j1_s'])} (jobs 1) vs {fmt_s(f2['cli_j2_s'])} (jobs 2); run_batch isolate=True "
+             f"{fmt_s(f2['api_j1_s'])} vs {fmt_s(f2['api_j2_s'])}.\n")
+    L.append(f"**3. Rule edit**: `{f3['edit'][0]}`: `{f3['edit'][1]}` → `{f3['edit'][2]}` in a copy of `rules/` "
+             f"(pack digest {f3['pack_before']} → {f3['pack_after']}); both runs `--no-builtin-rules --rules COPY "
+             f"--jobs {f3['jobs']} --format json -o FILE`, `PERFCHECK_CACHE_DIR` a fresh folder. "
+             "The first run (original rules) is the uncached run and fills the cache; the second (edited rules) is the "
+             "re-check. Cache hits are proven: the cache had one entry per report after the first run, and no entry "
+             "was rewritten by the second (same files, same mtimes).\n")
+    L.append("| set | reports | uncached | cached re-check --jobs N | cached --jobs 1 | cached --in-process | cached run_batch in-process (API) | all hits? | pilot |")
+    L.append("|---|---|---|---|---|---|---|---|---|")
+    for key, r in (("variant PDFs", p3), (".txt variants", t3)):
+        L.append(f"| {key} | {r['reports']} | {fmt_s(r['uncached_s'])} | {fmt_s(r['cached_s'])} | {fmt_s(r['cached_j1_s'])} | "
+                 f"{fmt_s(r['cached_in_process_s'])} | {fmt_s(r['cached_api_s'])} | {r['cache_hits_proven']} | "
+                 f"{r['pilot_reports']} in {fmt_s(r['pilot_s'])} → est. {fmt_s(r['estimate_s'])} |")
+    L.append("")
+    for key, r in (("variant PDFs", p3), (".txt variants", t3)):
+        if r.get("extrapolated"):
+            L.append(f"*{key}: the uncached run was estimated at {fmt_s(r['estimate_s'])} (> {UNCACHED_LIMIT_S} s), "
+                     f"so both runs were measured on {r['pilot_reports']} reports and scaled ×{r['reports'] / r['pilot_reports']:g} "
+                     "(linear extrapolation).*\n")
+    L.append(f"**4. Memory**: peak RSS of the checking process (wrapper's RUSAGE_CHILDREN ru_maxrss): "
+             f"{b['pages']}-page report {f4['big']['max_rss_mb']:.0f} MB in {fmt_s(f4['big']['seconds'])}, the example "
+             f"{f4['example']['max_rss_mb']:.0f} MB. Batch in one process (`run_batch(isolate=False, cache_dir=None)`, "
+             "results dropped after each chunk of the sampling interval; 'flat' = growth from the first to the last "
+             "sample ≤ 10 MB and ≤ 5 %):\n")
+    for key, d in (("variant PDFs", bp), (".txt variants", bt)):
+        L.append(f"* {key}: after warm-up {d['start_rss_kb'] / 1024:.0f} MB; "
+                 + ", ".join(f"{s['reports']}: {s['rss_kb'] / 1024:.1f} MB" for s in d["samples"])
+                 + f"; Python objects {d['samples'][0]['py_objects']} → {d['samples'][-1]['py_objects']}; "
+                 f"engine sessions started {d['sessions_started']}, sessions with findings left in the host "
+                 f"{sum(h['fired_sessions_left'] for h in d['hosts'].values())}; statuses {d['statuses']}.")
+    L.append("")
+    if prof:
+        L.append("**Where the time goes** (per report, `bench/PROFILE.md` has the profiles):\n")
+        L.append("| input | ingest (pdfplumber) | extract | derive | evaluate | JSON | facts | findings |")
+        L.append("|---|---|---|---|---|---|---|---|")
+        for key, d in prof["breakdown"].items():
+            L.append(f"| {key} | {d['ingest'] * 1e3:.1f} ms | {d['extract'] * 1e3:.1f} ms | {d['derive'] * 1e3:.1f} ms | "
+                     f"{d['evaluate'] * 1e3:.1f} ms | {d['render_json'] * 1e3:.1f} ms | {d['facts']} | {d['findings']} |")
+        L.append("")
+    L.append("## Why targets are missed\n")
+    L.append(EXPLANATIONS_PLACEHOLDER)
+    path.write_text("\n".join(L) + "\n", encoding="utf-8")
+
+
+EXPLANATIONS_PLACEHOLDER = "(filled in below)"
+
+
+def write_profile(path: Path, prof: dict, mode: str) -> None:
+    L = ["# perfcheck profiles (pyinstrument, in-process)\n",
+         f"Generated by `python bench/run_benchmarks.py{' --quick' if mode == 'quick' else ''}` "
+         f"({datetime.now().astimezone().isoformat(timespec='seconds')}). Sampling interval 0.5 ms. "
+         "Per-stage times are in `bench/RESULTS.md`.\n"]
+    for key, t in prof["texts"].items():
+        L.append(f"## {t['title']} — {t['duration']:.2f} s\n")
+        L.append("Largest self times (flat):\n")
+        L.append("```\n" + trim_flat(t["flat"]) + "\n```\n")
+        L.append("Call tree (frames ≥ 1.5 % of the total):\n")
+        L.append("```\n" + trim_tree(t["tree"]) + "\n```\n")
+    path.write_text("\n".join(L) + "\n", encoding="utf-8")
+
+
+# ---------------------------------------------------------------- main
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="shrink every size (smoke run)")
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/perfcheck-bench"))
+    ap.add_argument("--no-profile", action="store_true")
+    ap.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        mode, *rest = args.worker
+        if mode == "rss":
+            worker_rss(Path(rest[0]), int(rest[1]), Path(rest[2]))
+        elif mode == "startup":
+            worker_startup(Path(rest[0]))
+        return 0
+
+    mode = "quick" if args.quick else "full"
+    size = SIZES[mode]
+    work = args.workdir / mode
+    if work.exists():
+        shutil.rmtree(work)
+    (work / "out").mkdir(parents=True)
+    (work / "cache-none").mkdir()
+    os.environ["PERFCHECK_CACHE_DIR"] = str(work / "cache-none")
+    t_start = time.perf_counter()
+    mach = machine()
+    log(f"{mode} run in {work}; {mach['cpu_count']} CPUs, {mach['python']}")
+
+    from checker.resources import rules_dir
+
+    rule_paths = (str(rules_dir()),)
+    sets = build_corpus(work, size)
+    st = startup(work)
+    f1 = fig1_throughput(sets, size, work, rule_paths)
+    f2 = fig2_jobs(sets, size, work, rule_paths)
+    f3 = fig3_rule_edit(sets, size, work)
+    f4 = fig4_memory(sets, size, work)
+    prof = None if args.no_profile else profiles(sets, size, work, rule_paths)
+    total = time.perf_counter() - t_start
+    raw = {"mode": mode, "size": size, "machine": mach, "startup": st, "fig1": f1, "fig2": f2, "fig3": f3, "fig4": f4,
+           "breakdown": prof["breakdown"] if prof else None, "total_s": total}
+    (work / "results.json").write_text(json.dumps(raw, indent=1, default=str))
+    results_md = BENCH / "RESULTS.md"
+    write_results(results_md, mode, size, mach, f1, f2, f3, f4, st, prof, total)
+    text = results_md.read_text(encoding="utf-8")
+    results_md.write_text(text.replace(EXPLANATIONS_PLACEHOLDER, explanations(raw)), encoding="utf-8")
+    if prof:
+        write_profile(BENCH / "PROFILE.md", prof, mode)
+    log(f"done in {total / 60:.1f} min: {results_md}" + ("" if args.no_profile else f", {BENCH / 'PROFILE.md'}"))
+    return 0
+
+
+def explanations(raw: dict) -> str:
+    """Why each missed target is missed (from the stage breakdown and the profiles)."""
+    return "(see below)"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
