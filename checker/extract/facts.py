@@ -225,6 +225,19 @@ def extract_projects(flow: Flow, out: Extraction) -> None:
         out.spans.append((start, stop))
 
 
+_PROJECT_WORDS = ("项目", "经费", "资金", "工程", "补助", "专项")
+
+
+def _name_before(flow: Flow, label_start: int) -> str | None:
+    """"高标准农田建设项目年初预算数为…": the project named right before its first figure."""
+    s, _ = flow.sentence_bounds(label_start)
+    head = re.split(r"[，,。；;：:、\n]", flow.text[s:label_start])[-1].strip()
+    head = re.sub(r"^(20\d{2}年度?|本年度?|该|本)", "", head)
+    if 3 <= len(head) <= 40 and head.endswith(_PROJECT_WORDS):
+        return head
+    return None
+
+
 def extract_own_project(flow: Flow, out: Extraction, name: str) -> None:
     """A 项目 report states its own project's figures in prose ("下达预算2596万元，实际总支出…")."""
     if any(f.kind == "project" for f in out.facts):
@@ -233,6 +246,7 @@ def extract_own_project(flow: Flow, out: Extraction, name: str) -> None:
     if not figures:
         return
     window = [f for f in figures if f.start - figures[0].start <= 400]
+    name = _name_before(flow, figures[0].start) or name
     fact = Fact("project", f"项目：{name}", {"name": name}, [], "project.prose")
     for fig in window:
         key, value = fig.field, fig.value
@@ -310,14 +324,14 @@ def extract_budgets(flow: Flow, out: Extraction) -> None:
 
 # ---------------------------------------------------------------- self-evaluation
 
-_COVERAGE = re.compile(rf"自评覆盖率[^\d%。]{{0,6}}(?P<num>{NUM})\s*%")
-_EVALUATED = re.compile(r"(?:共|涉及|对|完成)\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*个(?:项目|二级项目|预算项目)")
+_COVERAGE = re.compile(rf"自评(?:项目|资金)?覆盖率[^\d%。]{{0,6}}(?P<num>{NUM})\s*%|覆盖率[^\d%。]{{0,6}}(?P<num2>{NUM})\s*%(?=[^。]{{0,20}}自评)")
+_EVALUATED = re.compile(r"(?:共|涉及|对|完成)\s*(?:全部|所有)?\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*个(?:项目|二级项目|预算项目)")
 _TOTAL_PROJECTS = re.compile(r"(?:实施项目|项目总数|项目共|共有项目)\s*(?:共|为)?\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*个")
 _FUNDS = re.compile(r"(?:涉及|覆盖|自评)资金(?:总额|金额)?(?:为|共)?")
 _SCORE = re.compile(
     rf"(?:自评得分|自评分|综合得分|综合评分|评价得分|自评总分|评分|总得分|得分)(?:为|是|:|：)?\s*(?P<num>{NUM})\s*分"
 )
-_GRADE = re.compile(r"(?:自评结果|评价结果|评价等级|自评等级|绩效等级|评定等级|等级|评价结论)(?:为|是|:|：)?\s*[“\"「『]?(?P<g>优秀|优|良好|良|中等|中|合格|及格|差|不合格)(?![\u4e00-\u9fff]{2})")
+_GRADE = re.compile(r"(?:自评结果|评价结果|评价等级|自评等级|绩效等级|评定等级|等级|评价结论|自评结论|评级|评定|定级|评价为|评定为)(?:为|是|:|：)?\s*[“\"「『]?(?P<g>优秀|优|良好|良|中等|中|合格|及格|差|不合格)(?![\u4e00-\u9fff]{2})")
 _GRADE_NORMAL = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "及格": "中", "不合格": "差"}
 
 
@@ -327,7 +341,7 @@ def extract_self_evaluation(flow: Flow, out: Extraction) -> None:
     fact = Fact("self_evaluation", "绩效自评", fields, [], "self_evaluation.sentence")
     cov = _COVERAGE.search(text)
     if cov:
-        fields["coverage_stated"] = percent(cov.group("num"))
+        fields["coverage_stated"] = percent(cov.group("num") or cov.group("num2"))
         s, e = flow.sentence_bounds(cov.start(), cov.end())
         window_start = max(text.rfind("。", 0, s - 1) + 1, s - 200)  # the count often precedes
         window = text[window_start:e]
@@ -393,14 +407,28 @@ _DIM = re.compile(
     r"(?P<dim>数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|可持续发展|服务对象满意度|满意度)指标"
     r"(?:共|为)?\s*(?P<n>\d+|[一二三四五六七八九十]+)\s*(?:个|项|条)"
 )
-_STATED_COUNT = re.compile(r"共(?:设置?|设定|有)?(?:绩效)?指标\s*(?P<n>\d+|[一二三四五六七八九十]+)\s*(?:个|项|条)")
+_STATED_COUNT = re.compile(r"共(?:设置?|设定|有|计)?(?:了)?(?:绩效)?指标\s*(?:共|为)?\s*(?P<n>\d+|[一二三四五六七八九十]+)\s*(?:个|项|条)")
 _FULL = re.compile(rf"(?:总分|分值|满分|权重)(?:为)?\s*(?P<num>{NUM})\s*分")
 _GOT = re.compile(rf"(?<!总)得分(?:为)?\s*(?P<num>{NUM})\s*分")
+
+
+_LEVEL1_COUNT = re.compile(r"(?P<g>产出|效益|满意度|成本|效果)指标\s*(?:共|为)?\s*(?P<n>\d+|[一二三四五六七八九十]+)\s*(?:个|项|条)")
 
 
 def extract_indicator_groups(flow: Flow, out: Extraction) -> None:
     for s, e in _sentences(flow):
         sentence = flow.text[s:e]
+        level1 = list(_LEVEL1_COUNT.finditer(sentence))
+        if len(level1) >= 2:  # "共设置绩效指标12个，其中产出指标8个、效益指标3个…": counts per level-1 group
+            counts = [(m.group("g"), chinese_int(m.group("n"))) for m in level1]
+            fields = {"name": "全部", "dimensions": "、".join(g for g, _ in counts),
+                      "count_sum": plain(str(sum(n or 0 for _, n in counts)), "个")}
+            stated = _STATED_COUNT.search(sentence)
+            if stated and chinese_int(stated.group("n")) is not None:
+                fields["count_stated"] = plain(str(chinese_int(stated.group("n"))), "个")
+            out.facts.append(Fact("indicator_group", "全部绩效指标", fields, [flow.quote(s, e - 1, limit=240)],
+                                  "indicator_group.level1-counts"))
+            continue
         dims = list(_DIM.finditer(sentence))
         group = _GROUP.search(sentence)
         if not dims or not group:
@@ -541,6 +569,14 @@ def _text_tables(doc) -> list:
     return [t for t in pipe_tables(doc.lines) if tuple(clean(c) for c in t.rows[0]) not in known]
 
 
+def usual_unit(flow: Flow) -> str:
+    """The money unit most figures of the report are written in (for tables that do not say)."""
+    from .figures import money_mentions
+
+    units = [u for _, _, _, u in money_mentions(flow.text)]
+    return max(set(units), key=units.count) if units else "万元"
+
+
 def join_continued(tables: list) -> list:
     """A table that goes on over the page break comes back as two: join the headless second part."""
     from ..model import Table
@@ -567,9 +603,9 @@ def extract_tables(doc, flow: Flow, out: Extraction, report_kind: str | None) ->
             if block.kind == "indicator":
                 out.facts.extend(indicator_facts(block, ""))
             elif block.kind == "project_list":
-                out.facts.extend(project_list_facts(block))
+                out.facts.extend(project_list_facts(block, usual_unit(flow)))
             else:
-                _fund_block(block, fund_rows(block), flow, doc, out, report_kind)
+                _fund_block(block, fund_rows(block, usual_unit(flow)), flow, doc, out, report_kind)
 
 
 def _fund_block(block, rows, flow: Flow, doc, out: Extraction, report_kind: str | None) -> None:

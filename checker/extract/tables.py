@@ -77,7 +77,9 @@ def classify_header(row: list[str]) -> Block | None:
                     break
         if not _enough(kind, columns):
             continue
-        if best is None or len(columns) > len(best.columns):
+        # a list with a 项目名称 column is a project list, however many money columns it shares
+        preferred = kind == "project_list" and "name" in columns
+        if best is None or preferred or (len(columns) > len(best.columns) and best.kind != "project_list"):
             best = Block(kind, columns, cells)
     return best
 
@@ -101,11 +103,18 @@ def _shift(block: Block, cells: list[str]) -> int:
     blocks drop the header's leading cells that name no field, as far as the row is short.
     """
     if block.kind in ("fund", "project_list"):
-        first_col = min((block.columns[f] for f in _NUMERIC_FIELDS if f in block.columns), default=None)
-        first_num = next((i for i, c in enumerate(cells) if _IS_NUMBER.match(c.replace(",", ""))), None)
-        if first_col is not None and first_num is not None and first_col >= first_num:
-            return first_col - first_num
-        return 0
+        # the shift under which most money/rate columns hold numbers (ties: the smaller shift)
+        numeric = {f: block.columns[f] for f in _NUMERIC_FIELDS if f in block.columns}
+
+        def fits(shift: int) -> int:
+            score = 0
+            for fld, col in numeric.items():
+                cell = cells[col - shift].replace(",", "") if 0 <= col - shift < len(cells) else ""
+                if _IS_NUMBER.match(cell):  # a rate column holds a percentage, money columns do not
+                    score += 1 if (fld == "rate") == cell.endswith("%") else -1
+            return score
+
+        return max(range(0, (min(numeric.values()) if numeric else 0) + 1), key=lambda k: (fits(k), -k))
     leading = 0
     for index in range(len(block.header)):
         if index in block.columns.values():
@@ -245,9 +254,18 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
     return facts
 
 
-def fund_rows(block: Block) -> tuple[dict | None, list[dict]]:
+def table_unit(block: Block, default: str = "万元") -> str:
+    """The money unit a header states ("(元)", "（万元）"), else the document's usual one."""
+    for h in block.header:
+        for unit in ("万元", "亿元", "元"):
+            if f"({unit})" in h or f"（{unit}）" in h:
+                return unit
+    return default
+
+
+def fund_rows(block: Block, default_unit: str = "万元") -> tuple[dict | None, list[dict]]:
     """The total row and the 其中 part rows of a fund block, as {field: Quantity}."""
-    unit = "元" if any("(元)" in h or "（元）" in h for h in block.header) else "万元"
+    unit = table_unit(block, default_unit)
     total, parts = None, []
     words = labels()["fund_rows"]
     for row in block.rows:
@@ -272,8 +290,8 @@ def fund_rows(block: Block) -> tuple[dict | None, list[dict]]:
     return total, parts
 
 
-def project_list_facts(block: Block) -> list[Fact]:
-    unit = "元" if any("(元)" in h or "（元）" in h for h in block.header) else "万元"
+def project_list_facts(block: Block, default_unit: str = "万元") -> list[Fact]:
+    unit = table_unit(block, default_unit)
     facts = []
     for row in block.rows:
         cells = _aligned(block, row)
@@ -288,6 +306,9 @@ def project_list_facts(block: Block) -> list[Fact]:
         rate, _ = _quantity(cells.get("rate", ""))
         if rate is not None and rate.unit == "%":
             fields["rate_stated"] = rate
+        reason = cells.get("reason", "")
+        if reason and reason not in ("/", "-", "无", "—"):
+            fields["explanation"] = reason
         if len(fields) > 1:
             text = " | ".join(c for c in (clean(x) for x in row) if c)
             facts.append(Fact("project", f"项目：{name}", fields, [Evidence(block.page, text[:200])], "table.project_list"))

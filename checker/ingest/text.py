@@ -52,6 +52,8 @@ def pipe_tables(lines: list[Line]) -> list[Table]:
             parts = [c.strip() for c in text.split("|")]
             while parts and parts[-1] == "":
                 parts.pop()
+            if text.startswith("|") and parts and parts[0] == "":
+                parts.pop(0)  # Markdown-style row: "| a | b |"
             rows.append(parts)
             continue
         if text.endswith("|") and text.count("|") == 1:
