@@ -18,6 +18,11 @@ from checker.pipeline import document_summary
 HERE = Path(__file__).parent / "variants"
 
 EXPECTED = {
+    # 120 × 300元 = 36,000元 written "3.6元" (unit slip); 50 × 2000元 = 10万元 written "12万元" (wrong)
+    "per-head-totals.txt": {
+        ("budget.unit-anomaly", "第1页金额"),
+        ("budget.product-arithmetic", "数量×单价"),
+    },
     "project-prose.txt": {
         ("execution.explanation-required", "项目：高标准农田建设项目"),
         ("indicators.count-score-match", "全部绩效指标"),

@@ -221,8 +221,48 @@ def aggregate_indicator_rows(facts: list[Fact]) -> list[Fact]:
     return created
 
 
+def check_products(facts: list[Fact]) -> None:
+    """count × price against the total: a total off by exactly 10⁴ is a unit slip (3.6元 for 3.6万元)."""
+    for f in (x for x in facts if x.kind == "product"):
+        count, price, total = f.fields["count"], f.fields["price"], f.fields["total"]
+        expected = count.value * price.value  # in 万元
+        f.fields["expected_total"] = Quantity(expected, max(price.places, 2), "万元")
+        if total.value == 0 or expected == 0:
+            continue
+        for factor, meant_unit in ((Decimal(10000), "万元"), (Decimal("0.0001"), "元")):
+            written_unit = "元" if f.fields["total_written"].endswith("元") and not f.fields["total_written"].endswith("万元") else "万元"
+            if meant_unit == written_unit:
+                continue
+            if abs(total.value * factor - expected) <= expected * Decimal("0.005"):
+                f.fields["unit_slip"] = True
+                f.fields["meant_total"] = f"{f.fields['total_written'][:-len(written_unit)]}{meant_unit}"
+                _mark_total_amount(facts, f, meant_unit)
+        f.fields.setdefault("unit_slip", False)
+
+
+def _mark_total_amount(facts: list[Fact], product: Fact, meant_unit: str) -> None:
+    written = product.fields["total_written"]
+    for amount in (x for x in facts if x.kind == "amount"):
+        if amount.fields["value"].written.replace(",", "") == written.replace(",", "") and \
+                any(e.text in product.evidence[0].text or product.evidence[0].text in e.text for e in amount.evidence):
+            count, price = product.fields["count"], product.fields["price"]
+            amount.fields.update(
+                unit_anomaly=True, meant_unit=meant_unit,
+                meant_value=money(written[: -len(amount.fields["unit_written"])], meant_unit),
+                anomaly_reason=f"{count.written}×{price.written}={_fmt(product.fields['expected_total'])}",
+            )
+
+
+def _fmt(q: Quantity) -> str:
+    value = q.value * 10000
+    if value == value.to_integral():
+        return f"{int(value):,}元"
+    return f"{q.value:,}万元"
+
+
 def derive(facts: list[Fact]) -> list[Fact]:
     mark_unit_anomalies(facts)
+    check_products(facts)
     judge_indicators(facts)
     facts = facts + aggregate_indicator_rows(facts)
     summarise_scores(facts)

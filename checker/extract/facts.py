@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..model import Evidence, Fact, Quantity
 from .figures import Figure, find_figures, labels, money_mentions
-from .numbers import NUM, chinese_int, percent, plain
+from .numbers import NUM, chinese_int, money, percent, plain
 from .textflow import Flow
 
 # ---------------------------------------------------------------- helpers
@@ -770,3 +770,32 @@ def extract_figures(flow: Flow, out: Extraction) -> None:
             fields["label"] = label
         out.facts.append(Fact("figure", f"第{flow.page_at(m.start())}页数字", fields,
                               [flow.quote(m.start(), m.end())], "figure.mention"))
+
+
+# ---------------------------------------------------------------- count × price = total
+
+_PRICE = re.compile(rf"(?:每(?:人|名|户|个|家|所|村|次|套|台)(?:每(?:年|月))?|人均|户均)[^，,。；;\d]{{0,8}}?(?P<num>{NUM})\s*(?P<unit>万元|元)"
+                    rf"|(?P<num2>{NUM})\s*(?P<unit2>万元|元)\s*/\s*(?:人|名|户|个|家|所|村|次|套|台)")
+_HEADCOUNT = re.compile(rf"(?P<num>{NUM})\s*(?:人|名|户|个|家|所|村|次|套|台)(?!次)")
+_TOTAL = re.compile(rf"(?:共计|合计|总计|共|计)(?:发放|支付|补助|资金|金额|支出)?[^，,。；;\d]{{0,6}}?(?P<num>{NUM})\s*(?P<unit>万元|元)")
+
+
+def extract_products(flow: Flow, out: Extraction) -> None:
+    """"为120名学生每人发放补助300元，共计3.6万元": count × price against the stated total."""
+    for s, e in _sentences(flow):
+        sentence = flow.text[s:e]
+        price = _PRICE.search(sentence)
+        if not price:
+            continue
+        total = next((t for t in _TOTAL.finditer(sentence) if t.start() > price.end() - 1), None)
+        counts = [c for c in _HEADCOUNT.finditer(sentence[: total.start() if total else len(sentence)])
+                  if not (price.start() <= c.start() < price.end())]
+        if not total or len(counts) != 1:
+            continue  # one count, one price, one total: otherwise the sentence is not this sum
+        num, unit = (price.group("num"), price.group("unit")) if price.group("num") else (price.group("num2"), price.group("unit2"))
+        fields = {"count": plain(counts[0].group("num"), "个"), "price": money(num, unit),
+                  "total": money(total.group("num"), total.group("unit")),
+                  "total_written": f"{total.group('num')}{total.group('unit')}"}
+        fact = Fact("product", "数量×单价", fields, [flow.quote(s, e - 1)], "product.sentence")
+        fact.meta["total_offset"] = s + total.start("num")
+        out.facts.append(fact)

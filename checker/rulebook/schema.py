@@ -131,6 +131,15 @@ KINDS: dict[str, KindSpec] = {
         "unit_written": _f(TEXT, "原文单位"),
         "label": _f(TEXT, "数字前的文字"),
     }),
+    "product": KindSpec("数量×单价", {
+        "count": _f(COUNT, "数量（人数、户数 …）"),
+        "price": _f(MONEY, "单价（每人 / 每户标准）"),
+        "total": _f(MONEY, "报告所写合计"),
+        "total_written": _f(TEXT, "合计的原文写法"),
+        "expected_total": _f(MONEY, "数量 × 单价"),
+        "unit_slip": _f(BOOL, "合计只差单位（元 / 万元）"),
+        "meant_total": _f(TEXT, "按单价推断的合计写法"),
+    }),
     "amount": KindSpec("金额", {
         "value": _f(MONEY, "金额（按原文单位换算为万元）"),
         "unit_written": _f(TEXT, "原文单位"),
