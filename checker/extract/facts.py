@@ -285,6 +285,7 @@ def _scope(segment: str) -> str:
 
 
 SCOPE_CN = {"overall": "部门整体", "basic": "基本支出", "project": "项目支出"}
+_OTHER_YEAR = re.compile(r"上年|去年|上一年|同比|较上年|比上年|上年度|前一年")
 BUDGET_LABELS = {"initial": "年初预算数", "full_year": "全年预算数", "final": "决算数"}
 
 
@@ -299,6 +300,8 @@ def extract_budgets(flow: Flow, out: Extraction) -> None:
         cuts = [0] + [m.start() for m in re.finditer(r"其中|；|;", sentence)] + [len(sentence)]
         for a, b in zip(cuts, cuts[1:]):
             segment = sentence[a:b]
+            if _OTHER_YEAR.search(segment):
+                continue  # last year's figures, or a comparison: not this report's budget
             figures = [f for f in find_figures(segment, "budget", base=s + a) if not _inside(f.start, out.spans)]
             if len([f for f in figures if f.field != "rate_stated"]) < 2:
                 continue
