@@ -40,8 +40,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
-sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
+# The package is measured from a snapshot (see snapshot_package): other people edit the repo
+# while a run takes minutes. RUN_DIR is where subprocesses start (never ROOT: '' on sys.path
+# would put the live checker/ before the snapshot).
+PACKAGE_PARTS = ("checker", "rules", "templates", "profiles")
+RUN_DIR = Path("/tmp")
 
 SIZES = {
     "full": dict(variants=40, big_pages=300, cached=1000, pilot=200, rss=1000, rss_every=100,
@@ -106,7 +110,7 @@ def run_cli(args: list[str], cache_dir: Path, out_json: Path | None = None, expe
     if out_json is not None:
         cmd += ["--format", "json", "-o", str(out_json)]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.run(cmd, cwd=RUN_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - t0
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"perfcheck exited {proc.returncode}: {' '.join(cmd[:8])} ...\n{proc.stderr[-3000:]}")
@@ -216,6 +220,45 @@ def worker_startup(out: Path) -> None:
     out.write_text(json.dumps({"import_s": t1 - t0, "compile_s": t2 - t1}))
 
 
+# ---------------------------------------------------------------- package snapshot
+
+
+def snapshot_package(work: Path, attempts: int = 20, wait: float = 15.0) -> tuple[Path, str]:
+    """Copy checker/, rules/, templates/, profiles/ to WORK/src and check the copy works (the
+    rule pack validates, the example checks); retry while a concurrent edit leaves it broken."""
+    import hashlib
+
+    dst = work / "src"
+    probe = ("import sys, checker\n"
+             "from checker.resources import rules_dir\n"
+             "from checker.rulebook.loader import load_pack\n"
+             "assert checker.__file__.startswith(sys.argv[1]), checker.__file__\n"
+             "pack, problems = load_pack([rules_dir()])\n"
+             "[print(p) for p in problems]\n"
+             "sys.exit(1 if problems else 0)\n")
+    for attempt in range(1, attempts + 1):
+        if dst.exists():
+            shutil.rmtree(dst)
+        for part in PACKAGE_PARTS:
+            shutil.copytree(ROOT / part, dst / part, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        env = dict(os.environ, PYTHONPATH=str(dst), PERFCHECK_CACHE_DIR=str(work / "cache-none"))
+        env.pop("PERFCHECK_RULES", None)
+        ok = subprocess.run([sys.executable, "-c", probe, str(dst)], cwd=RUN_DIR, env=env,
+                            capture_output=True, text=True)
+        run = subprocess.run(perfcheck_cmd() + ["check", str(ROOT / "examples" / "baiyun-2023.pdf"), "--in-process",
+                                                "--no-cache", "-q"], cwd=RUN_DIR, env=env, capture_output=True, text=True)
+        if ok.returncode == 0 and run.returncode in (0, 1):
+            h = hashlib.sha256()
+            for path in sorted(dst.rglob("*")):
+                if path.is_file():
+                    h.update(str(path.relative_to(dst)).encode() + b"\0" + path.read_bytes())
+            return dst, h.hexdigest()[:12]
+        log(f"package snapshot {attempt} does not work (a concurrent edit?): "
+            f"{(ok.stdout + ok.stderr + run.stderr).strip()[-300:]!r}; retrying in {wait:.0f} s")
+        time.sleep(wait)
+    raise SystemExit("no working snapshot of the package")
+
+
 # ---------------------------------------------------------------- corpus
 
 
@@ -260,8 +303,8 @@ def fig1_throughput(sets: dict, size: dict, work: Path, rule_paths: tuple[str, .
                                            work / "out" / f"f1-{key}-inproc.json", len(paths))
         if len(paths) > 1:
             jobs = os.cpu_count() or 1
-            rows["cli_jn_s"] = run_cli([str(folder), "--no-cache", "--jobs", str(jobs)], work / "cache-none",
-                                       work / "out" / f"f1-{key}-jn.json", len(paths))
+            rows["cli_jn_s"] = best(lambda: run_cli([str(folder), "--no-cache", "--jobs", str(jobs)], work / "cache-none",
+                                                    work / "out" / f"f1-{key}-jn.json", len(paths)), size["repeats"])
             rows["jobs"] = jobs
         out[key] = rows
         log(f"fig1 {key}: {rows}")
@@ -281,12 +324,18 @@ def fig2_jobs(sets: dict, size: dict, work: Path, rule_paths: tuple[str, ...]) -
     return out
 
 
+def rules_dir_now() -> str:
+    from checker.resources import rules_dir
+
+    return str(rules_dir())
+
+
 def make_rule_copies(work: Path) -> tuple[Path, Path, str, str]:
     from checker.rulebook.loader import load_pack
 
     orig, edit = work / "rules-orig", work / "rules-edit"
     for d in (orig, edit):
-        shutil.copytree(ROOT / "rules", d)
+        shutil.copytree(Path(rules_dir_now()), d)
     name, old, new = RULE_EDIT
     text = (edit / name).read_text(encoding="utf-8")
     assert old in text, f"rule edit: {old!r} not in rules/{name}"
@@ -352,7 +401,7 @@ def fig4_memory(sets: dict, size: dict, work: Path) -> dict:
     for key, path in (("example", ROOT / "examples" / "baiyun-2023.pdf"), ("big", sets["big"][0])):
         cmd = [sys.executable, "-c", wrapper, *perfcheck_cmd(), "check", str(path), "--in-process", "--no-cache", "-q",
                "--format", "json", "-o", str(work / "out" / f"f4-{key}.json")]
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=RUN_DIR)
         code, maxrss_kb, seconds = proc.stdout.split()
         if code not in ("0", "1"):
             raise RuntimeError(f"peak memory run failed ({code}): {proc.stderr}")
@@ -364,7 +413,7 @@ def fig4_memory(sets: dict, size: dict, work: Path) -> dict:
         list_file.write_text("\n".join(map(str, paths)))
         result = work / f"rss-{key}.json"
         subprocess.run([sys.executable, __file__, "--worker", "rss", str(list_file), str(size["rss_every"]), str(result)],
-                       check=True, cwd=ROOT, env=env)
+                       check=True, cwd=RUN_DIR, env=env)
         data = json.loads(result.read_text())
         samples = data["samples"]
         first, last = samples[0], samples[-1]
@@ -386,7 +435,7 @@ def startup(work: Path) -> dict:
     res = work / "startup.json"
     runs = []
     for _ in range(3):
-        subprocess.run([sys.executable, __file__, "--worker", "startup", str(res)], check=True, cwd=ROOT)
+        subprocess.run([sys.executable, __file__, "--worker", "startup", str(res)], check=True, cwd=RUN_DIR)
         runs.append(json.loads(res.read_text()))
     data = {k: min(r[k] for r in runs) for k in runs[0]}
     # a CLI run on one small report: interpreter + imports + compile (+ pool spawn when isolated)
@@ -588,6 +637,11 @@ def write_results(path: Path, mode: str, size: dict, mach: dict, f1: dict, f2: d
     L.append(f"* platform: {mach['platform']}")
     L.append(f"* CPU: {mach['cpu']}; os.cpu_count() = {mach['cpu_count']}, usable = {mach['usable_cpus']}; memory {mach['memory']}")
     L.append(f"* Python: {mach['python']}")
+    L.append(f"* load average (1, 5, 15 min) at start {tuple(round(x, 2) for x in mach['load_start'])}, at end "
+             f"{tuple(round(x, 2) for x in mach['load_end'])} (other work on the machine shows up here)")
+    L.append(f"* package measured: a snapshot of `checker/ rules/ templates/ profiles/` taken {mach['snapshot']['taken']} "
+             f"(content digest {mach['snapshot']['digest']}), run from `{mach['snapshot']['dir']}` via PYTHONPATH, so "
+             "concurrent edits to the repo cannot change the code or rules in the middle of the run")
     L.append("* packages: " + ", ".join(f"{k} {v}" for k, v in mach["versions"].items()) + "\n")
     L.append("## Results\n")
     L.append("| figure | measured | target | met? |")
@@ -702,12 +756,22 @@ def main(argv=None) -> int:
     (work / "out").mkdir(parents=True)
     (work / "cache-none").mkdir()
     os.environ["PERFCHECK_CACHE_DIR"] = str(work / "cache-none")
+    os.environ.pop("PERFCHECK_RULES", None)
     t_start = time.perf_counter()
     mach = machine()
-    log(f"{mode} run in {work}; {mach['cpu_count']} CPUs, {mach['python']}")
+    mach["load_start"] = os.getloadavg()
+    log(f"{mode} run in {work}; {mach['cpu_count']} CPUs, {mach['python']}, load {mach['load_start']}")
+    src, src_digest = snapshot_package(work)
+    mach["snapshot"] = {"dir": str(src), "digest": src_digest, "taken": datetime.now().astimezone().isoformat(timespec="seconds")}
+    sys.path.insert(0, str(src))  # this process and its spawned pool workers
+    os.environ["PYTHONPATH"] = str(src) + (os.pathsep + os.environ["PYTHONPATH"] if os.environ.get("PYTHONPATH") else "")
+    log(f"package snapshot {src_digest} in {src}")
 
     from checker.resources import rules_dir
 
+    import checker
+
+    assert Path(checker.__file__).is_relative_to(src), checker.__file__
     rule_paths = (str(rules_dir()),)
     sets = build_corpus(work, size)
     st = startup(work)
@@ -717,6 +781,7 @@ def main(argv=None) -> int:
     f4 = fig4_memory(sets, size, work)
     prof = None if args.no_profile else profiles(sets, size, work, rule_paths)
     total = time.perf_counter() - t_start
+    mach["load_end"] = os.getloadavg()
     raw = {"mode": mode, "size": size, "machine": mach, "startup": st, "fig1": f1, "fig2": f2, "fig3": f3, "fig4": f4,
            "breakdown": prof["breakdown"] if prof else None,
            "shares": {k: t["shares"] for k, t in prof["texts"].items()} if prof else None, "total_s": total}

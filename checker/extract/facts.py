@@ -750,6 +750,9 @@ _FIGURE = re.compile(
 )
 
 
+_CN_COUNT_UNITS = ("个", "项", "家", "名", "人", "户", "次", "人次", "所", "座", "村", "镇")
+
+
 def extract_figures(flow: Flow, out: Extraction) -> None:
     """Every rate, score and count the report states, with the words before it as its label.
 
@@ -762,10 +765,14 @@ def extract_figures(flow: Flow, out: Extraction) -> None:
         number = m.group("num") or str(chinese_int(m.group("cn")) or "")
         if not number:
             continue
+        if m.group("cn") and unit not in _CN_COUNT_UNITS:
+            continue  # "一批项目" is the first batch, not one batch
         if unit == "%":
             value = percent(number)
         else:
             value = plain(number, "分" if unit == "分" else unit)
+        if m.group("cn"):
+            value = Quantity(value.value, value.places, value.unit, m.group("cn") + unit)  # as written: 三项
         s, _ = flow.sentence_bounds(m.start())
         label = re.split(r"[，,、：:；;。(（)）\s]", text[max(s, m.start() - 14): m.start()])[-1]
         fields: dict = {"value": value, "unit_written": unit}
