@@ -22,6 +22,8 @@ class Line:
 class Table:
     page: int
     rows: list[list[str | None]]
+    # bounding box (x0, top, x1, bottom) of each cell on its page, where the reader knows it (PDF)
+    bboxes: list[list[tuple | None]] | None = None
 
 
 @dataclass

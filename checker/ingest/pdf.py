@@ -82,7 +82,8 @@ def _read_page(path: Path, page, index: int) -> tuple[str, list[Table]]:
         if t_top > top:
             parts.append(page.crop((0, top, page.width, t_top)).extract_text(**TEXT_SETTINGS) or "")
         rows = table.extract(**{k.replace("text_", "", 1): v for k, v in TABLE_SETTINGS.items()})
-        tables.append(Table(index + 1, rows))
+        boxes = [[tuple(round(v, 1) for v in c) if c else None for c in row.cells] for row in table.rows]
+        tables.append(Table(index + 1, rows, boxes))
         parts.append("\n".join(" | ".join(_cell(c) for c in row) + " |" for row in rows))
         top = max(top, t_bottom)
     if top < page.height:
