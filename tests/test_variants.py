@@ -18,6 +18,17 @@ from checker.pipeline import document_summary
 HERE = Path(__file__).parent / "variants"
 
 EXPECTED = {
+    # a 项目支出绩效自评表 as a text table: 80% execution given the full 10 points and no reason;
+    # two indicators that missed their targets but got full marks
+    "project-form-table.txt": {
+        ("execution.explanation-required", "项目：乡村道路养护项目"),
+        ("execution.score-formula", "预算执行率得分"),
+        ("indicators.full-score-unmet", "指标：养护道路里程"),
+        ("indicators.full-score-unmet", "指标：每公里养护成本"),
+        ("indicators.score-formula", "指标：养护道路里程"),
+        ("indicators.score-formula", "指标：每公里养护成本"),
+        ("indicators.unmet-without-reason", "指标：养护道路里程"),
+    },
     # 120 × 300元 = 36,000元 written "3.6元" (unit slip); 50 × 2000元 = 10万元 written "12万元" (wrong)
     "per-head-totals.txt": {
         ("budget.unit-anomaly", "第1页金额"),

@@ -136,16 +136,18 @@ def summarise_scores(facts: list[Fact]) -> None:
             rate = execution.fields.get("rate")
         if rate is not None:
             se.fields["execution_rate"] = rate
-        parts = [g for g in groups if g.fields.get("full_marks") is not None and g.fields.get("score") is not None]
+        parts = []  # (full marks, score) of each part: level-1 groups (prose or table), then execution
+        for g in groups:
+            full = g.fields.get("full_marks") or g.fields.get("rows_full_marks")
+            got = g.fields.get("score") if g.fields.get("full_marks") is not None else g.fields.get("rows_score")
+            if full is not None and got is not None and g.fields.get("name") != "全部":
+                parts.append((full, got))
         if execution is not None and execution.fields.get("weight") is not None and execution.fields.get("score") is not None:
-            parts.append(execution)
+            parts.append((execution.fields["weight"], execution.fields["score"]))
         if parts:
-            def total(key):
-                qs = [p.fields.get(key) if p.kind == "indicator_group" else p.fields.get("weight" if key == "full_marks" else "score") for p in parts]
-                places = max(q.places for q in qs)
-                return Quantity(sum(q.value for q in qs), places, "分")
-            se.fields["parts_full_marks"] = total("full_marks")
-            se.fields["parts_score"] = total("score")
+            for key, index in (("parts_full_marks", 0), ("parts_score", 1)):
+                qs = [p[index] for p in parts]
+                se.fields[key] = Quantity(sum(q.value for q in qs), max(q.places for q in qs), "分")
     if doc is not None:
         for g in groups:
             if doc.fields.get("char_count") is not None:

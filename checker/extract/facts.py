@@ -383,7 +383,13 @@ def extract_self_evaluation(flow: Flow, out: Extraction) -> None:
             if g != fields["grade_stated"]:
                 fact.evidence.append(flow.quote(m.start(), m.end()))
                 break
-    if fields:
+    table_total = next((f for f in out.facts if f.kind == "self_evaluation"), None)
+    if table_total is not None:  # the form's 总分 row; prose statements add to it
+        for key, value in fields.items():
+            table_total.fields.setdefault(key, value)
+        table_total.field_evidence.update({k: v for k, v in fact.field_evidence.items() if k not in table_total.field_evidence})
+        table_total.evidence.extend(e for e in fact.evidence if e not in table_total.evidence)
+    elif fields:
         out.facts.append(fact)
 
 
@@ -604,7 +610,10 @@ def extract_tables(doc, flow: Flow, out: Extraction, report_kind: str | None) ->
     for table in join_continued(doc.tables + _text_tables(doc)) + space_tables(doc.lines):
         for block in blocks_of(table):
             if block.kind == "indicator":
-                out.facts.extend(indicator_facts(block, ""))
+                for fact in indicator_facts(block, ""):
+                    if fact.kind == "self_evaluation" and any(f.kind == "self_evaluation" for f in out.facts):
+                        continue
+                    out.facts.append(fact)
             elif block.kind == "project_list":
                 out.facts.extend(project_list_facts(block, usual_unit(flow)))
             else:

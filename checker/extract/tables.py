@@ -222,7 +222,14 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
         cells = _aligned(block, row)
         name = cells.get("name") or ""
         first = clean(row[0]) if row else ""
-        if first.startswith(("合计", "总分", "总计")) or not (name or cells.get("level1")):
+        if first.startswith(("合计", "总分", "总计")):
+            numbers = [c for c in (clean(x) for x in row[1:]) if _IS_NUMBER.match(c)]
+            if numbers:  # the form's total row: its last figure is the total score
+                facts.append(Fact("self_evaluation", "绩效自评", {"score_total": plain(numbers[-1], "分")},
+                                  [Evidence(block.page, " | ".join(c for c in (clean(x) for x in row) if c))],
+                                  "table.indicator-total"))
+            continue
+        if not (name or cells.get("level1")):
             continue
         level1 = cells.get("level1") or previous_level1
         if level1 and _LEVEL2_HINT.match(level1) and previous_level1:  # level-1 cell merged away
