@@ -59,6 +59,8 @@ def _deciding_part(node: Node, fields: dict, dims: dict, ctx: Context, want) -> 
 
 
 def explain_rule(rule: Rule, facts: list, fired_fids: set[int], ctx: Context | None = None) -> str:
+    doc = next((f for f in facts if f.kind == "document"), None)
+    about = "约" if doc is not None and doc.meta.get("pages_approximate") else ""
     from ..evaluate import missing_fields, rule_context
 
     ctx = rule_context(rule, ctx or Context())
@@ -79,7 +81,7 @@ def explain_rule(rule: Rule, facts: list, fired_fids: set[int], ctx: Context | N
     used = sorted(field_names(rule.when) | (field_names(rule.where) if rule.where else set()))
     for i, fact in enumerate(mine, 1):
         pages = "、".join(str(e.page) for e in fact.evidence) or "?"
-        out.append(f"[{i}] {fact.subject}（第{pages}页）")
+        out.append(f"[{i}] {fact.subject}（{about}第{pages}页）")
         for ev in fact.evidence[:1]:
             out.append(f"    原文：“{ev.text}”")
         out.append("    用到的数据：")
@@ -87,7 +89,7 @@ def explain_rule(rule: Rule, facts: list, fired_fids: set[int], ctx: Context | N
             value = fact.fields.get(name)
             shown = _value_text(UNKNOWN if value is None else value)
             ev = fact.field_evidence.get(name)
-            where = f"  ← 第{ev.page}页“{ev.text}”" if ev and value is not None else ""
+            where = f"  ← {about}第{ev.page}页“{ev.text}”" if ev and value is not None else ""
             out.append(f"      {name}（{field_label(rule.kind, name)}）= {shown}{where}")
         if rule.where is not None:
             applies = evaluate(rule.where, fact.fields, dims, ctx)

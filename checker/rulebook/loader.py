@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from jinja2 import TemplateSyntaxError
+from jinja2 import TemplateSyntaxError, nodes as jinja_nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from .condition import ConditionSyntaxError, Node, check_types, parse
@@ -314,6 +314,14 @@ def _load_rule(col: _Collector, node, seen: dict[str, str]) -> Rule | None:
                 col.add(items["message"][1], f"message 引用了不存在的名称“{name}”。{_did_you_mean(name, allowed)}"
                         f"可用：字段名、{'、'.join(sorted(MESSAGE_NAMES))}")
                 ok = False
+            members = {"written": set(names), "profile": set(col.params)}
+            for access in parsed.find_all(jinja_nodes.Getattr):
+                if isinstance(access.node, jinja_nodes.Name) and access.node.name in members:
+                    known = members[access.node.name]
+                    if access.attr not in known:
+                        col.add(items["message"][1], f"message 引用了不存在的“{access.node.name}.{access.attr}”。"
+                                f"{_did_you_mean(access.attr, known)}可用：{'、'.join(sorted(known))}")
+                        ok = False
     enabled = True
     if "enabled" in items:
         raw = _scalar(items["enabled"][1])
@@ -356,12 +364,14 @@ def _tolerance(col: _Collector, node) -> dict | None:
     return out
 
 
-_SPACE_NEAR_CJK = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”])\s+|\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”])")
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 
 
 def _tidy(text: str) -> str:
-    """Folded YAML lines leave spaces between Chinese characters; Chinese uses none."""
-    return _SPACE_NEAR_CJK.sub("", text).strip()
+    """Folded YAML lines leave a space between two Chinese characters; Chinese uses none.
+    Spaces next to Latin text (profile.x, ÷) are the author's and stay."""
+    return _SPACE_BETWEEN_CJK.sub("", text).strip()
 
 
 _YAML_HINTS = [
@@ -371,6 +381,8 @@ _YAML_HINTS = [
     ("did not find expected key", "缩进不一致，或列表项“- ”的位置不对"),
     ("found unexpected end of stream", "引号或括号没有闭合"),
     ("did not find expected '-' indicator", "列表项应以“- ”开头，缩进要一致"),
+    ("expected <block end>", "缩进不一致：同一层的键要对齐（常见：某行少缩进或多缩进了一格）"),
+    ("found duplicate anchor", "重复的锚点“&”"),
 ]
 
 
