@@ -49,7 +49,7 @@ RUN_DIR = Path("/tmp")
 
 SIZES = {
     "full": dict(variants=40, big_pages=300, cached=1000, pilot=200, rss=1000, rss_every=100,
-                 repeats=2, profile_loops=20, profile_cached=200),
+                 repeats=3, profile_loops=20, profile_cached=200),
     "quick": dict(variants=6, big_pages=30, cached=40, pilot=10, rss=40, rss_every=10,
                   repeats=1, profile_loops=3, profile_cached=20),
 }
@@ -97,10 +97,10 @@ def machine() -> dict:
 
 
 def perfcheck_cmd() -> list[str]:
-    exe = Path(sys.executable).parent / "perfcheck"
-    if exe.exists():
-        return [str(exe)]
-    return [sys.executable, "-c", "import sys; from checker.cli import main; sys.exit(main())"]
+    """`perfcheck` as its console script runs it, but resolved in the snapshot: the installed
+    script names an entry point (checker.cli:run or :main) that may not match the snapshot."""
+    return [sys.executable, "-c",
+            "import sys, checker.cli as c; sys.argv[0] = 'perfcheck'; sys.exit((getattr(c, 'run', None) or c.main)())"]
 
 
 def run_cli(args: list[str], cache_dir: Path, out_json: Path | None = None, expect: int | None = None) -> float:
@@ -112,8 +112,8 @@ def run_cli(args: list[str], cache_dir: Path, out_json: Path | None = None, expe
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=RUN_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - t0
-    if proc.returncode not in (0, 1):
-        raise RuntimeError(f"perfcheck exited {proc.returncode}: {' '.join(cmd[:8])} ...\n{proc.stderr[-3000:]}")
+    if proc.returncode not in (0, 1) or "Traceback" in proc.stderr or (out_json is not None and not out_json.exists()):
+        raise RuntimeError(f"perfcheck exited {proc.returncode}: {' '.join(cmd[:12])} ...\n{proc.stderr[-3000:]}")
     if out_json is not None and expect is not None:
         reports = json.loads(out_json.read_text(encoding="utf-8"))["reports"]
         bad = [r["source"] for r in reports if r["status"] != "checked"]
@@ -150,10 +150,14 @@ def api_run(paths: list[Path], rule_paths: tuple[str, ...], **kw) -> tuple[float
     return elapsed, results
 
 
-def best(fn, repeats: int):
-    """Best (minimum) wall time of `repeats` calls of fn() -> (seconds, extra)."""
-    runs = [fn() for _ in range(repeats)]
-    return min(runs, key=lambda r: r[0] if isinstance(r, tuple) else r)
+def best_interleaved(fns: dict, repeats: int) -> dict:
+    """Best (minimum) wall time of each fn() -> seconds over `repeats` rounds, the methods
+    interleaved within each round so that a burst of other load on the machine hits them alike."""
+    times: dict = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            times[name].append(fn())
+    return {name: min(ts) for name, ts in times.items()}
 
 
 def rss_kb() -> int:
@@ -293,19 +297,22 @@ def fig1_throughput(sets: dict, size: dict, work: Path, rule_paths: tuple[str, .
     out = {}
     for key, paths in (("variants", sets["v40"]), ("big", sets["big"])):
         pages, _ = plumber_pages(paths)
-        rows = {"pages": pages, "files": len(paths)}
-        rows["plumber_s"] = best(lambda: plumber_pages(paths)[1], size["repeats"])
-        rows["api_s"] = best(lambda: api_run(paths, rule_paths, isolate=False, cache_dir=None)[0], size["repeats"])
+        rows: dict = {"pages": pages, "files": len(paths)}
         folder = paths[0].parent
-        rows["cli_j1_s"] = best(lambda: run_cli([str(folder), "--no-cache", "--jobs", "1"], work / "cache-none",
-                                                work / "out" / f"f1-{key}-j1.json", len(paths)), size["repeats"])
-        rows["cli_in_process_s"] = run_cli([str(folder), "--no-cache", "--in-process"], work / "cache-none",
-                                           work / "out" / f"f1-{key}-inproc.json", len(paths))
+        jobs = os.cpu_count() or 1
+        fns = {
+            "plumber_s": lambda: plumber_pages(paths)[1],
+            "api_s": lambda: api_run(paths, rule_paths, isolate=False, cache_dir=None)[0],
+            "cli_j1_s": lambda: run_cli([str(folder), "--no-cache", "--jobs", "1"], work / "cache-none",
+                                        work / "out" / f"f1-{key}-j1.json", len(paths)),
+            "cli_in_process_s": lambda: run_cli([str(folder), "--no-cache", "--in-process"], work / "cache-none",
+                                                work / "out" / f"f1-{key}-inproc.json", len(paths)),
+        }
         if len(paths) > 1:
-            jobs = os.cpu_count() or 1
-            rows["cli_jn_s"] = best(lambda: run_cli([str(folder), "--no-cache", "--jobs", str(jobs)], work / "cache-none",
-                                                    work / "out" / f"f1-{key}-jn.json", len(paths)), size["repeats"])
+            fns["cli_jn_s"] = lambda: run_cli([str(folder), "--no-cache", "--jobs", str(jobs)], work / "cache-none",
+                                              work / "out" / f"f1-{key}-jn.json", len(paths))
             rows["jobs"] = jobs
+        rows.update(best_interleaved(fns, size["repeats"]))
         out[key] = rows
         log(f"fig1 {key}: {rows}")
     return out
@@ -314,12 +321,13 @@ def fig1_throughput(sets: dict, size: dict, work: Path, rule_paths: tuple[str, .
 def fig2_jobs(sets: dict, size: dict, work: Path, rule_paths: tuple[str, ...]) -> dict:
     paths = sets["v40"]
     folder = paths[0].parent
-    out = {"reports": len(paths)}
+    out: dict = {"reports": len(paths)}
+    fns = {}
     for jobs in (1, 2):
-        out[f"cli_j{jobs}_s"] = best(lambda: run_cli([str(folder), "--no-cache", "--jobs", str(jobs)], work / "cache-none",
-                                                     work / "out" / f"f2-j{jobs}.json", len(paths)), size["repeats"])
-        out[f"api_j{jobs}_s"] = best(lambda: api_run(paths, rule_paths, isolate=True, jobs=jobs, cache_dir=None)[0],
-                                     size["repeats"])
+        fns[f"cli_j{jobs}_s"] = (lambda j: lambda: run_cli([str(folder), "--no-cache", "--jobs", str(j)], work / "cache-none",
+                                                           work / "out" / f"f2-j{j}.json", len(paths)))(jobs)
+        fns[f"api_j{jobs}_s"] = (lambda j: lambda: api_run(paths, rule_paths, isolate=True, jobs=j, cache_dir=None)[0])(jobs)
+    out.update(best_interleaved(fns, size["repeats"]))
     log(f"fig2: {out}")
     return out
 
@@ -651,7 +659,7 @@ def write_results(path: Path, mode: str, size: dict, mach: dict, f1: dict, f2: d
     L.append("")
     L.append("## Details\n")
     L.append(f"Sizes: {json.dumps(size)}.\n")
-    L.append("**1. Throughput** (best of {r} runs; pdfplumber baseline: `pdfplumber.open` + `page.extract_text()` "
+    L.append("**1. Throughput** (best of {r} interleaved runs; pdfplumber baseline: `pdfplumber.open` + `page.extract_text()` "
              "with default settings + `page.close()` for every page, in this process):\n".format(r=size["repeats"]))
     L.append("| input | pages | pdfplumber | API in-process | CLI --jobs 1 | CLI --in-process | CLI --jobs N |")
     L.append("|---|---|---|---|---|---|---|")
@@ -664,7 +672,7 @@ def write_results(path: Path, mode: str, size: dict, mach: dict, f1: dict, f2: d
              f"{st['compile_s']:.2f} s; a whole CLI run on one small .txt: {st['cli_one_in_process_s']:.2f} s in-process, "
              f"{st['cli_one_jobs2_s']:.2f} s with two pool workers (2 reports). The in-process API figure excludes the "
              "compile (warmed once); the CLI figures include everything.\n")
-    L.append(f"**2. Parallelism**: {f2['reports']} variant PDFs, cache disabled, best of {size['repeats']}: "
+    L.append(f"**2. Parallelism**: {f2['reports']} variant PDFs, cache disabled, best of {size['repeats']} interleaved runs: "
              f"CLI {fmt_s(f2['cli_j1_s'])} (jobs 1) vs {fmt_s(f2['cli_j2_s'])} (jobs 2); run_batch isolate=True "
              f"{fmt_s(f2['api_j1_s'])} vs {fmt_s(f2['api_j2_s'])}.\n")
     L.append(f"**3. Rule edit**: `{f3['edit'][0]}`: `{f3['edit'][1]}` → `{f3['edit'][2]}` in a copy of `rules/` "

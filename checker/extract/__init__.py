@@ -5,7 +5,7 @@ from ..model import Document, Fact
 from .facts import (
     Extraction, extract_amounts, extract_budgets, extract_document, extract_execution_score,
     extract_indicator_groups,
-    extract_projects, extract_self_evaluation, extract_tables, extract_breakdowns, extract_own_project, extract_sum_lines, extract_figures, extract_products,
+    extract_projects, extract_self_evaluation, extract_tables, extract_breakdowns, extract_own_project, extract_sum_lines, extract_figures, extract_products, extract_enumerations,
     own_project_name,
 )
 from .textflow import Flow, build_flow
@@ -29,6 +29,7 @@ def extract(doc: Document) -> list[Fact]:
     extract_breakdowns(flow, out)
     extract_sum_lines(flow, out)
     extract_products(flow, out)
+    extract_enumerations(flow, out)
     extract_amounts(flow, out)  # last: links amounts to the fields read above
     extract_figures(flow, out)
     for fid, fact in enumerate(out.facts, 1):

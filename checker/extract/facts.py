@@ -818,3 +818,30 @@ def extract_products(flow: Flow, out: Extraction) -> None:
         fact = Fact("product", "数量×单价", fields, [flow.quote(s, e - 1)], "product.sentence")
         fact.meta["total_offset"] = s + total.start("num")
         out.facts.append(fact)
+
+
+# ---------------------------------------------------------------- stated count vs listed items
+
+_ENUMERATION = re.compile(
+    r"(?P<n>\d+|[一二三四五六七八九十]+)\s*(?P<unit>个|家|项|所|名|人)[^，,。；;\d]{0,4}?[，,：:]?\s*"
+    r"(?:即|分别是|分别为|具体包括|包括|具体是|为)[:：]?(?P<items>[^。；;\n]+)"
+)
+
+
+def extract_enumerations(flow: Flow, out: Extraction) -> None:
+    """"内设科室5个，分别是办公室、…" — the count stated against the items actually listed."""
+    text = flow.text
+    for m in _ENUMERATION.finditer(text):
+        items_text = re.sub(r"[（(][^）)]*[）)]", "", m.group("items")).strip()
+        if "等" in items_text[-3:] or len(items_text) < 2 or re.search(r"\d+\s*(?:万元|元|%)", items_text):
+            continue  # "…等" is not exhaustive; figures mean this is not a list of names
+        items = [i.strip() for i in re.split(r"、|和|及|与", items_text) if i.strip()]
+        stated = chinese_int(m.group("n"))
+        if stated is None or len(items) < 2 or stated > 50:
+            continue
+        s, _ = flow.sentence_bounds(m.start())
+        label = re.split(r"[，,、：:；;。\n]", text[max(s, m.start() - 16): m.start()])[-1].strip() or "所列事项"
+        fields = {"label": label, "count_stated": plain(str(stated), "个"), "count_listed": plain(str(len(items)), "个"),
+                  "items": "、".join(items)}
+        out.facts.append(Fact("enumeration", f"{label}{m.group('n')}{m.group('unit')}", fields,
+                              [flow.quote(m.start(), m.end())], "enumeration.sentence"))

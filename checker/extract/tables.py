@@ -347,7 +347,9 @@ def space_tables(lines) -> list[Table]:
         if not runs or len(runs[0]) < 2:
             continue
         start, end = runs[0][0], runs[0][-1] + 1
-        header = ["资金来源"] + [clean(t) for t in tokens[start:end]]
+        before = "".join(tokens[max(0, start - 3): start])
+        unit = next((u for u in ("万元", "亿元", "元") if f"({u})" in before or f"（{u}）" in before), "")
+        header = [f"资金来源({unit})" if unit else "资金来源"] + [clean(t) for t in tokens[start:end]]
         rows, label, numbers = [header], [], []
         for token in tokens[end:]:
             if _NUM_TOKEN.match(token.replace(",", "")):

@@ -233,7 +233,8 @@ def to_terminal(results: list[ReportResult], meta: dict | None = None) -> str:
                          f"{_one_line(f.message)}" + (f"（{where}）" if where else ""))
         unevaluable = sorted({f.rule for f in result.findings if f.outcome == "not-evaluable"})
         if unevaluable:
-            lines.append(f"  无法评估（报告缺少所需数据，详见 HTML/JSON 输出）：{'、'.join(unevaluable)}")
+            shown = "、".join(unevaluable[:5]) + (f" 等 {len(unevaluable)} 条规则" if len(unevaluable) > 5 else "")
+            lines.append(f"  无法评估（报告缺少所需数据）：{shown}。详见 HTML/JSON 输出或 perfcheck explain")
         for notice in result.notices:
             lines.append(f"  注意：{notice}")
         if result.resolved:

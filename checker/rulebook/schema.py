@@ -140,6 +140,12 @@ KINDS: dict[str, KindSpec] = {
         "unit_slip": _f(BOOL, "合计只差单位（元 / 万元）"),
         "meant_total": _f(TEXT, "按单价推断的合计写法"),
     }),
+    "enumeration": KindSpec("所述个数与列举", {
+        "label": _f(TEXT, "所述事项（如：直属事业单位）"),
+        "count_stated": _f(COUNT, "所述个数"),
+        "count_listed": _f(COUNT, "实际列举的个数"),
+        "items": _f(TEXT, "列举的名称"),
+    }),
     "amount": KindSpec("金额", {
         "value": _f(MONEY, "金额（按原文单位换算为万元）"),
         "unit_written": _f(TEXT, "原文单位"),
