@@ -65,7 +65,9 @@ def check_one(source: str, rule_paths: tuple[str, ...], profile: str = "national
 
     try:
         cache = FactCache(Path(cache_dir)) if cache_dir else None
-        return check_file(source, _compiled(rule_paths, profile), cache=cache)
+        result = check_file(source, _compiled(rule_paths, profile), cache=cache)
+        result.facts = []  # the parent renders findings only: do not pickle every fact back
+        return result
     except MemoryError:
         return _error(source, "check.out-of-memory", "检查这份报告时内存不足（报告过大或文件异常）。请拆分文件后重试。")
     except Exception as exc:  # a bug of ours: say so for this report, keep the batch going
