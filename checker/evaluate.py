@@ -7,6 +7,7 @@ values shown in messages, and a cross-check — a disagreement is recorded as a 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -154,10 +155,15 @@ def _context_for(rule: Rule, fact: Fact, ctx: Context) -> dict:
 _SPACE_NEAR_CJK = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”])\s+|\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”])")
 
 
+@lru_cache(maxsize=512)
+def _message_template(source: str):
+    return _messages.from_string(source)  # compiling a template costs more than rendering it
+
+
 def render_message(rule: Rule, data: dict) -> str:
     """Render the rule's message; folded YAML lines leave spaces that Chinese does not use."""
     try:
-        return _SPACE_NEAR_CJK.sub("", _messages.from_string(rule.message).render(**data)).strip()
+        return _SPACE_NEAR_CJK.sub("", _message_template(rule.message).render(**data)).strip()
     except UndefinedError as exc:
         return f"{rule.title}（提示模板引用了不存在的名称：{exc.message}）"
 
