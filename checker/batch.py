@@ -93,14 +93,32 @@ def run_batch(sources: list[str], options: BatchOptions,
         return results
     if options.scheduler:
         return _run_dask(sources, options, on_result, task)
-    results: list[ReportResult | None] = [None] * len(sources)
+    results: list[ReportResult] = []
     with _pool(options, max(1, options.jobs)) as pool:
-        futures = [_schedule(pool, task, s, options) for s in sources]
-        for index, (source, future) in enumerate(zip(sources, futures)):
-            results[index] = _collect(future, source, options)
-            if on_result:
-                on_result(results[index])
-    return [r for r in results if r is not None]
+        chunks = _chunks(sources, options.jobs)
+        futures = [pool.schedule(run_chunk, args=(chunk, options, task), timeout=options.timeout * len(chunk))
+                   for chunk in chunks]
+        for chunk, future in zip(chunks, futures):
+            try:
+                done = future.result()
+            except Exception:  # a crash or hang somewhere in the chunk: check its reports one by one
+                done = [_collect(_schedule(pool, task, s, options), s, options) for s in chunk]
+            for result in done:
+                results.append(result)
+                if on_result:
+                    on_result(result)
+    return results
+
+
+def _chunks(sources: list[str], jobs: int) -> list[list[str]]:
+    """Several small reports per task: a task costs milliseconds of pool bookkeeping, which a
+    cached re-check of thousands of reports would otherwise spend more on than on checking."""
+    size = max(1, min(16, len(sources) // (max(1, jobs) * 8)))
+    return [sources[i: i + size] for i in range(0, len(sources), size)]
+
+
+def run_chunk(chunk: list[str], options: BatchOptions, task=check_one) -> list[ReportResult]:
+    return [task(source, options.rule_paths, options.profile, options.cache_dir) for source in chunk]
 
 
 def _pool(options: BatchOptions, workers: int):
@@ -130,6 +148,9 @@ def _collect(future, source: str, options: BatchOptions) -> ReportResult:
                       f"检查进程意外退出（退出码 {exc.exitcode}），多半是 PDF 或规则引擎的底层库崩溃。其他报告不受影响；请反馈此文件。")
     except MemoryError:
         return _error(source, "check.out-of-memory", "检查这份报告时内存不足。")
+    except Exception as exc:  # the pool itself failed (workers cannot start, …): this report only
+        return _error(source, "check.worker-failed",
+                      f"检查进程无法运行（{type(exc).__name__}: {exc}）。可用 --in-process 在本进程中检查。")
 
 
 # ---------------------------------------------------------------- Dask

@@ -29,6 +29,7 @@ class CompiledRule:
     rule: Rule
     compiled: Compiled
     condition: object  # where and when, as one AST
+    used: frozenset = frozenset()  # fields the condition reads (for evidence)
 
 
 @dataclass
@@ -39,6 +40,7 @@ class CompiledPack:
     rules: list[CompiledRule]
     profile: object = None
     ctx: Context | None = None
+    engine_fields: dict = field(default_factory=dict)  # kind -> fields any compiled condition reads
 
 
 def compile_pack(pack: Pack, profile=None) -> CompiledPack:
@@ -61,10 +63,13 @@ def compile_pack(pack: Pack, profile=None) -> CompiledPack:
         node = And(items=(rule.where, rule.when)) if rule.where is not None else rule.when
         compiled = compile_condition(node, KINDS[rule.kind].dims(), prefix=f"r{index}_")
         ruleset[rule.id] = ruleset_entry(rule.id, rule.kind, compiled.expr)
-        rules.append(CompiledRule(rule, compiled, node))
+        rules.append(CompiledRule(rule, compiled, node, frozenset(field_names(rule.when))))
         index += 1
     ctx = Context(grade_bands=profile.grade_bands, params=dict(profile.params))
-    return CompiledPack(pack, f"perfcheck_{pack.digest}_{profile.digest}", ruleset, rules, profile, ctx)
+    engine_fields: dict[str, frozenset] = {}
+    for cr in rules:
+        engine_fields[cr.rule.kind] = engine_fields.get(cr.rule.kind, frozenset()) | field_names(cr.condition)
+    return CompiledPack(pack, f"perfcheck_{pack.digest}_{profile.digest}", ruleset, rules, profile, ctx, engine_fields)
 
 
 @dataclass
@@ -90,19 +95,31 @@ def _encode(value):
     return str(value)
 
 
-def engine_fact(fact: Fact, active: list[CompiledRule], ctx: Context) -> dict:
-    """A fact as the engine sees it: scalar fields plus the synthetic yes/no fields."""
+def engine_fact(fact: Fact, active: list[CompiledRule], ctx: Context, verdicts: dict | None = None,
+                wanted: frozenset | None = None) -> dict:
+    """A fact as the engine sees it: scalar fields plus the synthetic yes/no fields.
+
+    The reference evaluation of each rule's where/when is done here once; its verdicts go to
+    `verdicts` (for "not evaluable" and the cross-check) and its sub-results fill the synthetic fields.
+    """
     dims = KINDS[fact.kind].dims() if fact.kind in KINDS else {}
     out = {"kind": fact.kind, "fid": fact.fid}
-    out.update({k: _encode(v) for k, v in fact.fields.items() if v is not None})
+    # only the fields the compiled conditions read (long texts need not be serialised)
+    out.update({k: _encode(v) for k, v in fact.fields.items() if v is not None and (wanted is None or k in wanted)})
     for cr in active:
         if cr.rule.kind != fact.kind:
             continue
         rule_ctx = rule_context(cr.rule, ctx)
+        memo: dict = {}
+        rule = cr.rule
+        applies = evaluate(rule.where, fact.fields, dims, rule_ctx, memo) if rule.where is not None else True
+        verdict = evaluate(rule.when, fact.fields, dims, rule_ctx, memo)
+        if verdicts is not None:
+            verdicts[(rule.id, fact.fid)] = (applies, verdict if applies is True else False)
         for name, node in cr.compiled.synthetic:
-            verdict = evaluate(node, fact.fields, dims, rule_ctx)
-            if verdict is not UNKNOWN:
-                out[name] = int(bool(verdict))
+            value = memo.get(id(node), UNKNOWN)
+            if value is not UNKNOWN:
+                out[name] = int(bool(value))
     return out
 
 
@@ -186,7 +203,9 @@ def evaluate_document(cpack: CompiledPack, facts: list[Fact], report_kind: str |
     ctx = ctx or cpack.ctx or Context()
     active = [cr for cr in cpack.rules
               if report_kind in cr.rule.report_kinds or (report_kind is None and set(cr.rule.report_kinds) == set(REPORT_KINDS))]
-    engine_facts = [engine_fact(f, active, ctx) for f in facts if f.kind in KINDS]
+    verdicts: dict = {}
+    kinds = {cr.rule.kind for cr in active}  # facts no active rule looks at are not asserted
+    engine_facts = [engine_fact(f, active, ctx, verdicts, cpack.engine_fields.get(f.kind)) for f in facts if f.kind in kinds]
     active_ids = {cr.rule.id for cr in active}
     # one registered ruleset per pack (rulesets cannot be replaced); inactive rules are ignored
     fired = {hit for hit in engine.run(cpack.name, cpack.ruleset, engine_facts) if hit[0] in active_ids}
@@ -204,10 +223,10 @@ def evaluate_document(cpack: CompiledPack, facts: list[Fact], report_kind: str |
                 [], rule.title, rule.basis, outcome="not-evaluable"))
             summaries.append(RuleSummary(rule.id, rule.title, rule.severity, "not-evaluable"))
             continue
-        if cr not in active:
+        if rule.id not in active_ids:
             summaries.append(RuleSummary(rule.id, rule.title, rule.severity, "not-applicable"))
             continue
-        rule_findings, checked, unknown = _judge(cr, by_kind.get(rule.kind, []), fired, ctx, diagnostics)
+        rule_findings, checked, unknown = _judge(cr, by_kind.get(rule.kind, []), fired, ctx, diagnostics, verdicts)
         if not by_kind.get(rule.kind):
             label = KINDS[rule.kind].label
             rule_findings.append(Finding(
@@ -262,15 +281,19 @@ def _guarded(node) -> set[str]:
     return out
 
 
-def _judge(cr: CompiledRule, facts: list[Fact], fired: set, ctx: Context, diagnostics: list[str]):
+def _judge(cr: CompiledRule, facts: list[Fact], fired: set, ctx: Context, diagnostics: list[str],
+           verdicts: dict | None = None):
     rule = cr.rule
     ctx = rule_context(rule, ctx)
     dims = KINDS[rule.kind].dims()
     findings, checked, unknown = [], 0, 0
-    used = field_names(rule.when)
+    used = cr.used
     for fact in facts:
-        applies = evaluate(rule.where, fact.fields, dims, ctx) if rule.where is not None else True
-        verdict = evaluate(rule.when, fact.fields, dims, ctx) if applies is True else False
+        if verdicts is not None and (rule.id, fact.fid) in verdicts:
+            applies, verdict = verdicts[(rule.id, fact.fid)]
+        else:
+            applies = evaluate(rule.where, fact.fields, dims, ctx) if rule.where is not None else True
+            verdict = evaluate(rule.when, fact.fields, dims, ctx) if applies is True else False
         engine_says = (rule.id, fact.fid) in fired
         if engine_says != (verdict is True):
             diagnostics.append(f"引擎与参考求值不一致：{rule.id} / {fact.subject}：引擎={engine_says}，参考={verdict}")

@@ -66,17 +66,26 @@ class Flow:
     pages: list[int]  # page of each kept line
     headings: list[tuple[int, str, int]]  # (offset, heading text, page)
     lines: list[tuple[str, int]]  # kept lines (normalised) with their pages
+    _sentence_ends: list[int] | None = None
 
     def page_at(self, offset: int) -> int:
         i = bisect.bisect_right(self.starts, offset) - 1
         return self.pages[max(i, 0)] if self.pages else 1
 
     def sentence_bounds(self, start: int, end: int | None = None) -> tuple[int, int]:
+        """The sentence around [start, end]; sentence ends are indexed once (long reports)."""
         end = start if end is None else end
-        left = max(self.text.rfind(ch, 0, start) for ch in SENTENCE_END) + 1
-        rights = [p for p in (self.text.find(ch, end) for ch in SENTENCE_END) if p != -1]
-        right = min(rights) + 1 if rights else len(self.text)
+        ends = self._ends()
+        i = bisect.bisect_left(ends, start)
+        left = ends[i - 1] + 1 if i else 0
+        j = bisect.bisect_left(ends, end)
+        right = ends[j] + 1 if j < len(ends) else len(self.text)
         return left, right
+
+    def _ends(self) -> list[int]:
+        if self._sentence_ends is None:
+            self._sentence_ends = [i for i, ch in enumerate(self.text) if ch in SENTENCE_END]
+        return self._sentence_ends
 
     def quote(self, start: int, end: int | None = None, limit: int = 160) -> Evidence:
         """The sentence around a span, trimmed to `limit` characters around the span."""

@@ -538,11 +538,24 @@ def to_value(raw: Any, dim: str):
     return raw
 
 
-def evaluate(node: Node, fact_fields: dict[str, Any], dims: dict[str, str], ctx: Context | None = None):
-    """Three-valued evaluation. Returns True / False / UNKNOWN for conditions, values otherwise."""
-    ctx = ctx or Context()
+def evaluate(node: Node, fact_fields: dict[str, Any], dims: dict[str, str], ctx: Context | None = None,
+             memo: dict | None = None):
+    """Three-valued evaluation. Returns True / False / UNKNOWN for conditions, values otherwise.
 
-    def ev(n: Node):
+    `memo`, if given, receives the value of every sub-node (keyed by id), so the synthetic
+    fields sent to the engine come from the same evaluation as the verdict.
+    """
+    ctx = ctx or Context()
+    if memo is not None:
+        def ev(n: Node):
+            value = _ev(n)
+            memo[id(n)] = value
+            return value
+    else:
+        def ev(n: Node):
+            return _ev(n)
+
+    def _ev(n: Node):
         if isinstance(n, Literal):
             return n.value
         if isinstance(n, Field):

@@ -22,7 +22,18 @@ class KindSpec:
     fields: dict[str, FieldSpec]
 
     def dims(self) -> dict[str, str]:
-        return {name: spec.dim for name, spec in self.fields.items()}
+        return _dims(self)
+
+
+_DIMS_CACHE: dict[int, dict[str, str]] = {}
+
+
+def _dims(kind: "KindSpec") -> dict[str, str]:
+    """Field dimensions of a kind, computed once (evaluation asks for them per fact and rule)."""
+    cached = _DIMS_CACHE.get(id(kind))
+    if cached is None:
+        cached = _DIMS_CACHE[id(kind)] = {name: spec.dim for name, spec in kind.fields.items()}
+    return cached
 
 
 def _f(dim: str, label: str) -> FieldSpec:
