@@ -6,6 +6,7 @@ report does not state is left out, never set to zero.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from dataclasses import dataclass, field
 
 from ..model import Evidence, Fact, Quantity
@@ -841,7 +842,8 @@ def extract_enumerations(flow: Flow, out: Extraction) -> None:
             continue
         s, _ = flow.sentence_bounds(m.start())
         label = re.split(r"[，,、：:；;。\n]", text[max(s, m.start() - 16): m.start()])[-1].strip() or "所列事项"
-        fields = {"label": label, "count_stated": plain(str(stated), "个"), "count_listed": plain(str(len(items)), "个"),
+        listed = Quantity(Decimal(len(items)), 0, "个", "")  # counted by us, not stated by the report
+        fields = {"label": label, "count_stated": plain(str(stated), "个"), "count_listed": listed,
                   "items": "、".join(items)}
         out.facts.append(Fact("enumeration", f"{label}{m.group('n')}{m.group('unit')}", fields,
                               [flow.quote(m.start(), m.end())], "enumeration.sentence"))
