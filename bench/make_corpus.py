@@ -1,13 +1,15 @@
 """Benchmark inputs for bench/run_benchmarks.py, generated deterministically.
 
 * variant reports — the example report (examples/baiyun-2023.txt) with its figures perturbed
-  per index: every money amount multiplied by one whole factor 1..6 (exact, written to the
-  same places, so the report's own sums and rates stay exactly as consistent as the
-  example's and its deliberate unit slip stays a slip — a fractional factor would add
-  rounding "errors" of 0.01-0.02万元), the year shifted, and on every third variant one
-  execution rate changed by a point (a real arithmetic error). The structure, the page breaks and the layout are the example's:
-  the PDF is typeset with examples/make_example.py's own functions (reportlab, STSong-Light,
-  A4). Each variant has distinct bytes (the cache is keyed by the file's bytes).
+  per index: every money amount multiplied by one whole factor 1..6 (exact and written to
+  the same places, so sums and rates stay as consistent as the example's and its
+  deliberate unit slip stays a slip; a fractional factor would add rounding "errors" of
+  0.01-0.02万元 — the example's own 0.01 rounding gap in the 决算 total does grow to k×0.01
+  and is then reported), the year shifted, and on every third variant one execution rate
+  changed by a point (a real arithmetic error). Structure, page breaks and layout are the
+  example's: the PDF is typeset with examples/make_example.py's own functions (reportlab,
+  STSong-Light, A4). Every variant has distinct bytes (the PDF subject / the .txt's last
+  line carry the index), because the fact cache is keyed by the file's bytes.
 * one big report — the example's pages repeated with varied figures (variant texts), each
   followed by pages of dense paragraphs (prose and figure-laden sentences, pages filled to
   the bottom margin), cut to exactly N pages (300 by default); seeded random.
