@@ -18,6 +18,8 @@ from checker.pipeline import document_summary
 HERE = Path(__file__).parent / "variants"
 
 EXPECTED = {
+    # a 部门整体 report whose budget is a table: 基本 515 + 项目 325 = 840, but 整体 决算 850
+    "department-fund-table.txt": {("budget.total-composition", "部门整体决算数")},
     # a 项目支出绩效自评表 as a text table: 80% execution given the full 10 points and no reason;
     # two indicators that missed their targets but got full marks
     "project-form-table.txt": {

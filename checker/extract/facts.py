@@ -634,17 +634,41 @@ def _fund_block(block, rows, flow: Flow, doc, out: Extraction, report_kind: str 
                 fields[dst] = total[src]
         if len(fields) > 1:
             out.facts.append(Fact("project", f"项目：{name}", fields, evidence, "table.fund"))
+    if report_kind == "部门整体":
+        _department_budget_rows(block, total, parts, out)
     if "rate" in total or "score" in total:
         fields = {k: total[k] for k in ("rate", "weight", "score") if k in total}
         if "weight" in fields or "score" in fields:
             out.facts.append(Fact("execution_score", "预算执行率得分", fields, evidence, "table.fund"))
+    scope_rows = report_kind == "部门整体" and any(
+        any(w in p["label"] for w in labels()["scope"]["basic"] + labels()["scope"]["project"]) for p in parts)
     for key, label in (("initial", "年初预算"), ("adjusted", "调整后预算"), ("spent", "预算执行数")):
+        if scope_rows:
+            break  # 基本支出 + 项目支出 = 整体 is budget.total-composition's to judge
         values = [p[key] for p in parts if key in p]
         if key in total and values:
             out.facts.append(_breakdown(f"资金表“{total['label']}”{label}", total[key], values,
                                         [p["label"] for p in parts if key in p],
                                         evidence + [Evidence(block.page, p["text"][:120]) for p in parts[:3]],
                                         "table.fund"))
+
+
+_BUDGET_FROM_FUND = (("initial", "initial"), ("adjusted", "full_year"), ("spent", "final"), ("rate", "rate_stated"))
+
+
+def _department_budget_rows(block, total: dict, parts: list[dict], out: Extraction) -> None:
+    """A 部门整体 fund table: its total row is the department's budget, 基本/项目支出 rows its parts."""
+    rows = [("部门整体", total)] + [(SCOPE_CN[scope], row) for row in parts
+                                     for scope in ("basic", "project") if any(w in row["label"] for w in labels()["scope"][scope])]
+    for scope, row in rows:
+        if any(f.kind == "budget" and f.fields.get("scope") == scope for f in out.facts):
+            continue  # prose stated it already; the figures-consistent rule compares the two
+        fields = {"scope": scope, **{dst: row[src] for src, dst in _BUDGET_FROM_FUND if src in row}}
+        if len(fields) > 2:
+            out.facts.append(Fact("budget", scope, fields, [Evidence(block.page, row["text"][:200])], "table.fund"))
+        for src, dst in _BUDGET_FROM_FUND[:3]:
+            if src in row:
+                out.mentions.append((f"{scope}{BUDGET_LABELS[dst]}", row[src], Evidence(block.page, row["text"][:120])))
 
 
 def _breakdown(label: str, total: Quantity, values: list[Quantity], names: list[str], evidence, extractor) -> Fact:

@@ -137,14 +137,15 @@ def build_flow(doc: Document) -> Flow:
     offset = 0
     for text, page in kept:
         heading = is_heading(text)
-        if heading and parts and not parts[-1].endswith("\n"):
+        table_row = text.count("|") >= 2 or text.endswith("|")  # a row of a text table stands alone
+        if (heading or table_row) and parts and not parts[-1].endswith("\n"):
             parts.append("\n")
             offset += 1
         starts.append(offset)
         pages.append(page)
         if heading:
             headings.append((offset, text, page))
-        complete = heading and (len(text) < width * 0.85 or text[-1] in "。：:；;")
+        complete = table_row or heading and (len(text) < width * 0.85 or text[-1] in "。：:；;")
         text = text + "\n" if complete else text
         parts.append(text)
         offset += len(text)
