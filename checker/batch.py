@@ -33,7 +33,7 @@ class BatchOptions:
     scheduler: str | None = None  # Dask: "tcp://host:8786", or "local" / "local:N" for a local cluster  # False: run in this process (debugging, or where processes are unavailable)
 
 
-def _init_worker(rule_paths: tuple[str, ...], max_memory_mb: int) -> None:
+def _init_worker(rule_paths: tuple[str, ...], max_memory_mb: int, pack=None) -> None:
     if max_memory_mb:
         try:
             import resource
@@ -43,6 +43,8 @@ def _init_worker(rule_paths: tuple[str, ...], max_memory_mb: int) -> None:
         except (ImportError, ValueError, OSError):
             pass  # not on this platform: the timeout still protects the batch
     _STATE.clear()
+    if pack is not None:  # the parent has read and validated the pack already: do not read it again
+        _STATE["pack"] = (rule_paths, pack)
 
 
 def _compiled(rule_paths: tuple[str, ...], profile: str):
@@ -52,7 +54,8 @@ def _compiled(rule_paths: tuple[str, ...], profile: str):
         from .profile import load_profile
         from .rulebook.loader import load_pack
 
-        pack, _ = load_pack([Path(p) for p in rule_paths])  # validated by the parent already
+        given = _STATE.get("pack")
+        pack = given[1] if given and given[0] == rule_paths else load_pack([Path(p) for p in rule_paths])[0]
         _STATE.update(key=key, cpack=compile_pack(pack, load_profile(profile)))
     return _STATE["cpack"]
 
@@ -81,7 +84,7 @@ def _error(source: str, code: str, message: str) -> ReportResult:
 
 def run_batch(sources: list[str], options: BatchOptions,
               on_result: Callable[[ReportResult], None] | None = None,
-              task: Callable[..., ReportResult] = check_one) -> list[ReportResult]:
+              task: Callable[..., ReportResult] = check_one, pack=None) -> list[ReportResult]:
     """Check every source; results come back in input order. `task` is replaceable for tests."""
     if not options.isolate:
         results = []
@@ -94,7 +97,7 @@ def run_batch(sources: list[str], options: BatchOptions,
     if options.scheduler:
         return _run_dask(sources, options, on_result, task)
     results: list[ReportResult] = []
-    with _pool(options, max(1, options.jobs)) as pool:
+    with _pool(options, max(1, options.jobs), pack) as pool:
         chunks = _chunks(sources, options.jobs)
         futures = [pool.schedule(run_chunk, args=(chunk, options, task), timeout=options.timeout * len(chunk))
                    for chunk in chunks]
@@ -121,12 +124,12 @@ def run_chunk(chunk: list[str], options: BatchOptions, task=check_one) -> list[R
     return [task(source, options.rule_paths, options.profile, options.cache_dir) for source in chunk]
 
 
-def _pool(options: BatchOptions, workers: int):
+def _pool(options: BatchOptions, workers: int, pack=None):
     from pebble import ProcessPool
 
     context = multiprocessing.get_context("spawn")  # no fork: the parent may hold engine state
     return ProcessPool(max_workers=workers, max_tasks=options.max_tasks, context=context,
-                       initializer=_init_worker, initargs=(options.rule_paths, options.max_memory_mb))
+                       initializer=_init_worker, initargs=(options.rule_paths, options.max_memory_mb, pack))
 
 
 def _schedule(pool, task, source: str, options: BatchOptions):

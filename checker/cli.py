@@ -156,7 +156,7 @@ def check(paths, fmt, output, rule_dirs, no_builtin_rules, profile, waivers, bas
                            timeout=timeout, cache_dir=None if no_cache else str(default_dir()), isolate=not in_process,
                            scheduler=scheduler)
     with _progress(len(todo), quiet or fmt in AGGREGATE and not output) as advance:
-        fresh = run_batch(todo, options, on_result=lambda r: _finished(r, out_dir, advance))
+        fresh = run_batch(todo, options, on_result=lambda r: _finished(r, out_dir, advance), pack=pack)
     by_source = {**done, **{r.source: r for r in fresh}}
     results = [by_source[s] for s in inputs]
     for result in fresh:
