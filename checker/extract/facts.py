@@ -177,6 +177,26 @@ def _adjustment_reason(flow: Flow, start: int, end: int):
     return None
 
 
+def _read_project_figures(fact: Fact, figures, flow: Flow, out: Extraction, group: str) -> int:
+    """Label-value figures into the project's fields (first statement wins; 调减 is negative).
+    Returns the end of the last figure read."""
+    last_end = 0
+    for fig in figures:
+        key, value = fig.field, fig.value
+        if key in ("adjustment_up", "adjustment_down"):
+            key = "adjustment"
+            if fig.field == "adjustment_down" and value.value > 0:
+                value = Quantity(-value.value, value.places, value.unit, value.written)
+        if key in fact.fields:
+            continue
+        fact.fields[key] = value
+        fact.field_evidence[key] = flow.span_evidence(fig.start, fig.end)
+        if key != "rate_stated":
+            out.owned[fig.number_start] = Owned(fact, key, fig.label, group)
+        last_end = max(last_end, fig.end)
+    return last_end
+
+
 def extract_projects(flow: Flow, out: Extraction) -> None:
     entries = list(_ENTRY.finditer(flow.text))
     for i, m in enumerate(entries):
@@ -196,22 +216,7 @@ def extract_projects(flow: Flow, out: Extraction) -> None:
         if ordinal:
             fields["ordinal"] = ordinal
         fact = Fact("project", f"项目：{name}", fields, [], "project.entry")
-        group = f"project:{start}"
-        last_end = body_start
-        for fig in figures:
-            key = fig.field
-            value = fig.value
-            if key in ("adjustment_up", "adjustment_down"):
-                key = "adjustment"
-                if fig.field == "adjustment_down" and value.value > 0:
-                    value = Quantity(-value.value, value.places, value.unit, value.written)
-            if key in fact.fields:
-                continue
-            fact.fields[key] = value
-            fact.field_evidence[key] = flow.span_evidence(fig.start, fig.end)
-            if key != "rate_stated":
-                out.owned[fig.number_start] = Owned(fact, key, fig.label, group)
-            last_end = max(last_end, fig.end)
+        last_end = max(body_start, _read_project_figures(fact, figures, flow, out, f"project:{start}"))
         fig_sentence_end = flow.sentence_bounds(last_end - 1)[1]
         if "adjustment" in fact.fields:
             reason = _adjustment_reason(flow, body_start, stop)
@@ -249,18 +254,7 @@ def extract_own_project(flow: Flow, out: Extraction, name: str) -> None:
     window = [f for f in figures if f.start - figures[0].start <= 400]
     name = _name_before(flow, figures[0].start) or name
     fact = Fact("project", f"项目：{name}", {"name": name}, [], "project.prose")
-    for fig in window:
-        key, value = fig.field, fig.value
-        if key in ("adjustment_up", "adjustment_down"):
-            key = "adjustment"
-            if fig.field == "adjustment_down" and value.value > 0:
-                value = Quantity(-value.value, value.places, value.unit, value.written)
-        if key in fact.fields:
-            continue
-        fact.fields[key] = value
-        fact.field_evidence[key] = flow.span_evidence(fig.start, fig.end)
-        if key != "rate_stated":
-            out.owned[fig.number_start] = Owned(fact, key, fig.label, "own-project")
+    _read_project_figures(fact, window, flow, out, "own-project")
     if len(fact.fields) < 3:  # a name and one figure tell nothing to check
         return
     end = max(f.end for f in window)
