@@ -270,6 +270,23 @@ def table_unit(block: Block, default: str = "万元") -> str:
     return default
 
 
+def _row_text(row: list) -> str:
+    return " | ".join(c for c in (clean(x) for x in row) if c)
+
+
+def _money_and_rate(cells: dict[str, str], unit: str, rate_key: str) -> dict:
+    """The budget, adjusted and spent columns as money in `unit`, the rate column as a percentage."""
+    out: dict = {}
+    for key in ("initial", "adjusted", "spent"):
+        value = _money_cell(cells.get(key, ""), unit)
+        if value is not None:
+            out[key] = value
+    rate, _ = _quantity(cells.get("rate", ""))
+    if rate is not None and rate.unit == "%":
+        out[rate_key] = rate
+    return out
+
+
 def fund_rows(block: Block, default_unit: str = "万元") -> tuple[dict | None, list[dict]]:
     """The total row and the 其中 part rows of a fund block, as {field: Quantity}."""
     unit = table_unit(block, default_unit)
@@ -278,14 +295,7 @@ def fund_rows(block: Block, default_unit: str = "万元") -> tuple[dict | None, 
     for row in block.rows:
         cells = _aligned(block, row)
         label = clean(row[0]) if row else ""
-        values: dict = {"label": label, "text": " | ".join(c for c in (clean(x) for x in row) if c)}
-        for key in ("initial", "adjusted", "spent"):
-            value = _money_cell(cells.get(key, ""), unit)
-            if value is not None:
-                values[key] = value
-        rate, _ = _quantity(cells.get("rate", ""))
-        if rate is not None and rate.unit == "%":
-            values["rate"] = rate
+        values: dict = {"label": label, "text": _row_text(row), **_money_and_rate(cells, unit, "rate")}
         for key in ("weight", "score"):
             score = _score(cells.get(key, ""))
             if score is not None:
@@ -305,20 +315,13 @@ def project_list_facts(block: Block, default_unit: str = "万元") -> list[Fact]
         name = cells.get("name", "")
         if not name or name.startswith(("合计", "总计", "小计")):
             continue
-        fields: dict = {"name": name}
-        for key in ("initial", "adjusted", "spent"):
-            value = _money_cell(cells.get(key, ""), unit)
-            if value is not None:
-                fields[key] = value
-        rate, _ = _quantity(cells.get("rate", ""))
-        if rate is not None and rate.unit == "%":
-            fields["rate_stated"] = rate
+        fields: dict = {"name": name, **_money_and_rate(cells, unit, "rate_stated")}
         reason = cells.get("reason", "")
         if reason and reason not in ("/", "-", "无", "—"):
             fields["explanation"] = reason
         if len(fields) > 1:
-            text = " | ".join(c for c in (clean(x) for x in row) if c)
-            facts.append(Fact("project", f"项目：{name}", fields, [Evidence(block.page, text[:200])], "table.project_list"))
+            facts.append(Fact("project", f"项目：{name}", fields, [Evidence(block.page, _row_text(row)[:200])],
+                              "table.project_list"))
     return facts
 
 
