@@ -16,6 +16,7 @@ from typing import Union
 class Line:
     page: int  # 1-based page number as printed by the reader
     text: str
+    wraps: bool = False  # the line reaches the right margin: the author's line goes on below (PDF)
 
 
 @dataclass(frozen=True)

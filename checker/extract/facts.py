@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..model import Evidence, Fact, Quantity
 from .figures import Figure, find_figures, labels, money_mentions
 from .numbers import NUM, chinese_int, money, percent, plain
-from .textflow import Flow
+from .textflow import Flow, logical_lines
 
 # ---------------------------------------------------------------- helpers
 
@@ -570,7 +570,7 @@ def _text_tables(doc) -> list:
     from .tables import clean
 
     known = {tuple(clean(c) for c in t.rows[0]) for t in doc.tables if t.rows}
-    return [t for t in pipe_tables(doc.lines) if tuple(clean(c) for c in t.rows[0]) not in known]
+    return [t for t in pipe_tables(logical_lines(doc)) if tuple(clean(c) for c in t.rows[0]) not in known]
 
 
 def usual_unit(flow: Flow) -> str:
@@ -602,7 +602,7 @@ def extract_tables(doc, flow: Flow, out: Extraction, report_kind: str | None) ->
 
     from .tables import space_tables
 
-    for table in join_continued(doc.tables + _text_tables(doc)) + space_tables(doc.lines):
+    for table in join_continued(doc.tables + _text_tables(doc)) + space_tables(logical_lines(doc)):
         for block in blocks_of(table):
             if block.kind == "indicator":
                 for fact in indicator_facts(block, ""):

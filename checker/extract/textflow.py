@@ -147,6 +147,44 @@ def build_flow(doc: Document) -> Flow:
             headings.append((offset, text, page))
         complete = table_row or heading and (len(text) < width * 0.85 or text[-1] in "。：:；;")
         text = text + "\n" if complete else text
+        if parts and parts[-1][-1:].isascii() and parts[-1][-1:].isalnum() and text[:1].isascii() and text[:1].isalnum():
+            text = " " + text  # "132.912" wrapped before "132.912": two figures, not one
         parts.append(text)
         offset += len(text)
     return Flow("".join(parts), starts, pages, headings, kept)
+
+
+# ---------------------------------------------------------------- wrapped lines
+
+
+def _joiner(left: str, right: str) -> str:
+    """Chinese wraps anywhere (nothing lost at the break); elsewhere the break stood for a space."""
+    cjk = re.compile(rf"[{CJK}]")
+    return "" if cjk.match(left[-1:]) and cjk.match(right[:1]) else " "
+
+
+def logical_lines(doc: Document) -> list:
+    """PDF lines wrapped at the right margin joined back into the line the author typed.
+
+    Table rows typed as text ("a | b | c", or spreadsheet cells separated by spaces) wrap like
+    prose in a PDF; their readers need the whole row. The PDF reader marks a line that reaches
+    the right margin (`Line.wraps`); it goes on in the next line of the same page.
+    """
+    from ..model import Line
+
+    out: list = []
+    carry = None
+    for line in doc.lines:
+        text = line.text.strip()
+        if carry is not None and carry.page == line.page and text and not _PAGE_FURNITURE.match(text):
+            carry = Line(carry.page, carry.text + _joiner(carry.text, text) + text, line.wraps)
+        else:
+            if carry is not None:
+                out.append(carry)
+            carry = Line(line.page, text, line.wraps)
+        if not carry.wraps:
+            out.append(carry)
+            carry = None
+    if carry is not None:
+        out.append(carry)
+    return out

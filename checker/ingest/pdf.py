@@ -65,33 +65,51 @@ def _open(path: Path):
         raise _input_error(path, exc) from exc
 
 
-def _read_page(path: Path, page, index: int) -> tuple[str, list[Table]]:
+def _text_lines(page, index: int) -> list[Line]:
+    """The page's (or crop's) lines; a line ending within a character or so of the right margin
+    wraps, i.e. the author's line or table row goes on in the next one."""
+    found = page.extract_text_lines(return_chars=False, **TEXT_SETTINGS)
+    if not found:
+        return []
+    right = max(l["x1"] for l in found)
+    em = sorted(l["bottom"] - l["top"] for l in found)[len(found) // 2]
+    return [Line(index + 1, l["text"], l["x1"] >= right - 1.5 * em) for l in found]
+
+
+def _plain_lines(text: str, index: int) -> list[Line]:
+    return [Line(index + 1, t) for t in text.split("\n")]
+
+
+def _checked(path: Path, index: int, lines: list[Line]) -> list[Line]:
+    """Pages whose fonts lack ToUnicode come out as "(cid:NN)": read them with pypdfium2."""
+    if not any(CID.search(l.text) for l in lines):
+        return lines
+    text = _pdfium_text(path, index) or CID.sub("", "\n".join(l.text for l in lines))
+    return _plain_lines(text, index)
+
+
+def _read_page(path: Path, page, index: int) -> tuple[list[Line], list[Table]]:
     if _has_duplicate_chars(page):
         page = page.dedupe_chars(tolerance=1)
     found = page.find_tables(TABLE_SETTINGS) if (page.rects or page.lines) else []  # ruled tables
     if not found:
-        text = page.extract_text(**TEXT_SETTINGS) or ""
-        if CID.search(text):
-            text = _pdfium_text(path, index) or CID.sub("", text)
-        return text, []
+        return _checked(path, index, _text_lines(page, index)), []
     # text around the tables in reading order; each table as "cell | cell |" lines, because
     # the page text of a table interleaves the lines of wrapped cells
-    parts, tables, top = [], [], 0.0
+    lines: list[Line] = []
+    tables, top = [], 0.0
     for table in sorted(found, key=lambda t: t.bbox[1]):
         x0, t_top, x1, t_bottom = table.bbox
         if t_top > top:
-            parts.append(page.crop((0, top, page.width, t_top)).extract_text(**TEXT_SETTINGS) or "")
+            lines += _text_lines(page.crop((0, top, page.width, t_top)), index)
         rows = table.extract(**{k.replace("text_", "", 1): v for k, v in TABLE_SETTINGS.items()})
         boxes = [[tuple(round(v, 1) for v in c) if c else None for c in row.cells] for row in table.rows]
         tables.append(Table(index + 1, rows, boxes))
-        parts.append("\n".join(" | ".join(_cell(c) for c in row) + " |" for row in rows))
+        lines += [Line(index + 1, " | ".join(_cell(c) for c in row) + " |") for row in rows]
         top = max(top, t_bottom)
     if top < page.height:
-        parts.append(page.crop((0, top, page.width, page.height)).extract_text(**TEXT_SETTINGS) or "")
-    text = "\n".join(p for p in parts if p)
-    if CID.search(text):
-        text = _pdfium_text(path, index) or CID.sub("", text)
-    return text, tables
+        lines += _text_lines(page.crop((0, top, page.width, page.height)), index)
+    return _checked(path, index, lines), tables
 
 
 def _cell(value) -> str:
@@ -111,7 +129,7 @@ def read(path: Path) -> Document:
             raise InputError("input.empty", f"{path} 是没有页面的 PDF。")
         for index, page in enumerate(pages):
             try:
-                text, page_tables = _read_page(path, page, index)
+                page_lines, page_tables = _read_page(path, page, index)
             except Exception as exc:
                 err = _input_error(path, exc)
                 if err.code == "input.bad-pdf":
@@ -119,7 +137,7 @@ def read(path: Path) -> Document:
                 raise err from exc
             finally:
                 page.close()
-            lines.extend(Line(index + 1, t) for t in text.split("\n"))
+            lines.extend(page_lines)
             tables.extend(page_tables)
     if not any(l.text.strip() for l in lines):
         from .ocr import read_scanned
