@@ -87,3 +87,49 @@ def test_prose_breakdowns():
     total = next(b for l, b in breakdowns.items() if "合计" in l)
     assert total.fields["parts_sum"].value == Decimal("5443.81")  # bracketed sub-parts are not added
     assert not any("(其中" in l or "建筑工程" in b.fields.get("parts", "") for l, b in breakdowns.items())
+
+
+def test_fund_table_part_rows_are_fund_sources():
+    facts = derive(extract(doc(FORM)))
+    sources = {f.fields["source"]: f for f in by_kind(facts, "fund_source")}
+    assert set(sources) == {"财政资金", "单位资金"}
+    assert sources["财政资金"].fields["adjusted"].value == 110 and sources["财政资金"].fields["spent"].value == 90
+    assert str(sources["单位资金"].fields["rate_stated"]) == "75.00"
+    assert sources["单位资金"].fields["table"] == "总额"
+
+
+def _wrapped(text: str, width: int) -> list[Line]:
+    """The lines a PDF reader gives for `text` typeset `width` characters wide (wrapping marked)."""
+    out = []
+    for raw in text.splitlines():
+        chunks = []
+        while len(raw) > width:
+            cut = width
+            while raw[cut - 1].isascii() and raw[cut].isascii() and raw[cut] != " " and raw[cut - 1] != " ":
+                cut -= 1  # like Word: Latin and number runs are not broken
+            chunks.append(raw[:cut].rstrip())
+            raw = raw[cut:].lstrip()  # a break at a space takes the space
+        chunks.append(raw)
+        out += [Line(1, c, i < len(chunks) - 1) for i, c in enumerate(chunks)]
+    return out
+
+
+def test_rows_wrapped_in_a_pdf_read_as_typed():
+    from checker.extract.textflow import logical_lines
+
+    pdf = Document("t.pdf", "pdf", _wrapped(FORM, 37), [])
+    assert [l.text for l in logical_lines(pdf)] == [l.strip() for l in FORM.splitlines()]
+    typed, wrapped = derive(extract(doc(FORM))), derive(extract(pdf))
+    for kind in ("project", "fund_source", "indicator", "execution_score"):
+        assert [f.fields for f in by_kind(wrapped, kind)] == [f.fields for f in by_kind(typed, kind)], kind
+
+
+def test_flattened_form_wrapped_between_two_figures():
+    text = ("项目资金(万元) 年初预算数 全年预算数 全年执行数 分值 执行率 得分 年度资金总额: 50 40 30 10 75% 7.5 "
+            "其中:本年财政拨款 50 40 30 上年结转资金 其他资金 年度总体目标 完成")
+    cut = text.index("本年财政拨款 50 40 30") + len("本年财政拨款 50 40")  # the wrap falls between "40" and "30"
+    pdf = Document("t.pdf", "pdf", [Line(1, text[:cut], True), Line(1, text[cut + 1:])], [])
+    facts = derive(extract(pdf))
+    (source,) = by_kind(facts, "fund_source")
+    assert source.fields["source"] == "本年财政拨款"
+    assert [source.fields[k].value for k in ("initial", "adjusted", "spent")] == [50, 40, 30]

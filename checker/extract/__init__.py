@@ -6,7 +6,7 @@ from .facts import (
     Extraction, extract_amounts, extract_budgets, extract_document, extract_execution_score,
     extract_indicator_groups,
     extract_projects, extract_self_evaluation, extract_tables, extract_breakdowns, extract_own_project, extract_sum_lines, extract_figures, extract_products, extract_enumerations,
-    own_project_name,
+    document_tables, own_project_name,
 )
 from .textflow import Flow, build_flow
 
@@ -18,10 +18,11 @@ def extract(doc: Document) -> list[Fact]:
     out = Extraction()
     document = extract_document(flow)
     out.facts.append(document)
-    extract_tables(doc, flow, out, document.fields.get("report_kind"))
+    tables = document_tables(doc)
+    extract_tables(tables, flow, out, document.fields.get("report_kind"))
     extract_projects(flow, out)  # project entries claim their text before budget sentences
     if document.fields.get("report_kind") == "项目":
-        extract_own_project(flow, out, own_project_name(flow, doc.tables))
+        extract_own_project(flow, out, own_project_name(flow, tables))
     extract_budgets(flow, out)
     extract_self_evaluation(flow, out)
     extract_indicator_groups(flow, out)

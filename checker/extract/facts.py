@@ -562,7 +562,7 @@ def own_project_name(flow: Flow, tables) -> str:
     return name or "本项目"
 
 
-def _text_tables(doc) -> list:
+def _text_tables(doc, lines: list) -> list:
     """"|"-delimited rows typed into a PDF or Word text (not ruled tables the reader found)."""
     if doc.media == "txt":
         return []  # the text reader has parsed them already
@@ -570,7 +570,7 @@ def _text_tables(doc) -> list:
     from .tables import clean
 
     known = {tuple(clean(c) for c in t.rows[0]) for t in doc.tables if t.rows}
-    return [t for t in pipe_tables(logical_lines(doc)) if tuple(clean(c) for c in t.rows[0]) not in known]
+    return [t for t in pipe_tables(lines) if tuple(clean(c) for c in t.rows[0]) not in known]
 
 
 def usual_unit(flow: Flow) -> str:
@@ -597,12 +597,18 @@ def join_continued(tables: list) -> list:
     return joined
 
 
-def extract_tables(doc, flow: Flow, out: Extraction, report_kind: str | None) -> None:
-    from .tables import blocks_of, fund_rows, indicator_facts, project_list_facts
-
+def document_tables(doc) -> list:
+    """Every table of the document: ruled ones, "|" rows typed as text, flattened spreadsheet forms."""
     from .tables import space_tables
 
-    for table in join_continued(doc.tables + _text_tables(doc)) + space_tables(logical_lines(doc)):
+    lines = logical_lines(doc)
+    return join_continued(doc.tables + _text_tables(doc, lines)) + space_tables(lines)
+
+
+def extract_tables(tables: list, flow: Flow, out: Extraction, report_kind: str | None) -> None:
+    from .tables import blocks_of, fund_rows, indicator_facts, project_list_facts
+
+    for table in tables:
         for block in blocks_of(table):
             if block.kind == "indicator":
                 for fact in indicator_facts(block, ""):
@@ -612,16 +618,16 @@ def extract_tables(doc, flow: Flow, out: Extraction, report_kind: str | None) ->
             elif block.kind == "project_list":
                 out.facts.extend(project_list_facts(block, usual_unit(flow)))
             else:
-                _fund_block(block, fund_rows(block, usual_unit(flow)), flow, doc, out, report_kind)
+                _fund_block(block, fund_rows(block, usual_unit(flow)), flow, tables, out, report_kind)
 
 
-def _fund_block(block, rows, flow: Flow, doc, out: Extraction, report_kind: str | None) -> None:
+def _fund_block(block, rows, flow: Flow, tables: list, out: Extraction, report_kind: str | None) -> None:
     total, parts = rows
     if total is None:
         return
     evidence = [Evidence(block.page, total["text"][:200])]
     if report_kind == "项目" and not any(f.kind == "project" and f.extractor == "table.fund" for f in out.facts):
-        name = own_project_name(flow, doc.tables)
+        name = own_project_name(flow, tables)
         fields: dict = {"name": name}
         for src, dst in (("initial", "initial"), ("adjusted", "adjusted"), ("spent", "spent"), ("rate", "rate_stated")):
             if src in total:
@@ -634,8 +640,11 @@ def _fund_block(block, rows, flow: Flow, doc, out: Extraction, report_kind: str 
         fields = {k: total[k] for k in ("rate", "weight", "score") if k in total}
         if "weight" in fields or "score" in fields:
             out.facts.append(Fact("execution_score", "预算执行率得分", fields, evidence, "table.fund"))
-    scope_rows = report_kind == "部门整体" and any(
-        any(w in p["label"] for w in labels()["scope"]["basic"] + labels()["scope"]["project"]) for p in parts)
+    scope_words = labels()["scope"]["basic"] + labels()["scope"]["project"]
+    scope_rows = report_kind == "部门整体" and any(any(w in p["label"] for w in scope_words) for p in parts)
+    for part in parts:
+        if not (scope_rows and any(w in part["label"] for w in scope_words)):  # those are budget facts
+            _fund_source(block, total["label"], part, out)
     for key, label in (("initial", "年初预算"), ("adjusted", "调整后预算"), ("spent", "预算执行数")):
         if scope_rows:
             break  # 基本支出 + 项目支出 = 整体 is budget.total-composition's to judge
@@ -645,6 +654,21 @@ def _fund_block(block, rows, flow: Flow, doc, out: Extraction, report_kind: str 
                                         [p["label"] for p in parts if key in p],
                                         evidence + [Evidence(block.page, p["text"][:120]) for p in parts[:3]],
                                         "table.fund"))
+
+
+_SOURCE_FIELDS = ("initial", "adjusted", "spent")
+
+
+def _fund_source(block, table: str, row: dict, out: Extraction) -> None:
+    """A 其中 row of a fund table (本年财政拨款, 上年结转, 其他资金 …) with its own figures."""
+    fields: dict = {k: row[k] for k in _SOURCE_FIELDS if k in row}
+    if not fields:
+        return  # a source the form lists but leaves empty
+    if "rate" in row:
+        fields["rate_stated"] = row["rate"]
+    source = _PARTS_INTRO.sub("", row["label"]).strip() or row["label"]
+    out.facts.append(Fact("fund_source", f"资金来源：{source}", {"table": table, "source": source, **fields},
+                          [Evidence(block.page, row["text"][:200])], "table.fund"))
 
 
 _BUDGET_FROM_FUND = (("initial", "initial"), ("adjusted", "full_year"), ("spent", "final"), ("rate", "rate_stated"))

@@ -92,6 +92,14 @@ KINDS: dict[str, KindSpec] = {
         "parts_full_marks": _f(SCORE, "各部分（一级指标、执行率）分值合计"),
         "parts_score": _f(SCORE, "各部分得分合计"),
     }),
+    "fund_source": KindSpec("资金来源（资金表的分项行）", {
+        "table": _f(TEXT, "所在资金表（总额行的名称）"),
+        "source": _f(TEXT, "资金来源（如：本年财政拨款、上年结转）"),
+        "initial": _f(MONEY, "年初预算数"),
+        "adjusted": _f(MONEY, "全年预算数（调整后预算）"),
+        "spent": _f(MONEY, "全年执行数"),
+        "rate_stated": _f(PERCENT, "报告所写执行率"),
+    }),
     "execution_score": KindSpec("预算执行率得分", {
         "rate": _f(PERCENT, "预算执行率"),
         "weight": _f(SCORE, "执行率分值"),
