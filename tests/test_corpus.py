@@ -10,7 +10,9 @@ from checker.pipeline import document_summary
 
 # excerpt -> error rules its truth file's `inconsistencies` call for (where a rule covers them)
 EXPECTED_ERRORS = {
-    "005": {"budget.breakdown-sum"},  # 申请预算资金 2,026,400元 vs parts 1,740,000元; 资金总额 0 vs 财政拨款 202.64
+    # 申请预算资金 2,026,400元 vs parts 1,740,000元; 资金总额 0 vs 财政拨款 202.64; the form states 执行率 0
+    # (execution.low_rate: true, low_rate_explanation: null)
+    "005": {"budget.breakdown-sum", "execution.explanation-required"},
     "017": {"budget.breakdown-sum"},  # 全年预算数 7165.32 vs its five sources 7165.29
     "011": {"budget.breakdown-sum"},  # 2455.5 vs 87.5 + 2350
     "027": {"execution.rate-arithmetic"},  # 99% stated, 2595.6208 / 2596 = 99.985%

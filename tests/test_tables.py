@@ -133,3 +133,45 @@ def test_flattened_form_wrapped_between_two_figures():
     (source,) = by_kind(facts, "fund_source")
     assert source.fields["source"] == "本年财政拨款"
     assert [source.fields[k].value for k in ("initial", "adjusted", "spent")] == [50, 40, 30]
+
+
+def test_flattened_indicator_rows():
+    text = ("绩效指标 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施 产出指标(50分) 数量指标 "
+            "补助村(社区)数量 =8个 8 8 8 质量指标 补助资格合规性 合规 达成预期指标 8 8 成本指标 项目总成本 ≤202.6万元 132.9 10 10 "
+            "效益指标(30分) 社会效益指标 提高干部工作积极性 效果明显 达成预期指标 10 9 部分村未完成 评价结论 良好")
+    facts = derive(extract(Document("t.txt", "txt", [Line(1, text)], [])))
+    rows = {f.fields["name"]: f.fields for f in by_kind(facts, "indicator")}
+    assert list(rows) == ["补助村(社区)数量", "补助资格合规性", "项目总成本", "提高干部工作积极性"]
+    assert rows["补助村(社区)数量"]["target"].value == 8 and rows["补助村(社区)数量"]["score"].value == 8
+    assert rows["补助资格合规性"]["target_text"] == "合规" and rows["补助资格合规性"]["level2"] == "质量指标"
+    cost = rows["项目总成本"]
+    assert cost["level1"] == "产出" and cost["level2"] == "成本指标"  # a level-2 cell under 产出
+    assert cost["achieved"].unit == "万元" and cost["direction"] == "≤"
+    assert rows["提高干部工作积极性"]["level1"] == "效益" and rows["提高干部工作积极性"]["reason"] == "部分村未完成"
+    groups = {g.fields["name"]: g.fields for g in by_kind(facts, "indicator_group")}
+    assert groups["产出"]["dimensions"] == "数量、质量、成本" and groups["产出"]["rows_full_marks"].value == 26
+
+
+def test_a_form_typed_as_text_reads_the_same_from_a_typeset_pdf(tmp_path):
+    """Real geometry: bench/typeset.py wraps the long rows at the margin (paragraph and font2 layouts)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    from checker.ingest import load
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "typeset.py"
+    spec = importlib.util.spec_from_file_location("bench_typeset", path)
+    typeset = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = typeset
+    spec.loader.exec_module(typeset)
+    typed = derive(extract(doc(FORM)))
+    lines = FORM.splitlines()
+    for layout in ("paragraph", "font2"):
+        out = tmp_path / f"form.{layout}.pdf"
+        typeset.typeset(layout, lines[0], lines[1:], out)
+        pdf = load(out)
+        assert any(l.wraps for l in pdf.lines), layout  # the long rows did wrap
+        read = derive(extract(pdf))
+        for kind in ("project", "fund_source", "indicator", "execution_score"):
+            assert [f.fields for f in by_kind(read, kind)] == [f.fields for f in by_kind(typed, kind)], (layout, kind)

@@ -599,10 +599,10 @@ def join_continued(tables: list) -> list:
 
 def document_tables(doc) -> list:
     """Every table of the document: ruled ones, "|" rows typed as text, flattened spreadsheet forms."""
-    from .tables import space_tables
+    from .tables import space_indicator_tables, space_tables
 
     lines = logical_lines(doc)
-    return join_continued(doc.tables + _text_tables(doc, lines)) + space_tables(lines)
+    return join_continued(doc.tables + _text_tables(doc, lines)) + space_tables(lines) + space_indicator_tables(lines)
 
 
 def extract_tables(tables: list, flow: Flow, out: Extraction, report_kind: str | None) -> None:

@@ -237,7 +237,8 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
         previous_level1 = level1 or previous_level1
         unit = cells.get("unit") or ""
         target, direction = _quantity(cells.get("target", ""), unit if unit not in ("%",) else "%")
-        achieved, _ = _quantity(cells.get("actual", ""), unit)
+        # "≤202.6万元 | 132.9": a bare actual value is in the unit of its target
+        achieved, _ = _quantity(cells.get("actual", ""), unit or (target.unit if target is not None else ""))
         direction = clean(cells.get("direction") or "") or direction or ""
         fields: dict = {"level1": _level1(level1), "name": name or level1}
         if cells.get("level2"):
@@ -281,7 +282,7 @@ def _money_and_rate(cells: dict[str, str], unit: str, rate_key: str) -> dict:
         value = _money_cell(cells.get(key, ""), unit)
         if value is not None:
             out[key] = value
-    rate, _ = _quantity(cells.get("rate", ""))
+    rate, _ = _quantity(cells.get("rate", ""), "%")  # a bare figure in the rate column is a percentage
     if rate is not None and rate.unit == "%":
         out[rate_key] = rate
     return out
@@ -382,3 +383,83 @@ def _runs(indices: list[int]) -> list[list[int]]:
         else:
             runs.append([i])
     return sorted(runs, key=len, reverse=True)
+
+
+# ---------------------------------------------------------------- flattened indicator tables
+
+_LEVEL1_TOKEN = re.compile(r"^(产出|效益|效果|满意度|成本|过程|决策|管理|履职效能|管理效率)指标(\(\d+(?:\.\d+)?分\))?$")
+_LEVEL2_TOKEN = re.compile(r"^(数量|质量|时效|成本|经济成本|社会成本|生态环境成本|经济效益|社会效益|生态效益|可持续影响|"
+                           r"服务对象满意度)指标$")
+_INDICATOR_HEADER = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因"]
+_REASON_HINT = re.compile(r"原因|由于|因|未|偏差|滞后|影响")
+
+
+def space_indicator_tables(lines) -> list[Table]:
+    """Indicator blocks of spreadsheet forms flattened to space-separated cells:
+    "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 … 产出指标(50分) 数量指标 补助村数量 =8个 8 8 8 …".
+
+    Each indicator ends with its two figures 分值 and 得分; the cells before them are the name,
+    target and actual value, with level-1 and level-2 cells where a new group starts.
+    """
+    spec = labels()["table_headers"]["indicator"]
+    tables = []
+    for line in lines:
+        tokens = line.text.split()
+        header_at = [i for i, t in enumerate(tokens) if _match(clean(t), [w for ws in spec.values() for w in ws])]
+        runs = _runs(header_at)
+        if not runs or len(runs[0]) < 4:
+            continue
+        header = classify_header([clean(t) for t in tokens[runs[0][0]: runs[0][-1] + 1]])
+        if header is None or header.kind != "indicator" or not {"weight", "score"} <= set(header.columns):
+            continue
+        rows = _indicator_rows(tokens[runs[0][-1] + 1:])
+        if rows:
+            tables.append(Table(line.page, [_INDICATOR_HEADER] + rows))
+    return tables
+
+
+def _indicator_rows(tokens: list[str]) -> list[list[str]]:
+    rows: list[list[str]] = []
+    level1 = level2 = ""
+    pending: list[str] = []
+    numbers: list[str] = []
+
+    def close() -> None:
+        nonlocal pending, numbers
+        cells = pending + numbers
+        if len(numbers) >= 2 and len(cells) >= 4:
+            rest, (weight, score) = cells[:-2], cells[-2:]
+            name, target, actual = (rest[-3:] if len(rest) >= 3 else rest[-2:] + [""])
+            extra = rest[:-3] if len(rest) >= 3 else rest[:-2]
+            if extra and not _attach_reason(rows, extra):
+                name = "".join(extra) + name  # a name typed with spaces
+            rows.append([level1, level2, name, target, actual, weight, score, ""])
+            pending, numbers = [], []
+        elif numbers:
+            pending, numbers = pending + numbers, []
+
+    for token in tokens:
+        cell = clean(token)
+        if _NUM_TOKEN.match(cell.replace(",", "")):
+            numbers.append(cell)
+            continue
+        close()
+        if _LEVEL2_TOKEN.match(cell) and (level1.startswith("产出") or not _LEVEL1_TOKEN.match(cell)):
+            level2, pending = cell, []  # 成本指标 is a level-2 cell under 产出, a level-1 one elsewhere
+        elif _LEVEL1_TOKEN.match(cell):
+            level1, level2, pending = cell, "", []
+        elif cell.startswith(_FORM_LABELS + ("合计", "总分")):
+            break  # the form moves on to its conclusion
+        else:
+            pending.append(cell)
+    close()
+    _attach_reason(rows, pending)
+    return rows
+
+
+def _attach_reason(rows: list[list[str]], cells: list[str]) -> bool:
+    """Cells after an indicator's score that read like a deviation reason are its reason."""
+    if cells and rows and not rows[-1][7] and _REASON_HINT.search("".join(cells)):
+        rows[-1][7] = "".join(cells)
+        return True
+    return False

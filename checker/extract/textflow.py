@@ -156,6 +156,8 @@ def build_flow(doc: Document) -> Flow:
 
 # ---------------------------------------------------------------- wrapped lines
 
+_CLOSED = tuple("。；;！？!?")
+
 
 def _joiner(left: str, right: str) -> str:
     """Chinese wraps anywhere (nothing lost at the break); elsewhere the break stood for a space."""
@@ -168,21 +170,33 @@ def logical_lines(doc: Document) -> list:
 
     Table rows typed as text ("a | b | c", or spreadsheet cells separated by spaces) wrap like
     prose in a PDF; their readers need the whole row. The PDF reader marks a line that reaches
-    the right margin (`Line.wraps`); it goes on in the next line of the same page.
+    the right margin (`Line.wraps`); it goes on in the next line of the same page, unless it ends
+    a sentence or is a row padded with empty cells ("… | 90 | ||").
+
+    A row ending in "|" at the margin may be whole, or go on with its next cell. It is joined only
+    while the result is no wider than the rows whose wrapping is certain (plus two columns: a
+    header may have a column or two more than its rows).
     """
+    certain = _join(doc.lines, lambda carry, text: not carry.endswith("|"))
+    widest = max((l.text.count("|") for l in certain), default=0) + 2
+    return _join(doc.lines, lambda carry, text: not carry.endswith("|") or carry.count("|") + text.count("|") <= widest)
+
+
+def _join(lines, may_join) -> list:
     from ..model import Line
 
     out: list = []
     carry = None
-    for line in doc.lines:
+    for line in lines:
         text = line.text.strip()
-        if carry is not None and carry.page == line.page and text and not _PAGE_FURNITURE.match(text):
+        if (carry is not None and carry.page == line.page and text and not _PAGE_FURNITURE.match(text)
+                and may_join(carry.text, text)):
             carry = Line(carry.page, carry.text + _joiner(carry.text, text) + text, line.wraps)
         else:
             if carry is not None:
                 out.append(carry)
             carry = Line(line.page, text, line.wraps)
-        if not carry.wraps:
+        if not carry.wraps or carry.text.endswith(_CLOSED) or re.search(r"\|\s*\|$", carry.text):
             out.append(carry)
             carry = None
     if carry is not None:

@@ -65,15 +65,29 @@ def _open(path: Path):
         raise _input_error(path, exc) from exc
 
 
+_LEADING_WORD = re.compile(r"[!-~]+")
+
+
+def _first_word_width(text: str) -> float:
+    """Width in ems of what the next line starts with: one Chinese character, or a whole Latin or
+    number run (typesetters do not break those)."""
+    m = _LEADING_WORD.match(text)
+    return 0.55 * len(m.group()) + 0.3 if m else 1.0
+
+
 def _text_lines(page, index: int) -> list[Line]:
-    """The page's (or crop's) lines; a line ending within a character or so of the right margin
-    wraps, i.e. the author's line or table row goes on in the next one."""
+    """The page's (or crop's) lines. A line wraps (the author's line or table row goes on in the
+    next one) when the next line's first word would not have fitted before the right margin."""
     found = page.extract_text_lines(return_chars=False, **TEXT_SETTINGS)
     if not found:
         return []
     right = max(l["x1"] for l in found)
-    em = sorted(l["bottom"] - l["top"] for l in found)[len(found) // 2]
-    return [Line(index + 1, l["text"], l["x1"] >= right - 1.5 * em) for l in found]
+    lines = []
+    for here, after in zip(found, found[1:] + [None]):
+        em = here["bottom"] - here["top"]
+        room = (right - here["x1"]) / em if em > 0 else 99
+        lines.append(Line(index + 1, here["text"], after is not None and room < _first_word_width(after["text"]) + 0.5))
+    return lines
 
 
 def _plain_lines(text: str, index: int) -> list[Line]:
