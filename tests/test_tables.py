@@ -175,3 +175,28 @@ def test_a_form_typed_as_text_reads_the_same_from_a_typeset_pdf(tmp_path):
         read = derive(extract(pdf))
         for kind in ("project", "fund_source", "indicator", "execution_score"):
             assert [f.fields for f in by_kind(read, kind)] == [f.fields for f in by_kind(typed, kind)], (layout, kind)
+
+
+def test_cell_per_line_table_money_cells():
+    cells = ["详见下表:", "序号", "项目名称", "起止时间", "安排经费(万元)", "实际支出(万元)", "自评结果", "1", "2008-2011",
+             "105", "45", "60", "验收合格", "2", "2009-2011", "335.81", "12", "3", "7.5", "以上项目均已验收，结论如下所述全部合格。"]
+    pages = [1] * 13 + [2] * (len(cells) - 13)  # page 2 begins with row 2, its number read as a page number
+    lines = [Line(p, c) for p, c in zip(pages, cells)]
+    from checker.extract.textflow import body_lines
+
+    facts = extract(Document("t.pdf", "pdf", lines, [], page_count=2))
+    amounts = [f for f in facts if f.extractor.endswith("table.cell-per-line")]
+    # row numbers (1, 2, 3 in turn) and years are not amounts; "12" out of turn is
+    assert [str(f.fields["value"]) for f in amounts] == ["105.00", "45.00", "60.00", "335.81", "12.00", "7.50"]
+    assert all(f.fields["unit_written"] == "万元" and "label" not in f.fields for f in amounts)
+    assert amounts[3].evidence[0].page == 2 and "安排经费(万元)" in amounts[0].evidence[0].text
+    assert "— 2 —" not in [l.text for l in body_lines(Document("t.pdf", "pdf", lines + [Line(2, "— 2 —")], [], page_count=2))]
+
+
+def test_indicator_named_for_a_count_takes_its_unit():
+    lines = [Line(1, t) for t in ["一级指标 |", "三级指标 |", "年度指标值 |", "实际完成值 |", "|", "产出指标 |",
+                                  "受资助学生人数 |", "14726 |", "15935 |", "|", "正文"]]
+    facts = extract(Document("t.txt", "txt", lines, pipe_tables(lines)))
+    (row,) = by_kind(facts, "indicator")
+    assert (row.fields["target"].value, row.fields["target"].unit) == (14726, "人")
+    assert row.fields["achieved"].unit == "人"

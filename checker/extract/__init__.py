@@ -6,7 +6,7 @@ from .facts import (
     Extraction, extract_amounts, extract_budgets, extract_document, extract_execution_score,
     extract_indicator_groups,
     extract_projects, extract_self_evaluation, extract_tables, extract_breakdowns, extract_own_project, extract_sum_lines, extract_figures, extract_products, extract_enumerations,
-    document_tables, own_project_name,
+    document_tables, extract_cell_tables, own_project_name,
 )
 from .textflow import Flow, build_flow
 
@@ -32,6 +32,7 @@ def extract(doc: Document) -> list[Fact]:
     extract_products(flow, out)
     extract_enumerations(flow, out)
     extract_amounts(flow, out)  # last: links amounts to the fields read above
+    extract_cell_tables(doc, out)
     extract_figures(flow, out)
     for fid, fact in enumerate(out.facts, 1):
         fact.fid = fid

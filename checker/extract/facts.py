@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..model import Evidence, Fact, Quantity
 from .figures import Figure, find_figures, labels, money_mentions
 from .numbers import NUM, chinese_int, money, percent, plain
-from .textflow import Flow, logical_lines
+from .textflow import Flow, body_lines, logical_lines
 
 # ---------------------------------------------------------------- helpers
 
@@ -485,6 +485,18 @@ def extract_amounts(flow: Flow, out: Extraction) -> None:
         fact.field_evidence["value"] = flow.span_evidence(max(s, start - 12), end)
         fact.meta.update(group=group, owner=owner)
         out.facts.append(fact)
+
+
+def extract_cell_tables(doc, out: Extraction) -> None:
+    """Money cells of tables copied one cell per line (their columns cannot be told apart)."""
+    from .tables import cell_runs
+
+    for run in cell_runs(body_lines(doc)):
+        money_headers = "、".join(h for h in run.header if run.unit in h)
+        for page, cell in run.figures:
+            fields = {"value": money(cell, run.unit), "unit_written": run.unit}
+            out.facts.append(Fact("amount", f"第{page}页表格金额", fields,
+                                  [Evidence(page, f"{money_headers}：{cell}")], "table.cell-per-line"))
 
 
 # ---------------------------------------------------------------- execution score

@@ -236,9 +236,9 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
             level1 = previous_level1
         previous_level1 = level1 or previous_level1
         unit = cells.get("unit") or ""
-        target, direction = _quantity(cells.get("target", ""), unit if unit not in ("%",) else "%")
-        # "≤202.6万元 | 132.9": a bare actual value is in the unit of its target
-        achieved, _ = _quantity(cells.get("actual", ""), unit or (target.unit if target is not None else ""))
+        target, direction = _quantity(cells.get("target", ""), unit or _unit_of_name(name))
+        # "≤202.6万元 | 132.9", "=42个 | 42": a bare actual value is in the unit of its target
+        achieved, _ = _quantity(cells.get("actual", ""), unit or (target.unit if target is not None else _unit_of_name(name)))
         direction = clean(cells.get("direction") or "") or direction or ""
         fields: dict = {"level1": _level1(level1), "name": name or level1}
         if cells.get("level2"):
@@ -260,6 +260,15 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
         facts.append(Fact("indicator", f"指标：{fields['name']}", fields, [Evidence(block.page, text[:200])],
                           f"table.{block.kind}"))
     return facts
+
+
+_COUNTED = re.compile(r"(人次|人|户|家|所|个|次)数$")
+
+
+def _unit_of_name(name: str) -> str:
+    """"受资助学生人数 | 14726": an indicator named for a count is counted in that unit."""
+    m = _COUNTED.search(name or "")
+    return m.group(1) if m else ""
 
 
 def table_unit(block: Block, default: str = "万元") -> str:
@@ -463,3 +472,54 @@ def _attach_reason(rows: list[list[str]], cells: list[str]) -> bool:
         rows[-1][7] = "".join(cells)
         return True
     return False
+
+
+# ---------------------------------------------------------------- cell-per-line tables
+
+_CELL_MAX = 16  # a table cell on a line of its own is short; a longer line is prose again
+_UNIT_HEADER = re.compile(r"[(（](万元|亿元|元)[)）]")
+_FIRST_HEADER = ("序号", "项目名称", "项目", "名称", "单位名称")
+_YEARS = re.compile(r"^(19|20)\d{2}(?:[-—~至](19|20)\d{2})?$")
+
+
+@dataclass
+class CellRun:
+    """A table copied from a web page or Word as one cell per line, its rows irregular."""
+
+    page: int
+    header: list[str]  # the header cells, in order
+    unit: str  # the money unit its header states
+    figures: list[tuple[int, str]]  # (page, cell) of every money cell below the header
+
+
+def cell_runs(lines) -> list[CellRun]:
+    """Tables whose header cells ("序号", "项目名称", …, "安排经费(万元)") stand one per line, and
+    whose rows do too. Rows may lack cells, so columns cannot be told apart; every figure below a
+    money header is a money amount in its unit. Row numbers (1, 2, 3 … in turn) and years are not."""
+    cells = [(l.page, clean(l.text)) for l in lines if clean(l.text)]
+    runs, i = [], 0
+    while i < len(cells):
+        page, text = cells[i]
+        if not text.startswith(_FIRST_HEADER) or len(text) > _CELL_MAX:
+            i += 1
+            continue
+        j = i
+        while j < len(cells) and len(cells[j][1]) <= _CELL_MAX and not _NUM_TOKEN.match(cells[j][1].replace(",", "")):
+            j += 1
+        header = [t for _, t in cells[i:j]]
+        units = [m.group(1) for m in map(_UNIT_HEADER.search, header) if m]
+        if len(header) < 3 or not units:
+            i = max(j, i + 1)
+            continue
+        figures, ordinal = [], 1
+        while j < len(cells) and len(cells[j][1]) <= _CELL_MAX:
+            cell = cells[j][1].replace(",", "")
+            if cell in (str(ordinal), str(ordinal + 1)):
+                ordinal = int(cell) + 1  # the next row begins (a row whose number was lost is skipped)
+            elif re.fullmatch(NUM, cell) and not _YEARS.match(cell):
+                figures.append(cells[j])
+            j += 1
+        if figures:
+            runs.append(CellRun(page, header, units[0], figures))
+        i = j
+    return runs

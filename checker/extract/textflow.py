@@ -124,6 +124,25 @@ def running_lines(lines: list[tuple[str, int]]) -> set[str]:
     return {k for k, c in counts.items() if c >= max(3, len(pages) / 2)}
 
 
+def body_lines(doc: Document) -> list:
+    """The document's lines without page furniture (running headers and footers, page numbers)."""
+    from ..model import Line
+
+    kept = [(normalise(line.text), line.page) for line in doc.lines]
+    kept = [(t, p) for t, p in kept if t]
+    furniture = running_lines(kept)
+    if doc.page_count < 2:
+        return [Line(p, t) for t, p in kept]  # a text without page breaks has no furniture
+
+    def at_edge(i: int, depth: int) -> bool:  # furniture stands at the top or bottom of a page
+        page = kept[i][1]
+        return i < depth or kept[i - depth][1] != page or i + depth >= len(kept) or kept[i + depth][1] != page
+
+    # a page number is a page's first or last line; elsewhere "12" is a table cell
+    return [Line(p, t) for i, (t, p) in enumerate(kept)
+            if not (at_edge(i, 1) and _PAGE_FURNITURE.match(t) or at_edge(i, 2) and _edge_key(t) in furniture)]
+
+
 def build_flow(doc: Document) -> Flow:
     kept = [(normalise(line.text), line.page) for line in doc.lines]
     kept = [(t, p) for t, p in kept if t]
