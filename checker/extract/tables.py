@@ -225,7 +225,7 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
         if first.startswith(("合计", "总分", "总计")):
             numbers = [c for c in (clean(x) for x in row[1:]) if _IS_NUMBER.match(c)]
             if numbers:  # the form's total row: its last figure is the total score
-                facts.append(Fact("self_evaluation", "绩效自评", {"score_total": plain(numbers[-1], "分")},
+                facts.append(Fact("self_evaluation", "绩效自评", {"score_total": plain(numbers[-1], "分"), "score_in_form": True},
                                   [Evidence(block.page, " | ".join(c for c in (clean(x) for x in row) if c))],
                                   "table.indicator-total"))
             continue
