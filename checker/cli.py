@@ -24,6 +24,12 @@ FORMAT_SUFFIX = {"json": ".json", "md": ".md", "html": ".html"}
 # ---------------------------------------------------------------- helpers
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, content: str | bytes) -> None:
     """Write via a temporary file and rename, so an interrupted run leaves no half file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -31,6 +37,7 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(content.encode("utf-8") if isinstance(content, str) else content)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a findings file is for passing on
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -59,6 +59,18 @@ def test_html_and_markdown_outputs(tmp_path: Path):
     assert "budget.unit-anomaly" in md.read_text(encoding="utf-8")
 
 
+def test_written_files_are_readable_by_others_as_the_umask_allows(tmp_path: Path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        run("check", EXAMPLE_PDF, "--format", "json", "-o", tmp_path / "r.json")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "r.json").stat().st_mode) == 0o644  # not mkstemp's 0600
+
+
 def make_bad_inputs(folder: Path) -> dict[str, str]:
     from reportlab.lib import pdfencrypt
     from reportlab.pdfgen import canvas
