@@ -48,14 +48,15 @@ def _init_worker(rule_paths: tuple[str, ...], max_memory_mb: int, pack=None) -> 
 
 
 def _compiled(rule_paths: tuple[str, ...], profile: str):
-    key = (rule_paths, profile)
+    given = _STATE.get("pack")
+    given = given[1] if given and given[0] == rule_paths else None
+    key = (rule_paths, profile, given.digest if given is not None else None)
     if _STATE.get("key") != key:
         from .evaluate import compile_pack
         from .profile import load_profile
         from .rulebook.loader import load_pack
 
-        given = _STATE.get("pack")
-        pack = given[1] if given and given[0] == rule_paths else load_pack([Path(p) for p in rule_paths])[0]
+        pack = given if given is not None else load_pack([Path(p) for p in rule_paths])[0]
         _STATE.update(key=key, cpack=compile_pack(pack, load_profile(profile)))
     return _STATE["cpack"]
 
@@ -87,6 +88,8 @@ def run_batch(sources: list[str], options: BatchOptions,
               task: Callable[..., ReportResult] = check_one, pack=None) -> list[ReportResult]:
     """Check every source; results come back in input order. `task` is replaceable for tests."""
     if not options.isolate:
+        if pack is not None:  # the caller has read and validated the pack: do not read it again
+            _STATE["pack"] = (options.rule_paths, pack)
         results = []
         for source in sources:
             result = task(source, options.rule_paths, options.profile, options.cache_dir)

@@ -66,10 +66,11 @@ def _rule_paths(rule_dirs: tuple[str, ...], builtin: bool) -> list[Path]:
 
 
 def load_rules(rule_dirs: tuple[str, ...], builtin: bool):
-    """Load and validate the pack; a broken pack stops the run with file:line errors."""
-    from .rulebook.loader import load_pack
+    """Load and validate the pack (or take the one validated from the same files before, see
+    checker/cache.py); a broken pack stops the run with file:line errors."""
+    from .cache import load_cached_pack
 
-    pack, problems = load_pack(_rule_paths(rule_dirs, builtin))
+    pack, problems = load_cached_pack(_rule_paths(rule_dirs, builtin))
     if problems:
         for problem in problems:
             click.echo(str(problem), err=True)

@@ -41,3 +41,34 @@ def test_cache_commands():
     runner = CliRunner()
     assert "位置" in runner.invoke(main, ["cache", "info"]).stdout
     assert "已删除" in runner.invoke(main, ["cache", "clear"]).stdout
+
+
+def test_validated_pack_is_reused_until_a_rule_file_changes(tmp_path: Path, monkeypatch):
+    import shutil
+
+    import checker.rulebook.loader as loader
+    from checker.cache import load_cached_pack
+
+    from conftest import ROOT
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    store = tmp_path / "c"
+    first, problems = load_cached_pack([rules], store)
+    assert not problems and len(list((store / "packs").glob("*.pickle"))) == 1
+    calls = []
+    real = loader.load_pack
+    monkeypatch.setattr(loader, "load_pack", lambda paths: calls.append(paths) or real(paths))
+    again, problems = load_cached_pack([rules], store)
+    assert not calls and not problems and again == first  # from the cache: not validated again
+    edited = rules / "coverage.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("when: coverage_stated < 100%", "when: coverage_stated < 99.5%", 1),
+                      encoding="utf-8")
+    changed, problems = load_cached_pack([rules], store)
+    assert len(calls) == 1 and not problems and changed.digest != first.digest
+    edited.write_text(edited.read_text(encoding="utf-8").replace("when: coverage_stated < 99.5%", "when: coverage_sated < 99.5%", 1),
+                      encoding="utf-8")
+    for _ in range(2):  # a broken pack is never stored: its problems are reported every time
+        _, problems = load_cached_pack([rules], store)
+        assert problems and "coverage_sated" in str(problems[0])
+    assert len(calls) == 3
