@@ -106,14 +106,15 @@ def engine_fact(fact: Fact, active: list[CompiledRule], ctx: Context, verdicts: 
     out = {"kind": fact.kind, "fid": fact.fid}
     # only the fields the compiled conditions read (long texts need not be serialised)
     out.update({k: _encode(v) for k, v in fact.fields.items() if v is not None and (wanted is None or k in wanted)})
+    values: dict = {}  # each field's evaluator value, shared by the rules of this fact's kind
     for cr in active:
         if cr.rule.kind != fact.kind:
             continue
         rule_ctx = rule_context(cr.rule, ctx)
         memo: dict = {}
         rule = cr.rule
-        applies = evaluate(rule.where, fact.fields, dims, rule_ctx, memo) if rule.where is not None else True
-        verdict = evaluate(rule.when, fact.fields, dims, rule_ctx, memo)
+        applies = evaluate(rule.where, fact.fields, dims, rule_ctx, memo, values) if rule.where is not None else True
+        verdict = evaluate(rule.when, fact.fields, dims, rule_ctx, memo, values)
         if verdicts is not None:
             verdicts[(rule.id, fact.fid)] = (applies, verdict if applies is True else False)
         for name, node in cr.compiled.synthetic:
