@@ -247,7 +247,21 @@ class _ToAst(Transformer):
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
     grammar = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True)
+    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True, cache=_grammar_cache())
+
+
+def _grammar_cache() -> str | bool:
+    """lark's own cache of the analysed grammar (LALR tables), in perfcheck's per-user cache folder
+    rather than lark's default of the shared temp directory: building the tables is most of the
+    first condition parse in every `check` run. lark checks the grammar's hash before using it."""
+    from ..cache import default_dir
+
+    try:
+        folder = default_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        return str(folder / "condition-grammar.lark-cache")
+    except OSError:
+        return False
 
 
 _TOKEN_NAMES = {
