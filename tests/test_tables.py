@@ -200,3 +200,36 @@ def test_indicator_named_for_a_count_takes_its_unit():
     (row,) = by_kind(facts, "indicator")
     assert (row.fields["target"].value, row.fields["target"].unit) == (14726, "人")
     assert row.fields["achieved"].unit == "人"
+
+
+def test_a_form_as_a_word_table_reads_as_typed(tmp_path):
+    """A .docx whose form is a real Word table (merged cells repeat their text in python-docx)."""
+    docx = __import__("pytest").importorskip("docx")
+    from checker.ingest import load
+
+    rows, block = [], None
+    for line in FORM.splitlines()[1:]:
+        cells = [c.strip() for c in line.split("|")][:-1]
+        if cells[0].startswith(("预算执行情况", "绩效指标")):
+            block = len(rows)  # a block's header: its first cell is merged down its rows in Word
+        elif cells[0].startswith("评价结论"):
+            block = None
+        elif block is not None:
+            cells = [rows[block][0]] + cells
+        rows.append(cells)
+    width = max(len(r) for r in rows)
+    document = docx.Document()
+    document.add_paragraph(FORM.splitlines()[0])
+    table = document.add_table(rows=len(rows), cols=width)
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            table.cell(i, j).text = text
+    for i, row in enumerate(rows):
+        if i and row[0] == rows[i - 1][0] and row[0].startswith(("预算执行情况", "绩效指标")):
+            table.cell(i - 1, 0).merge(table.cell(i, 0)).text = row[0]  # vertical merge, text kept once
+        if len(row) < width:  # a short row's last cell spans the rest of the row
+            table.cell(i, len(row) - 1).merge(table.cell(i, width - 1)).text = row[-1]
+    document.save(tmp_path / "form.docx")
+    read, typed = derive(extract(load(tmp_path / "form.docx"))), derive(extract(doc(FORM)))
+    for kind in ("project", "fund_source", "indicator", "execution_score"):
+        assert [f.fields for f in by_kind(read, kind)] == [f.fields for f in by_kind(typed, kind)], kind

@@ -160,6 +160,8 @@ def blocks_of(table: Table) -> list[Block]:
         if _ends_block(row):
             current = None  # the form goes on with fields that belong to no block
             continue
+        if len(row) > 1 and clean(row[0]) == current.header[0] and current.header[0] not in ("", None):
+            row = row[1:]  # the block's title cell merged down its rows (Word): the row starts after it
         current.rows.append(row)
     return blocks
 
