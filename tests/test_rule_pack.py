@@ -203,3 +203,17 @@ def test_yaml_errors_are_explained_in_chinese(tmp_path: Path):
     (tmp_path / "y.yaml").write_text("rules:\n  - id: a.b\n    severity:error\n    title: x\n", encoding="utf-8")
     _, problems = load_pack([tmp_path])
     assert len(problems) == 1 and "YAML 格式错误" in problems[0].message and "冒号" in problems[0].message
+
+
+def test_rules_guide_lists_every_fact_field():
+    """docs/rules-guide.md's appendix is the policy staff's field reference: it must not fall behind the schema."""
+    import re
+    from pathlib import Path
+
+    from checker.rulebook.schema import KINDS
+
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "rules-guide.md").read_text(encoding="utf-8")
+    sections = dict(re.findall(r"^#### `(\w+)` — .*?\n((?:.*\n)*?)(?=^####|^## |\Z)", guide, re.M))
+    missing = [(kind, name) for kind, spec in KINDS.items() for name in spec.fields
+               if f"| `{name}` |" not in sections.get(kind, "")]
+    assert missing == []
