@@ -18,6 +18,7 @@ from ..model import ReportResult
 MAX_IMAGES = 20
 RESOLUTION = 110
 _QUOTED = re.compile(r"“([^”]*\d[^”]*)”")
+_FIGURE = re.compile(r"[-\d,.]+\s*(?:%|万元|亿元|元|分|个)?")  # a quoted figure, not the quote's opening words
 
 
 def _needles(finding) -> list[str]:
@@ -29,13 +30,30 @@ def _needles(finding) -> list[str]:
     return [n for n in out if n]
 
 
+def _whole_lines(page, top: float, bottom: float) -> tuple[float, float]:
+    """The band [top, bottom] widened to whole text lines, so no line is cut through."""
+    lines = page.extract_text_lines(return_chars=False)
+    inside = [l for l in lines if l["bottom"] > top and l["top"] < bottom]
+    if inside:
+        top, bottom = min(l["top"] for l in inside), max(l["bottom"] for l in inside)
+    return max(0, top - 4), min(page.height, bottom + 4)
+
+
+def _search(page, needle: str) -> list[dict]:
+    return page.search(needle, regex=False) or page.search(" ?".join(map(re.escape, needle)), regex=True)
+
+
 def _crop_png(page, needles: list[str]) -> str | None:
-    for needle in needles:
-        hits = page.search(needle, regex=False) or page.search(" ?".join(map(re.escape, needle)), regex=True)
+    for i, needle in enumerate(needles):
+        hits = _search(page, needle)
         if not hits:
             continue
-        top = max(0, min(h["top"] for h in hits) - 40)
-        bottom = min(page.height, max(h["bottom"] for h in hits) + 40)
+        # the other figures the message quotes (e.g. the stated total beside the part) are boxed too
+        # when they stand near the first one
+        near = min(h["top"] for h in hits) - 80, max(h["bottom"] for h in hits) + 80
+        figures = [other for other in needles[i + 1:] if _FIGURE.fullmatch(other)]
+        hits += [h for other in figures for h in _search(page, other) if near[0] <= h["top"] <= near[1]]
+        top, bottom = _whole_lines(page, min(h["top"] for h in hits) - 12, max(h["bottom"] for h in hits) + 12)
         image = page.crop((0, top, page.width, bottom)).to_image(resolution=RESOLUTION)
         for hit in hits:
             image.draw_rect((hit["x0"] - 2, hit["top"] - 2, hit["x1"] + 2, hit["bottom"] + 2),
