@@ -205,8 +205,11 @@ def evaluate_document(cpack: CompiledPack, facts: list[Fact], report_kind: str |
     active = [cr for cr in cpack.rules
               if report_kind in cr.rule.report_kinds or (report_kind is None and set(cr.rule.report_kinds) == set(REPORT_KINDS))]
     verdicts: dict = {}
-    kinds = {cr.rule.kind for cr in active}  # facts no active rule looks at are not asserted
-    engine_facts = [engine_fact(f, active, ctx, verdicts, cpack.engine_fields.get(f.kind)) for f in facts if f.kind in kinds]
+    rules_of: dict[str, list[CompiledRule]] = {}  # facts no active rule looks at are not asserted
+    for cr in active:
+        rules_of.setdefault(cr.rule.kind, []).append(cr)
+    engine_facts = [engine_fact(f, rules_of[f.kind], ctx, verdicts, cpack.engine_fields.get(f.kind))
+                    for f in facts if f.kind in rules_of]
     active_ids = {cr.rule.id for cr in active}
     # one registered ruleset per pack (rulesets cannot be replaced); inactive rules are ignored
     fired = {hit for hit in engine.run(cpack.name, cpack.ruleset, engine_facts) if hit[0] in active_ids}
