@@ -50,3 +50,21 @@ def test_seeded_problem_is_found(cpack, name, old, new, rule, subject):
     added = after - before
     assert any(r == rule and subject in s for r, s in added), (name, sorted(added))
     assert all(r == rule for r, _ in added), (name, sorted(added))  # nothing else appears
+
+
+def test_seeded_recall_script_runs(corpus_dir):
+    """bench/seeded_recall.py on two excerpts: mutations are made at the facts' quotations and each is
+    judged in every layout asked for (structure only; the rates are in bench/SEEDED.md)."""
+    import sys
+
+    sys.path.insert(0, str(EXAMPLE_TXT.parent.parent / "bench"))
+    import seeded_recall
+
+    results, skipped = seeded_recall.run(corpus_dir, ["txt"], only=["003", "027"], per_type=2)
+    assert results and {r.mutation.source for r in results} <= {"003", "027"}
+    for r in results:
+        assert r.mutation.type in seeded_recall.TYPES and r.layout == "txt"
+        assert r.mutation.edits and r.mutation.expected
+        assert isinstance(r.found, bool) and isinstance(r.false_errors, list)
+    rows = seeded_recall.table(results, ["txt"])
+    assert rows[-1].startswith("| **all** |")
