@@ -537,8 +537,14 @@ def judge(m: Mutation, layout: str, before: list[Hit], after: list[Hit]) -> Resu
     for h in after:
         if (h.rule, h.subject, h.message) in old_messages:
             continue
-        fits = (not m.subject or _subject_key(m.subject) in flat(h.subject)
-                or (m.snippet and m.snippet in h.quotes))
+        quotes_edit = bool(m.snippet) and m.snippet in h.quotes
+        if m.type == "unit-slip":  # the slipped figure itself, not its correct neighbour
+            if h.rule in m.expected and not quotes_edit and h.severity == ERROR_SEVERITY:
+                res.false_errors.append(h)
+                continue
+            fits = quotes_edit
+        else:
+            fits = not m.subject or _subject_key(m.subject) in flat(h.subject) or quotes_edit
         if h.rule in m.expected and fits:
             res.found = True
         elif (h.rule, h.subject) in old:

@@ -176,3 +176,34 @@ def test_scanned_page_is_read_with_ocr(tmp_path):
 def test_ocr_dotted_thousands():
     assert normalise("调整后预算 7.938.27万元") == "调整后预算7,938.27万元"
     assert normalise("版本 1.2.3") == "版本1.2.3"
+
+
+# ---------------------------------------------------------------- unit slips with little context
+# (seeded recall: a 万元 figure turned into 元 where its entry or sentence has at most one other figure)
+
+
+def _unit_anomalies(text: str) -> list:
+    from checker.derive import derive
+
+    facts = derive(extract(doc_of(text)))
+    return [f for f in facts if f.kind == "amount" and f.fields.get("unit_anomaly")]
+
+
+@pytest.mark.parametrize("text,written", [
+    # a project's 年初预算 beside its only other figure, 实际支出 in 万元
+    ("本专科生奖助学金项目年初预算2596元，实际支出2595.6208万元，预算执行率99%。", "2596元"),
+    # a lone figure in its sentence, among the report's 万元 budget figures
+    ("2023年上级下达资金指标1080元，已全部发放。\n全年共发放3957.55万元，其中当年资金3904.82万元，上年结转资金52.73万元。"
+     "\n下达市级资金指标1132.8万元，已全部发放。", "1080元"),
+    # the same figure written in 万元 elsewhere in the report
+    ("1、收入：792.22元。同比上年度增加189.25万元，增加31.39%。\n其中：财政拨款收入792.22万元，同比增加209.28万元。"
+     "\n办公经费1万元，培训经费5万元，会议经费10.5万元。", "792.22元"),
+])
+def test_unit_slip_found_with_little_context(text, written):
+    assert [f.fields["value"].written for f in _unit_anomalies(text)] == [written]
+
+
+def test_small_yuan_amounts_are_not_unit_slips():
+    text = ("项目年初预算50万元，实际支出48万元。\n为困难户发放慰问金每户1500元，共计3000元。"
+            "\n购置办公用品支出3200元。")
+    assert _unit_anomalies(text) == []

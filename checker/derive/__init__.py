@@ -31,31 +31,68 @@ def _as_meant(q: Quantity, unit: str) -> Quantity:
     return money(number, unit, q.value < 0)
 
 
-def _neighbours(amount: Fact, amounts: list[Fact]) -> list[Fact]:
+PAIR_NEAR = 1.0  # with a single neighbour, the figure as meant must come within 10x of it
+DOC_NEAR = 1.0  # against the whole report's budget figures, within 10x of their median
+
+
+def _neighbours(amount: Fact, amounts: list[Fact]) -> tuple[list[Fact], float]:
+    """The amounts a figure's unit is judged against, and how near it must come as meant.
+
+    Its own entry or sentence when that has two other figures; for a figure a budget field claimed,
+    the other claimed figures; else the one other figure of its sentence or entry (a project's 年初
+    预算 2596元 beside its 实际支出 2595.62万元), else the report's other budget figures (a lone
+    "收入：792.22元" among 万元 figures) — the last two with a tighter "as meant" distance."""
     group = amount.meta.get("group")
     same = [a for a in amounts if a is not amount and a.meta.get("group") == group]
-    if len(same) >= 2 or not amount.meta.get("owner"):
-        return same  # a figure no budget field claimed is judged only against its own sentence
-    return [a for a in amounts if a is not amount and a.meta.get("owner")]
+    if len(same) >= 2:
+        return same, NEAR
+    if amount.meta.get("owner"):
+        owned = [a for a in amounts if a is not amount and a.meta.get("owner")]
+        if len(owned) >= 2:
+            return owned, NEAR
+    if len(same) == 1:
+        return same, PAIR_NEAR
+    return [a for a in amounts if a is not amount], DOC_NEAR
+
+
+def _digits(q: Quantity) -> str:
+    return q.written.lstrip("-").rstrip("亿万千元").replace(",", "")
+
+
+def _twin_in(amount: Fact, unit: str, amounts: list[Fact]) -> bool:
+    """The same figure (at least three digits) is written elsewhere in the report in `unit`, orders of
+    magnitude away: "收入：792.22元" where the report also says "财政拨款收入792.22万元"."""
+    q = amount.fields["value"]
+    digits = _digits(q)
+    if sum(ch.isdigit() for ch in digits.lstrip("0.")) < 3:
+        return False
+    return any(a is not amount and a.fields["unit_written"] == unit and _digits(a.fields["value"]) == digits
+               and _log_ratio(q.value, a.fields["value"].value) >= FAR for a in amounts)
 
 
 def mark_unit_anomalies(facts: list[Fact]) -> None:
     amounts = [f for f in facts if f.kind == "amount" and f.fields.get("label")
                and f.fields.get("value") and f.fields["value"].value != 0]
+    units_all = [a.fields["unit_written"] for a in amounts]
+    # the report's own unit: the most frequent, 万元 on a tie (a slip goes 万元 -> 元 far more often)
+    prevailing = max(set(units_all), key=lambda u: (units_all.count(u), u == "万元")) if units_all else None
     for amount in amounts:
         q: Quantity = amount.fields["value"]
-        neighbours = _neighbours(amount, amounts)
-        if len(neighbours) < 2:
+        neighbours, near_enough = _neighbours(amount, amounts)
+        if not neighbours or (len(neighbours) < 2 and near_enough != PAIR_NEAR):
             continue  # too little context to judge a unit: leave unit_anomaly absent
         units = [n.fields["unit_written"] for n in neighbours]
         usual = max(set(units), key=units.count)
         typical = Decimal(median(abs(n.fields["value"].value) for n in neighbours))
-        amount.fields["unit_anomaly"] = False
+        if near_enough == NEAR:  # judged with enough context; the fallbacks only ever find an anomaly
+            amount.fields["unit_anomaly"] = False
         if usual == amount.fields["unit_written"] or units.count(usual) * 2 <= len(units) or typical == 0:
             continue
         meant = _as_meant(q, usual)
         far, near = _log_ratio(q.value, typical), _log_ratio(meant.value, typical)
-        if far >= FAR and near <= NEAR:
+        if near_enough != NEAR and usual != prevailing:
+            continue  # with so little context, only a figure out of the report's own unit is suspect
+        if far >= FAR and near <= near_enough or _twin_in(amount, usual, amounts):
             amount.fields.update(
                 unit_anomaly=True,
                 meant_unit=usual,

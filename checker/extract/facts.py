@@ -465,7 +465,7 @@ _PER_UNIT = re.compile(r"每|人均|户均|一名|每人|每户|每名|/人|/户
 
 def extract_amounts(flow: Flow, out: Extraction) -> None:
     """Every money mention, with the field it was read into (if any) for the unit check."""
-    budget_words = ("预算", "支出", "资金", "决算", "执行", "拨款", "经费", "收入")
+    budget_words = ("预算", "支出", "资金", "决算", "执行", "拨款", "经费", "收入", "下达", "到位", "投资", "共计", "合计", "总额")
     for start, end, value, unit in money_mentions(flow.text):
         owner = out.owned.get(start) or out.owned.get(start - 1)
         s, e = flow.sentence_bounds(start)
