@@ -207,3 +207,9 @@ def test_small_yuan_amounts_are_not_unit_slips():
     text = ("项目年初预算50万元，实际支出48万元。\n为困难户发放慰问金每户1500元，共计3000元。"
             "\n购置办公用品支出3200元。")
     assert _unit_anomalies(text) == []
+
+
+def test_unit_slip_twin_need_not_be_a_budget_figure():
+    text = ("2023年3月下达省级第一批指标1080万元，已全部发放，结余为0；12月下达省级第二批资金指标85.84元，未支付，结余85.84万元。"
+            "\n2023年1月下达市级资金指标1132.8万元，已全部发放。")
+    assert [f.fields["value"].written for f in _unit_anomalies(text)] == ["85.84元"]

@@ -61,7 +61,8 @@ def _digits(q: Quantity) -> str:
 
 def _twin_in(amount: Fact, unit: str, amounts: list[Fact]) -> bool:
     """The same figure (at least three digits) is written elsewhere in the report in `unit`, orders of
-    magnitude away: "收入：792.22元" where the report also says "财政拨款收入792.22万元"."""
+    magnitude away: "收入：792.22元" where the report also says "财政拨款收入792.22万元" (the other
+    mention need not be a budget figure: "下达资金85.84元，未支付，结余85.84万元")."""
     q = amount.fields["value"]
     digits = _digits(q)
     if sum(ch.isdigit() for ch in digits.lstrip("0.")) < 3:
@@ -73,6 +74,7 @@ def _twin_in(amount: Fact, unit: str, amounts: list[Fact]) -> bool:
 def mark_unit_anomalies(facts: list[Fact]) -> None:
     amounts = [f for f in facts if f.kind == "amount" and f.fields.get("label")
                and f.fields.get("value") and f.fields["value"].value != 0]
+    every = [f for f in facts if f.kind == "amount" and f.fields.get("value") and f.fields["value"].value != 0]
     units_all = [a.fields["unit_written"] for a in amounts]
     # the report's own unit: the most frequent, 万元 on a tie (a slip goes 万元 -> 元 far more often)
     prevailing = max(set(units_all), key=lambda u: (units_all.count(u), u == "万元")) if units_all else None
@@ -92,7 +94,7 @@ def mark_unit_anomalies(facts: list[Fact]) -> None:
         far, near = _log_ratio(q.value, typical), _log_ratio(meant.value, typical)
         if near_enough != NEAR and usual != prevailing:
             continue  # with so little context, only a figure out of the report's own unit is suspect
-        if far >= FAR and near <= near_enough or _twin_in(amount, usual, amounts):
+        if far >= FAR and near <= near_enough or _twin_in(amount, usual, every):
             amount.fields.update(
                 unit_anomaly=True,
                 meant_unit=usual,
