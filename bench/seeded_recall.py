@@ -41,8 +41,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/typeset.py
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "real"
 EXAMPLE = ROOT / "examples" / "baiyun-2023.txt"
+VARIANTS = ROOT / "tests" / "variants"  # other layouts and phrasings, written by us
 DEFAULT_OUT = ROOT / "bench" / "SEEDED.md"
+LAYOUTS = ("txt", "paragraph", "table", "font2", "docx")
 
+# a budget figure changed in one place: the arithmetic that quotes it there is wrong too
+CONSEQUENCES = {"budget.completion-rate", "budget.total-composition", "budget.breakdown-sum",
+                "budget.adjustment-arithmetic", "execution.rate-arithmetic", "execution.fund-source-rate",
+                "budget.final-within-budget", "execution.spend-within-budget"}
 TYPES = {  # type -> (description, consequences accepted besides the expected rule)
     "rate-mismatch": ("stated 执行率 no longer fits spent / budget", {"execution.explanation-required"}),
     "adjustment": ("调整 figure changed: initial ± adjustment ≠ adjusted", set()),
@@ -58,6 +64,20 @@ TYPES = {  # type -> (description, consequences accepted besides the expected ru
                         "indicators.score-formula"}),
     "count": ("a stated count changed", set()),
     "section": ("a required section's heading renamed", set()),
+    "completion-rate": ("overall 完成率 no longer = 决算 / 全年预算", {"budget.completion-denominator"}),
+    "composition": ("基本支出 + 项目支出 ≠ 整体", {"budget.figures-consistent", "budget.breakdown-sum"}),
+    "execution-score": ("execution score ≠ min(rate, 1) × points", {"score.breakdown-sum"}),
+    "full-score-unmet": ("an indicator's actual value below its target, full score kept",
+                         {"indicators.score-formula", "indicators.unmet-without-reason"}),
+    "reason-removed": ("an unmet indicator's 偏差原因 deleted", set()),
+    "figure-repeat": ("the same budget figure stated differently in a second place", CONSEQUENCES),
+    "grade-conflict": ("a second, different grade stated elsewhere", {"score.grade-band"}),
+    "section-removed": ("a required section's heading deleted (部门整体)", set()),
+    "problems-empty": ("存在问题 replaced by 无 while deviations exist", set()),
+    "coverage-count": ("evaluated projects changed: coverage ≠ evaluated / total", {"coverage.self-evaluation"}),
+    "part-score": ("a part score changed: parts no longer sum to the total",
+                   {"indicators.score-formula", "indicators.score-within-total", "indicators.count-score-match",
+                    "execution.score-formula", "indicators.full-score-unmet"}),
 }
 ERROR_SEVERITY = "error"
 
@@ -228,6 +248,8 @@ def gen_from_facts(name: str, pos: Positions, facts: list) -> list[Mutation]:
         out.append(Mutation(type_, name, f.subject if f is not None else "", set(expected), edits, note,
                             snippet=flat(snippet)))
 
+    slipped = {flat(_q(a, "value").written) for a in facts
+               if a.kind == "amount" and a.fields.get("unit_anomaly") is True and _q(a, "value")}
     for f in facts:
         k = f.kind
         # ---- rates
@@ -245,7 +267,8 @@ def gen_from_facts(name: str, pos: Positions, facts: list) -> list[Mutation]:
                     if ed:
                         rule = {"project": "execution.rate-arithmetic", "fund_source": "execution.fund-source-rate",
                                 "budget": "budget.completion-rate"}[k]
-                        add("rate-mismatch", f, {rule}, [ed[0]], f"{ed[1]}% → {ed[2]}%", ed[2] + "%")
+                        add("completion-rate" if k == "budget" else "rate-mismatch", f, {rule}, [ed[0]],
+                            f"{ed[1]}% → {ed[2]}%", ed[2] + "%")
         # ---- adjustment
         if k == "project" and _q(f, "adjustment") and _q(f, "initial") and _q(f, "adjusted"):
             adj = _q(f, "adjustment")
@@ -256,7 +279,7 @@ def gen_from_facts(name: str, pos: Positions, facts: list) -> list[Mutation]:
         if k in ("project", "fund_source", "budget"):
             for fld in ("initial", "adjusted", "full_year", "final", "spent"):
                 q = _q(f, fld)
-                if q is None or not re.search(r"\d\s*万元$", flat(q.written)) or q.value < 1:
+                if q is None or not re.search(r"\d\s*万元$", flat(q.written)) or q.value < 1 or flat(q.written) in slipped:
                     continue
                 span = locate_number(pos, _evidences(f, fld), q.written)
                 if span is None or not pos.flat.startswith("万元", span[1]):
@@ -319,7 +342,7 @@ def gen_from_facts(name: str, pos: Positions, facts: list) -> list[Mutation]:
         if k == "budget_composition":
             ed = _numeric_edit(pos, f, "basic", delta=Decimal(100))
             if ed:
-                add("breakdown", f, {"budget.total-composition"}, [ed[0]], f"基本支出 {ed[1]} → {ed[2]}", ed[2])
+                add("composition", f, {"budget.total-composition"}, [ed[0]], f"基本支出 {ed[1]} → {ed[2]}", ed[2])
         if k == "fund_source":
             for fld in ("initial", "adjusted", "spent"):
                 q = _q(f, fld)
@@ -355,16 +378,143 @@ def gen_from_facts(name: str, pos: Positions, facts: list) -> list[Mutation]:
                         new = str(int(m.group(1)) + 1)
                         add("count", f, {"indicators.count-score-match"}, [(s, e, new)],
                             f"指标{m.group(1)}个 → {new}个", "指标" + new)
+        # ---- execution score, indicator rows, coverage counts, repeated figures
+        if k == "execution_score" and _q(f, "rate") and _q(f, "weight") and _q(f, "score"):
+            weight = _q(f, "weight").value
+            due = min(_q(f, "rate").value / 100, Decimal(1)) * weight
+            new = due - 2 if due >= 2 else due + 1
+            if abs(new - _q(f, "score").value) >= 1 and new <= weight:
+                ed = _numeric_edit(pos, f, "score", new_value=new, which="last")
+                if ed:
+                    add("execution-score", f, {"execution.score-formula"}, [ed[0]], f"score {ed[1]} → {ed[2]}", ed[2])
+        if k == "indicator":
+            out += _indicator_mutations(pos, f)
+        if k == "self_evaluation" and _q(f, "projects_evaluated") and _q(f, "projects_total") and _q(
+                f, "coverage_stated") and _q(f, "projects_evaluated").value > 1:
+            ed = _numeric_edit(pos, f, "projects_evaluated", delta=Decimal(-1))
+            if ed and _q(f, "projects_evaluated").written != _q(f, "projects_total").written:
+                add("coverage-count", f, {"coverage.recompute"}, [ed[0]], f"evaluated {ed[1]} → {ed[2]}", ed[2])
+        if k == "figure_repeat" and _q(f, "first") and _q(f, "second") and len(f.evidence) > 1:
+            first, second = _q(f, "first"), _q(f, "second")
+            if first.value == second.value and second.written:
+                span = locate_number(pos, [f.evidence[1].text], second.written)
+                if span is not None:
+                    digits = pos.flat[span[0]:span[1]]
+                    new = fmt_like(Decimal(digits.replace(",", "")) + 10, digits)
+                    s, e = pos.raw_span(*span)
+                    add("figure-repeat", f, {"budget.figures-consistent"}, [(s, e, new)],
+                        f"second {f.subject} {digits} → {new}", new)
+        if k == "self_evaluation":
+            out += _part_score_mutations(pos, f, facts)
+            grade = f.fields.get("grade_stated")
+            variants = _q(f, "grade_variants")
+            if isinstance(grade, str) and grade in GRADES and not (variants and variants.value > 1):
+                other = GRADES[grade]
+                m = re.search(r"\S\s*$", pos.raw)
+                if m:
+                    add("grade-conflict", f, {"score.grade-consistent"},
+                        [(m.end(), m.end(), f"\n综上，本次绩效自评等级为“{other}”。\n")],
+                        f"“自评等级为{other}” added at the end", f"等级为“{other}”")
         # ---- sections
         if k == "document" and f.fields.get("report_kind") == "部门整体":
+            out += _section_mutations(pos, f)
             for has, words in (("has_problems", ("问题",)), ("has_measures", ("措施", "建议", "下一步"))):
-                if f.fields.get(has) is not True:
+                if f.fields.get(has) is not True or not _long_enough(f):
                     continue
                 for m in re.finditer(r"(?m)^[ \t　]*([一二三四五六七八九十]+[、.．][^\n]{0,30})$", pos.raw):
                     if any(w in m.group(1) for w in words):
                         add("section", None, {"structure.required-sections"}, [(m.start(1), m.end(1), m.group(1)[:2] + "其他事项")],
                             f"heading “{m.group(1).strip()}” renamed", "")
                         break
+    for m in out:
+        m.source = name
+    return out
+
+
+def _indicator_mutations(pos, f) -> list[Mutation]:
+    """Full score kept although the actual value now misses the target; an unmet row's reason deleted."""
+    out = []
+    target, achieved, weight, score = (_q(f, n) for n in ("target", "achieved", "weight", "score"))
+    direction = f.fields.get("direction")
+    if f.fields.get("met") is True and target and achieved and weight and score and score.value >= weight.value \
+            and direction in ("≥", "≤") and target.value > 0:
+        new_value = target.value * (Decimal("0.8") if direction == "≥" else Decimal("1.2"))
+        ed = None
+        for which in ("only", "last"):
+            ed = ed or _numeric_edit(pos, f, "achieved", new_value=new_value, which=which)
+        if ed:
+            out.append(Mutation("full-score-unmet", "", f.subject, {"indicators.full-score-unmet"}, [ed[0]],
+                                f"achieved {ed[1]} → {ed[2]}", snippet=flat(ed[2])))
+    if f.fields.get("met") is False and f.fields.get("reason"):
+        words = flat(str(f.fields["reason"]))
+        hits = [m.start() for m in re.finditer(re.escape(words), pos.flat)] if words else []
+        if len(hits) == 1:
+            s, e = pos.raw_span(hits[0], hits[0] + len(words))
+            out.append(Mutation("reason-removed", "", f.subject, {"indicators.unmet-without-reason"}, [(s, e, "")],
+                                "reason deleted"))
+    return out
+
+
+def _part_score_mutations(pos, se, facts) -> list[Mutation]:
+    """One part of the total (a level-1 group, an indicator row, the execution score) changed by 1 point,
+    where the parts made the total before."""
+    full, parts, total = _q(se, "parts_full_marks"), _q(se, "parts_score"), _q(se, "score_total")
+    if not (full and parts and total) or full.value != 100 or abs(parts.value - total.value) > Decimal("0.05"):
+        return []
+    out = []
+    # the execution score first, then groups, then rows from the last (the first rows carry indicator-over)
+    order = {"execution_score": 0, "indicator_group": 1, "indicator": 2}
+    candidates = sorted((f for f in facts if f.kind in order), key=lambda f: order[f.kind])
+    for f in candidates[:1] + candidates[1:][::-1]:
+        name = {"indicator_group": ("score", "full_marks"), "indicator": ("score", "weight"),
+                "execution_score": ("score", "weight")}.get(f.kind)
+        if name is None or not _q(f, name[0]) or not _q(f, name[1]):
+            continue
+        got, marks = _q(f, name[0]).value, _q(f, name[1]).value
+        delta = Decimal(1) if got + 1 <= marks else Decimal(-1)
+        if got + delta < 0:
+            continue
+        ed = _numeric_edit(pos, f, name[0], delta=delta, which="last")
+        if ed:
+            out.append(Mutation("part-score", "", se.subject, {"score.breakdown-sum"}, [ed[0]],
+                                f"{f.subject} score {ed[1]} → {ed[2]}", snippet=flat(ed[2])))
+    return out[:3]  # candidates: the first whose span no other mutation edits is seeded
+
+
+_HEADING_LINE = re.compile(r"(?m)^[ \t　]*([一二三四五六七八九十]+[、.．][^\n]{0,30})$")
+
+
+def _long_enough(doc) -> bool:
+    """The structure rules judge only reports of profile.min_report_chars (national: 3000) or more."""
+    return (doc.fields.get("char_count") or 0) >= 3000
+
+
+def _section_mutations(pos, doc) -> list[Mutation]:
+    """A required heading deleted; the 存在问题 section's body replaced by 无 while deviations exist."""
+    out = []
+    long_enough = _long_enough(doc)
+    for has, words, rule in (("has_problems", ("问题",), "structure.required-sections"),
+                             ("has_measures", ("措施", "建议", "下一步"), "structure.required-sections"),
+                             ("has_basic_info", ("基本情况", "基本概况", "概况"), "structure.basic-sections")):
+        if doc.fields.get(has) is not True or not long_enough:
+            continue
+        for m in _HEADING_LINE.finditer(pos.raw):
+            if any(w in m.group(1) for w in words):
+                end = pos.raw.find("\n", m.end())
+                out.append(Mutation("section-removed", "", "", {rule}, [(m.start(), m.end() if end < 0 else end + 1, "")],
+                                    f"heading “{m.group(1).strip()}” deleted"))
+                break
+    if doc.fields.get("problems_empty") is False and doc.fields.get("has_deviation") is True:
+        for m in _HEADING_LINE.finditer(pos.raw):
+            if "问题" in m.group(1):
+                body = m.end() + 1
+                # the body up to the next heading of the same level (一、) — sub-headings go with it
+                same = _HEADING_LINE.search(pos.raw, body)
+                stop = same.start() if same else len(pos.raw)
+                if body < stop and pos.raw[body:stop].strip():
+                    out.append(Mutation("problems-empty", "", "", {"structure.problems-not-empty"},
+                                        [(body, stop, "无。\n")], "存在问题 → 无", snippet="无。"))
+                break
     return out
 
 
@@ -390,6 +540,7 @@ def _grade_edit(pos, evidences, grade):
 
 
 _RATE_TEXT = re.compile(r"执行率(?:为|达到|达|是)?(\d+(?:\.\d+)?)[%％]")
+_DONE_TEXT = re.compile(r"(?:预算|决算)完成率(?:为|达到|达|是)?(\d+(?:\.\d+)?)[%％]")
 _COVER_TEXT = re.compile(r"覆盖率(?:为|达到|达|是)?(100(?:\.0+)?)[%％]")
 _GRADE_TEXT = re.compile(r"(?:等级|结果|结论)(?:为|是|：|:)[“\"「]?(优秀|良好|优|良)")
 _MONEY_TEXT = re.compile(r"(?:预算|支出|执行|拨款|下达|到位|使用)[^。；\n]{0,12}?(\d[\d,]*(?:\.\d+)?)万元")
@@ -412,6 +563,14 @@ def gen_from_text(name: str, pos: Positions) -> list[Mutation]:
         out.append(Mutation("rate-mismatch", name, "", {"execution.rate-arithmetic", "execution.fund-source-rate",
                                                           "budget.completion-rate"}, [(s, e, new)],
                             f"{m.group(1)}% → {new}%", "text", flat(new + "%")))
+    for m in _DONE_TEXT.finditer(pos.flat):
+        if len(re.findall(r"\d万元|\d元", sentence(m.start()))) < 2:
+            continue
+        old = Decimal(m.group(1))
+        new = fmt_like(old - 3 if old >= 98 else old + 3, m.group(1))
+        s, e = pos.raw_span(m.start(1), m.end(1))
+        out.append(Mutation("completion-rate", name, "", {"budget.completion-rate"}, [(s, e, new)],
+                            f"完成率 {m.group(1)}% → {new}%", "text", flat(new + "%")))
     for m in _COVER_TEXT.finditer(pos.flat):
         s, e = pos.raw_span(m.start(1), m.end(1))
         out.append(Mutation("coverage", name, "", {"coverage.self-evaluation"}, [(s, e, "95")], "100% → 95%", "text",
@@ -439,7 +598,7 @@ def mutations_for(name: str, raw: str, facts: list, per_type: int) -> list[Mutat
         s < te and ts < e for s, e in m.key for ts, te in touched)]
     chosen, count, seen = [], defaultdict(int), set()
     for m in seeded:
-        if m.key in seen or count[m.type] >= per_type:
+        if m.key in seen or count[m.type] >= (1 if m.type == "part-score" else per_type):
             continue
         seen.add(m.key)
         count[m.type] += 1
@@ -468,6 +627,44 @@ def split_title(raw: str) -> tuple[str, list[str]]:
     return (lines[0] if lines else "?"), lines
 
 
+def write_docx(title: str, lines: list[str], out: Path) -> None:
+    """A Word file as a clerk types it: a title, body paragraphs, and each " | " block as a real Word table."""
+    import docx
+    from typeset import _ROW_LINE, _cells, blocks
+
+    def parts():
+        """" | " row lines as typed (typeset's table layout cuts a run whose first row is short into rows
+        of that width; a Word form keeps its rows); cell-per-line tables as typeset reads them."""
+        run, rest = [], []
+        for line in lines + [""]:
+            text = line.strip()
+            if _ROW_LINE.search(text) and text.count("|") > 1 or " | " in text:
+                if rest:
+                    yield from blocks(rest)
+                    rest = []
+                run.append(_cells(text) or [""])
+                continue
+            if run:
+                yield "table", run
+                run = []
+            rest.append(line)
+        yield from blocks(rest)
+
+    d = docx.Document()
+    d.add_heading(title.strip() or "?", level=1)
+    for kind, item in parts():
+        if kind == "table":
+            ncols = max(len(r) for r in item)
+            table = d.add_table(rows=len(item), cols=ncols)
+            table.style = "Table Grid"
+            for i, row in enumerate(item):
+                for j, cell in enumerate(row):
+                    table.cell(i, j).text = cell
+        elif item.strip():
+            d.add_paragraph(item.strip())
+    d.save(str(out))
+
+
 class Checker:
     def __init__(self, workdir: Path):
         from checker.evaluate import compile_pack
@@ -487,6 +684,9 @@ class Checker:
         if layout == "txt":
             path = self.workdir / f"m{self.n}.txt"
             path.write_text(raw, encoding="utf-8")
+        elif layout == "docx":
+            path = self.workdir / f"m{self.n}.docx"
+            write_docx(*split_title(raw), path)
         else:
             path = self.workdir / f"m{self.n}.{layout}.pdf"
             title, lines = split_title(raw)
@@ -565,6 +765,7 @@ def sources(corpus: Path, only: list[str] | None) -> list[tuple[str, str]]:
         out += [(p.stem, p.read_text(encoding="utf-8", errors="replace")) for p in sorted(corpus.glob("*.txt"))]
     if EXAMPLE.exists():
         out.append(("example", EXAMPLE.read_text(encoding="utf-8")))
+    out += [(f"variant:{p.stem}", p.read_text(encoding="utf-8")) for p in sorted(VARIANTS.glob("*.txt"))]
     return [s for s in out if not only or s[0] in only]
 
 
@@ -648,7 +849,7 @@ def report(results, skipped, layouts, out: Path | None) -> str:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    ap.add_argument("--layouts", default="txt,paragraph")
+    ap.add_argument("--layouts", default=",".join(LAYOUTS))
     ap.add_argument("--only", default="", help="comma-separated excerpt names (example = the example report)")
     ap.add_argument("--per-type", type=int, default=4, help="at most this many mutations of a type per excerpt")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
