@@ -233,3 +233,16 @@ def test_a_form_as_a_word_table_reads_as_typed(tmp_path):
     read, typed = derive(extract(load(tmp_path / "form.docx"))), derive(extract(doc(FORM)))
     for kind in ("project", "fund_source", "indicator", "execution_score"):
         assert [f.fields for f in by_kind(read, kind)] == [f.fields for f in by_kind(typed, kind)], kind
+
+
+def test_indicator_rows_typed_from_the_first_column_of_a_padded_table():
+    """A ruled table (or Word form) whose rows were typed from the first column, under the header's
+    block-title cell, their last cells left empty: the level-1 label (产出指标 …) finds the row's start."""
+    lines = FORM.splitlines()
+    rows = [[c.strip() for c in line.split("|")][:-1] for line in lines[1:]]
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]  # every row padded at its end
+    text = [Line(1, lines[0])] + [Line(1, "  ".join(c for c in r if c)) for r in rows]  # a PDF's text layer
+    read = derive(extract(Document("t.pdf", "pdf", text, [Table(1, rows)])))
+    typed = derive(extract(doc(FORM)))
+    assert [f.fields for f in by_kind(read, "indicator")] == [f.fields for f in by_kind(typed, "indicator")]

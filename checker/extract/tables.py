@@ -120,7 +120,17 @@ def _shift(block: Block, cells: list[str]) -> int:
         if index in block.columns.values():
             break
         leading += 1
+    level1 = block.columns.get("level1")
+    if leading and level1 is not None and level1 < len(cells) and not _LEVEL1_LABEL.match(cells[level1]):
+        # the row's level-1 label (产出指标 …) stands where the header's title cell is: the title
+        # cell spans the rows and the row was typed from the first column, its last cells left empty
+        for shift in range(1, leading + 1):
+            if _LEVEL1_LABEL.match(cells[level1 - shift]):
+                return shift
     return min(leading, max(len(block.header) - len(cells), 0))
+
+
+_LEVEL1_LABEL = re.compile(r"^(?:产出|效益|效果|满意度)(?:指标)?(?:[(（]\d+(?:\.\d+)?分[)）])?$")
 
 
 def _aligned(block: Block, row: list[str]) -> dict[str, str]:
