@@ -198,6 +198,12 @@ def _unit_anomalies(text: str) -> list:
     # the same figure written in 万元 elsewhere in the report
     ("1、收入：792.22元。同比上年度增加189.25万元，增加31.39%。\n其中：财政拨款收入792.22万元，同比增加209.28万元。"
      "\n办公经费1万元，培训经费5万元，会议经费10.5万元。", "792.22元"),
+    # a figure a project entry claimed, judged among its own sentence's figures
+    ("某区2012年度项目支出绩效自评报告\n一、项目基本情况\n项目资金实际到位共计5200.5万元，超出计划8%，"
+     "其中财政拨款支出380.4元，节约12%，单位自筹支出4560.1万元，超出计划5%。", "380.4元"),
+    # a total alone in its sentence, its parts in the next one (其中 …)
+    ("二、支出：612.35元。其中：基本支出401.2万元，公用经费30.5万元，项目支出180.65万元。"
+     "\n三、三公经费：培训经费1.2万元，会议经费3.5万元，办公经费2.8万元，差旅经费4.1万元。", "612.35元"),
 ])
 def test_unit_slip_found_with_little_context(text, written):
     assert [f.fields["value"].written for f in _unit_anomalies(text)] == [written]

@@ -46,6 +46,12 @@ def _neighbours(amount: Fact, amounts: list[Fact]) -> tuple[list[Fact], float]:
     same = [a for a in amounts if a is not amount and a.meta.get("group") == group]
     if len(same) >= 2:
         return same, NEAR
+    # its own sentence (a figure a project entry claimed may stand among others of a sentence), with the
+    # 其中 parts that follow it: "政府拨款支出1953.2元" beside 实际利用27652.4万元 and 自筹资金29605.6万元
+    sentences = {amount.meta.get("sentence"), amount.meta.get("parts_sentence")} - {None}
+    context = [a for a in amounts if a is not amount and a.meta.get("sentence") in sentences]
+    if len(context) >= 2:
+        return context, NEAR
     if amount.meta.get("owner"):
         owned = [a for a in amounts if a is not amount and a.meta.get("owner")]
         if len(owned) >= 2:

@@ -483,7 +483,9 @@ def extract_amounts(flow: Flow, out: Extraction) -> None:
             subject, group = f"第{flow.page_at(start)}页金额", f"sentence:{s}"
         fact = Fact("amount", subject, fields, [flow.quote(start, end)], "amount.mention")
         fact.field_evidence["value"] = flow.span_evidence(max(s, start - 12), end)
-        fact.meta.update(group=group, owner=owner)
+        # its sentence, and the next one when that lists its parts ("支出799.12万元。其中：人员经费…")
+        parts = e if flow.text[e:e + 8].lstrip().startswith("其中") else None
+        fact.meta.update(group=group, owner=owner, sentence=s, parts_sentence=parts)
         out.facts.append(fact)
 
 
