@@ -834,13 +834,9 @@ def report(results, skipped, layouts, out: Path | None) -> str:
              *table(results, layouts), "",
              f"Left out (the expected finding already fires on the clean text): {len(skipped)}.", "",
              "| type | meaning |", "|---|---|", *[f"| {t} | {d} |" for t, (d, _) in TYPES.items()], "",
-             "Notes: the variant project-form-table's misses in the *table* layout are the typesetter's: "
-             "bench/typeset.py cuts a run of \" | \" rows whose first row is short (项目名称 | … |, 2 cells) into "
-             "rows of that width, so the form's fund and indicator rows reach the reader as 2-cell rows (the .docx of "
-             "the same text, rows kept, is read in full). 005 [table] is a spreadsheet form flattened into one line "
-             "that the table layout wraps as a platypus paragraph; 003 [font2]: the clean text's fund and indicator "
-             "tables are not read in the font2 layout at all (its pipe rows wrap differently) — extraction gaps "
-             "left open.", "",
+             "Notes: the table layout typesets \" | \" rows as ruled tables (read with pdfplumber's table finder), "
+             "paragraph and font2 wrap them like prose (read back through the reader's wrapped-line geometry); a miss "
+             "listed below is a gap of perfcheck unless its line says otherwise.", "",
              "## Misses", ""]
     for r in results:
         if not r.found:

@@ -272,7 +272,8 @@ def _regular(rows: list[list[str]]) -> list[list[str]]:
     head = max(len(rows[0]), 1)
     out: list[list[str]] = []
     for row in rows:
-        if len(row) > head * 1.5 and len(row) % head == 0:
+        # only under a real header: a form's first row ("项目名称 | … |") is two cells wide, its rows are not
+        if head >= 3 and len(row) > head * 1.5 and len(row) % head == 0:
             out.extend(row[i:i + head] for i in range(0, len(row), head))
         else:
             out.append(row)

@@ -219,3 +219,25 @@ def test_unit_slip_twin_need_not_be_a_budget_figure():
     text = ("2023年3月下达省级第一批指标1080万元，已全部发放，结余为0；12月下达省级第二批资金指标85.84元，未支付，结余85.84万元。"
             "\n2023年1月下达市级资金指标1132.8万元，已全部发放。")
     assert [f.fields["value"].written for f in _unit_anomalies(text)] == ["85.84元"]
+
+
+def test_pdf_lines_that_reach_the_margin_wrap():
+    """Line geometry from pdfplumber decides which lines go on below (checker/ingest/pdf.py)."""
+    from checker.ingest.pdf import _text_lines
+
+    def line(text, x1, size=12.0):
+        return {"text": text, "x0": 75.0, "x1": x1, "top": 0.0, "bottom": size}
+
+    class Page:  # what extract_text_lines gives for a page
+        def extract_text_lines(self, **_):
+            return [line("某单位2023年度部门整体支出绩效自评报告（很长的页眉在小字号下超出右边距）", 589, 9),
+                    line("高标准农田建设项目年初预算数为1,200.00万元，年中追加预算", 520),
+                    line("300.00万元，调整后预算1,500.00万元，全年执行数1,095.00万元，预算", 497),  # next word: 执 (1 em)
+                    line("执行率73%。", 160), line("合计 | 100 | 90 |", 200),
+                    line("项目名称 | 某项目 | 起止时间 | 2008-2011 | 经费 |", 505),  # "2008-2011" would not fit
+                    line("2008-2011 |", 140)]
+
+    wraps = [l.wraps for l in _text_lines(Page(), 0)]
+    # the small-type running header does not set the margin; a line 1.9 em short of it still wraps
+    # inside a wrapped paragraph; a row whose next cell is a number run too wide for the room wraps
+    assert wraps == [False, True, True, False, False, True, False]

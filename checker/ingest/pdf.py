@@ -66,6 +66,7 @@ def _open(path: Path):
 
 
 _LEADING_WORD = re.compile(r"[!-~]+")
+_ENDS = tuple("。；;！？!?：:|")
 
 
 def _first_word_width(text: str) -> float:
@@ -75,18 +76,31 @@ def _first_word_width(text: str) -> float:
     return 0.55 * len(m.group()) + 0.3 if m else 1.0
 
 
+def _right_margin(found: list[dict]) -> float:
+    """Where the body text's lines end: the rightmost line in the body's type size (a running
+    header in small type may run past the margin)."""
+    sizes = [round(l["bottom"] - l["top"]) for l in found]
+    body = max(set(sizes), key=sizes.count)
+    return max(l["x1"] for l, size in zip(found, sizes) if size == body)
+
+
 def _text_lines(page, index: int) -> list[Line]:
     """The page's (or crop's) lines. A line wraps (the author's line or table row goes on in the
     next one) when the next line's first word would not have fitted before the right margin."""
     found = page.extract_text_lines(return_chars=False, **TEXT_SETTINGS)
     if not found:
         return []
-    right = max(l["x1"] for l in found)
-    lines = []
+    right = _right_margin(found)
+    lines: list[Line] = []
     for here, after in zip(found, found[1:] + [None]):
         em = here["bottom"] - here["top"]
         room = (right - here["x1"]) / em if em > 0 else 99
-        lines.append(Line(index + 1, here["text"], after is not None and room < _first_word_width(after["text"]) + 0.5))
+        # a paragraph goes on in the same type size (a small running header is not continued by the title)
+        same_size = after is not None and abs((after["bottom"] - after["top"]) - em) < 0.5
+        wraps = same_size and room < _first_word_width(after["text"]) + 0.5
+        # inside a wrapped paragraph a typesetter may break at a space a little short of the margin
+        going_on = same_size and lines and lines[-1].wraps and room < 3 and not here["text"].rstrip().endswith(_ENDS)
+        lines.append(Line(index + 1, here["text"], bool(wraps or going_on)))
     return lines
 
 
