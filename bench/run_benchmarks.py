@@ -1148,7 +1148,7 @@ def main(argv=None) -> int:
     render_results(raw, prof, raw["finished_at"])
     if prof:
         write_profile(BENCH / "PROFILE.md", prof, mode)
-    log(f"done in {total / 60:.1f} min: {results_md}" + ("" if args.no_profile else f", {BENCH / 'PROFILE.md'}"))
+    log(f"done in {total / 60:.1f} min: {BENCH / 'RESULTS.md'}" + ("" if args.no_profile else f", {BENCH / 'PROFILE.md'}"))
     return 0
 
 

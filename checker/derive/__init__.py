@@ -11,7 +11,9 @@ language does it, with rounding tolerance, from the rule file.
 """
 from __future__ import annotations
 
+import bisect
 import math
+from collections import Counter, defaultdict
 from decimal import Decimal
 from statistics import median
 
@@ -35,37 +37,74 @@ PAIR_NEAR = 1.0  # with a single neighbour, the figure as meant must come within
 DOC_NEAR = 1.0  # against the whole report's budget figures, within 10x of their median
 
 
-def _neighbours(amount: Fact, amounts: list[Fact]) -> tuple[list[Fact], float]:
+class _Amounts:
+    """The report's amounts indexed once, so that judging each one is not a scan of all the others
+    (a 300-page report has thousands)."""
+
+    def __init__(self, amounts: list[Fact], every: list[Fact]):
+        self.amounts = amounts
+        self.by_group: dict = defaultdict(list)
+        self.by_sentence: dict = defaultdict(list)
+        for a in amounts:
+            self.by_group[a.meta.get("group")].append(a)
+            self.by_sentence[a.meta.get("sentence")].append(a)
+        self.owned = [a for a in amounts if a.meta.get("owner")]
+        self.sizes = sorted(abs(a.fields["value"].value) for a in amounts)
+        self.units = Counter(a.fields["unit_written"] for a in amounts)
+        self.twins: dict = defaultdict(list)
+        for a in every:
+            self.twins[(a.fields["unit_written"], _digits(a.fields["value"]))].append(a)
+
+    def others(self, amount: Fact) -> tuple[int, Counter, Decimal]:
+        """Count, units and median size of every amount but this one (the whole report as context)."""
+        units = self.units.copy()
+        units[amount.fields["unit_written"]] -= 1
+        return len(self.amounts) - 1, +units, _median_without(self.sizes, abs(amount.fields["value"].value))
+
+
+def _median_without(sizes: list[Decimal], x: Decimal) -> Decimal:
+    i = bisect.bisect_left(sizes, x)
+    n = len(sizes) - 1
+
+    def at(j: int) -> Decimal:
+        return sizes[j] if j < i else sizes[j + 1]
+
+    if n <= 0:
+        return Decimal(0)
+    return at(n // 2) if n % 2 else (at(n // 2 - 1) + at(n // 2)) / 2
+
+
+def _neighbours(amount: Fact, index: _Amounts) -> tuple[list[Fact] | None, float]:
     """The amounts a figure's unit is judged against, and how near it must come as meant.
 
     Its own entry or sentence when that has two other figures; for a figure a budget field claimed,
     the other claimed figures; else the one other figure of its sentence or entry (a project's 年初
     预算 2596元 beside its 实际支出 2595.62万元), else the report's other budget figures (a lone
-    "收入：792.22元" among 万元 figures) — the last two with a tighter "as meant" distance."""
-    group = amount.meta.get("group")
-    same = [a for a in amounts if a is not amount and a.meta.get("group") == group]
+    "收入：792.22元" among 万元 figures; None stands for them) — the last two with a tighter "as meant"
+    distance."""
+    same = [a for a in index.by_group[amount.meta.get("group")] if a is not amount]
     if len(same) >= 2:
         return same, NEAR
     # its own sentence (a figure a project entry claimed may stand among others of a sentence), with the
     # 其中 parts that follow it: "政府拨款支出1953.2元" beside 实际利用27652.4万元 and 自筹资金29605.6万元
     sentences = {amount.meta.get("sentence"), amount.meta.get("parts_sentence")} - {None}
-    context = [a for a in amounts if a is not amount and a.meta.get("sentence") in sentences]
+    context = [a for key in sentences for a in index.by_sentence.get(key, []) if a is not amount]
     if len(context) >= 2:
         return context, NEAR
     if amount.meta.get("owner"):
-        owned = [a for a in amounts if a is not amount and a.meta.get("owner")]
+        owned = [a for a in index.owned if a is not amount]
         if len(owned) >= 2:
             return owned, NEAR
     if len(same) == 1:
         return same, PAIR_NEAR
-    return [a for a in amounts if a is not amount], DOC_NEAR
+    return None, DOC_NEAR
 
 
 def _digits(q: Quantity) -> str:
     return q.written.lstrip("-").rstrip("亿万千元").replace(",", "")
 
 
-def _twin_in(amount: Fact, unit: str, amounts: list[Fact]) -> bool:
+def _twin_in(amount: Fact, unit: str, index: _Amounts) -> bool:
     """The same figure (at least three digits) is written elsewhere in the report in `unit`, orders of
     magnitude away: "收入：792.22元" where the report also says "财政拨款收入792.22万元" (the other
     mention need not be a budget figure: "下达资金85.84元，未支付，结余85.84万元")."""
@@ -73,40 +112,53 @@ def _twin_in(amount: Fact, unit: str, amounts: list[Fact]) -> bool:
     digits = _digits(q)
     if sum(ch.isdigit() for ch in digits.lstrip("0.")) < 3:
         return False
-    return any(a is not amount and a.fields["unit_written"] == unit and _digits(a.fields["value"]) == digits
-               and _log_ratio(q.value, a.fields["value"].value) >= FAR for a in amounts)
+    return any(a is not amount and _log_ratio(q.value, a.fields["value"].value) >= FAR
+               for a in index.twins.get((unit, digits), []))
+
+
+def _context(amount: Fact, index: _Amounts) -> tuple[int, Counter, Decimal, float] | None:
+    """How many amounts the figure is judged against, their units, their median size, how near it must come."""
+    neighbours, near_enough = _neighbours(amount, index)
+    if neighbours is None:
+        count, units, typical = index.others(amount)
+    else:
+        count = len(neighbours)
+        units = Counter(n.fields["unit_written"] for n in neighbours)
+        typical = Decimal(median(abs(n.fields["value"].value) for n in neighbours)) if neighbours else Decimal(0)
+    if not count or (count < 2 and near_enough != PAIR_NEAR):
+        return None  # too little context to judge a unit: leave unit_anomaly absent
+    return count, units, typical, near_enough
 
 
 def mark_unit_anomalies(facts: list[Fact]) -> None:
     amounts = [f for f in facts if f.kind == "amount" and f.fields.get("label")
                and f.fields.get("value") and f.fields["value"].value != 0]
     every = [f for f in facts if f.kind == "amount" and f.fields.get("value") and f.fields["value"].value != 0]
-    units_all = [a.fields["unit_written"] for a in amounts]
+    index = _Amounts(amounts, every)
     # the report's own unit: the most frequent, 万元 on a tie (a slip goes 万元 -> 元 far more often)
-    prevailing = max(set(units_all), key=lambda u: (units_all.count(u), u == "万元")) if units_all else None
+    prevailing = max(index.units, key=lambda u: (index.units[u], u == "万元")) if index.units else None
     for amount in amounts:
         q: Quantity = amount.fields["value"]
-        neighbours, near_enough = _neighbours(amount, amounts)
-        if not neighbours or (len(neighbours) < 2 and near_enough != PAIR_NEAR):
-            continue  # too little context to judge a unit: leave unit_anomaly absent
-        units = [n.fields["unit_written"] for n in neighbours]
-        usual = max(set(units), key=units.count)
-        typical = Decimal(median(abs(n.fields["value"].value) for n in neighbours))
+        context = _context(amount, index)
+        if context is None:
+            continue
+        count, units, typical, near_enough = context
+        usual = max(units, key=units.get)
         if near_enough == NEAR:  # judged with enough context; the fallbacks only ever find an anomaly
             amount.fields["unit_anomaly"] = False
-        if usual == amount.fields["unit_written"] or units.count(usual) * 2 <= len(units) or typical == 0:
+        if usual == amount.fields["unit_written"] or units[usual] * 2 <= count or typical == 0:
             continue
         meant = _as_meant(q, usual)
         far, near = _log_ratio(q.value, typical), _log_ratio(meant.value, typical)
         if near_enough != NEAR and usual != prevailing:
             continue  # with so little context, only a figure out of the report's own unit is suspect
-        if far >= FAR and near <= near_enough or _twin_in(amount, usual, every):
+        if far >= FAR and near <= near_enough or _twin_in(amount, usual, index):
             amount.fields.update(
                 unit_anomaly=True,
                 meant_unit=usual,
                 meant_value=meant,
                 anomaly_reason=(
-                    f"同一处的其他{len(neighbours)}个金额都以{usual}计（中位数约{typical:,.2f}万元），"
+                    f"同一处的其他{count}个金额都以{usual}计（中位数约{typical:,.2f}万元），"
                     f"按“{amount.fields['unit_written']}”理解只有{q.value.normalize():,f}万元，相差约{10 ** round(far):,}倍"
                 ),
             )

@@ -32,7 +32,7 @@ def extract(doc: Document) -> list[Fact]:
     extract_products(flow, out)
     extract_enumerations(flow, out)
     extract_amounts(flow, out)  # last: links amounts to the fields read above
-    extract_cell_tables(doc, out)
+    extract_cell_tables(doc, flow, out)
     extract_figures(flow, out)
     for fid, fact in enumerate(out.facts, 1):
         fact.fid = fid

@@ -489,11 +489,11 @@ def extract_amounts(flow: Flow, out: Extraction) -> None:
         out.facts.append(fact)
 
 
-def extract_cell_tables(doc, out: Extraction) -> None:
+def extract_cell_tables(doc, flow: Flow, out: Extraction) -> None:
     """Money cells of tables copied one cell per line (their columns cannot be told apart)."""
     from .tables import cell_runs
 
-    for run in cell_runs(body_lines(doc)):
+    for run in cell_runs(body_lines(doc, flow)):
         money_headers = "、".join(h for h in run.header if run.unit in h)
         for page, cell in run.figures:
             fields = {"value": money(cell, run.unit), "unit_written": run.unit}

@@ -423,10 +423,13 @@ def space_indicator_tables(lines) -> list[Table]:
     target and actual value, with level-1 and level-2 cells where a new group starts.
     """
     spec = labels()["table_headers"]["indicator"]
+    words = [w for ws in spec.values() for w in ws]
     tables = []
     for line in lines:
+        if "指标" not in line.text:
+            continue  # every indicator header names its 指标 columns
         tokens = line.text.split()
-        header_at = [i for i, t in enumerate(tokens) if _match(clean(t), [w for ws in spec.values() for w in ws])]
+        header_at = [i for i, t in enumerate(tokens) if _match(clean(t), words)]
         runs = _runs(header_at)
         if not runs or len(runs[0]) < 4:
             continue

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -66,6 +67,8 @@ class Flow:
     pages: list[int]  # page of each kept line
     headings: list[tuple[int, str, int]]  # (offset, heading text, page)
     lines: list[tuple[str, int]]  # kept lines (normalised) with their pages
+    normalised: list[tuple[str, int]] = dataclasses.field(default_factory=list)  # every line, before furniture
+    furniture: set[str] = dataclasses.field(default_factory=set)  # running headers and footers (edge keys)
     _sentence_ends: list[int] | None = None
 
     def page_at(self, offset: int) -> int:
@@ -124,13 +127,14 @@ def running_lines(lines: list[tuple[str, int]]) -> set[str]:
     return {k for k, c in counts.items() if c >= max(3, len(pages) / 2)}
 
 
-def body_lines(doc: Document) -> list:
-    """The document's lines without page furniture (running headers and footers, page numbers)."""
+def body_lines(doc: Document, flow: "Flow | None" = None) -> list:
+    """The document's lines without page furniture (running headers and footers, page numbers);
+    the flow built from the same document saves normalising them again."""
     from ..model import Line
 
-    kept = [(normalise(line.text), line.page) for line in doc.lines]
-    kept = [(t, p) for t, p in kept if t]
-    furniture = running_lines(kept)
+    if flow is None:
+        flow = build_flow(doc)
+    kept, furniture = flow.normalised, flow.furniture
     if doc.page_count < 2:
         return [Line(p, t) for t, p in kept]  # a text without page breaks has no furniture
 
@@ -144,10 +148,9 @@ def body_lines(doc: Document) -> list:
 
 
 def build_flow(doc: Document) -> Flow:
-    kept = [(normalise(line.text), line.page) for line in doc.lines]
-    kept = [(t, p) for t, p in kept if t]
-    furniture = running_lines(kept)  # counted with page numbers still in place: they mark the edges
-    kept = [(t, p) for t, p in kept if not _PAGE_FURNITURE.match(t) and _edge_key(t) not in furniture]
+    normalised = [(t, line.page) for line in doc.lines if (t := normalise(line.text))]
+    furniture = running_lines(normalised)  # counted with page numbers still in place: they mark the edges
+    kept = [(t, p) for t, p in normalised if not _PAGE_FURNITURE.match(t) and _edge_key(t) not in furniture]
     width = _wrap_width([t for t, _ in kept])
     parts: list[str] = []
     starts: list[int] = []
@@ -170,7 +173,7 @@ def build_flow(doc: Document) -> Flow:
             text = " " + text  # "132.912" wrapped before "132.912": two figures, not one
         parts.append(text)
         offset += len(text)
-    return Flow("".join(parts), starts, pages, headings, kept)
+    return Flow("".join(parts), starts, pages, headings, kept, normalised, furniture)
 
 
 # ---------------------------------------------------------------- wrapped lines
