@@ -269,6 +269,9 @@ def patch_neighbours() -> None:
 
     if "neighbours" in _PATCHED:
         return
+    if hasattr(dv, "_Amounts"):  # the checker indexes the amounts itself now: nothing to patch
+        _PATCHED.add("neighbours")
+        return
     index: dict = {}
     orig_mark = dv.mark_unit_anomalies
 
@@ -1161,7 +1164,8 @@ CHANGES = {
           "once per document (`str.rfind`/`str.find` for a mark the text lacks scan the whole text on every call "
           "from `Flow.quote`)"),
     "D": ("`checker/derive/__init__.py` · `_neighbours` (from `mark_unit_anomalies`)", "group the amounts by context "
-          "once per document instead of scanning all amounts for every amount (quadratic)"),
+          "once per document instead of scanning all amounts for every amount (quadratic) — done in the checker "
+          "(`_Amounts`), so this patch is a no-op there"),
     "E": ("`checker/evaluate.py` · `evaluate_document`", "`cr not in active` → a set of ids (or "
           "`@dataclass(eq=False)` on `CompiledRule`): it compares whole rules and their ASTs field by field"),
     "F": ("`checker/ingest/pdf.py` · `_read_page`", "the largest cost: take a page's text from pypdfium2's text page "
