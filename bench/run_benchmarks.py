@@ -1337,9 +1337,9 @@ def explanations(raw: dict) -> str:
                    f"the pool's start and stop cost about {pool:.2f} s). With t1 = {fmt_s(t1)} that allows "
                    f"t2 ≥ {fmt_s(best_t2)}, i.e. at most {t1 / best_t2:.2f}× even with both cores free; measured {fmt_s(t2)}. "
                    "The rest is most likely CPU the workers did not get — inferred, not measured: this run records no "
-                   "per-process CPU time. The machine has 2 cores and other work ran on it during the run (another "
-                   "engineer's tests and extraction runs share it; the 1-minute load at the start also still counts a "
-                   "test run that had just ended)." + load + noise +
+                   "per-process CPU time. The machine has 2 cores: the two workers share them with the parent process "
+                   "(it receives and writes each result, and drives the pool) and with whatever else runs on the "
+                   "machine." + load + noise +
                    f" run_batch with isolated workers and no CLI at all gives {f2['api_j1_s'] / f2['api_j2_s']:.2f}×, "
                    "so the shortfall is not the CLI's start-up.")
     # 3. rule edit

@@ -181,10 +181,12 @@ def build_flow(doc: Document) -> Flow:
 _CLOSED = tuple("。；;！？!?")
 
 
+_CJK_CHAR = re.compile(rf"[{CJK}]")
+
+
 def _joiner(left: str, right: str) -> str:
     """Chinese wraps anywhere (nothing lost at the break); elsewhere the break stood for a space."""
-    cjk = re.compile(rf"[{CJK}]")
-    return "" if cjk.match(left[-1:]) and cjk.match(right[:1]) else " "
+    return "" if _CJK_CHAR.match(left[-1:]) and _CJK_CHAR.match(right[:1]) else " "
 
 
 def logical_lines(doc: Document) -> list:
