@@ -241,3 +241,10 @@ def test_pdf_lines_that_reach_the_margin_wrap():
     # the small-type running header does not set the margin; a line 1.9 em short of it still wraps
     # inside a wrapped paragraph; a row whose next cell is a number run too wide for the room wraps
     assert wraps == [False, True, True, False, False, True, False]
+
+
+def test_a_transfer_payment_form_is_a_project_report():
+    text = ("2022年度就业补助资金绩效目标自评表\n附件1 就业补助资金绩效目标自评表 (2022年度) 转移支付(项目)名称 就业补助资金 "
+            "中央主管部门 人力资源社会保障部\n")
+    facts = extract(Document("t.txt", "txt", [Line(1, t) for t in text.splitlines()]))
+    assert by_kind(facts, "document")[0].fields["report_kind"] == "项目"
