@@ -246,3 +246,12 @@ def test_indicator_rows_typed_from_the_first_column_of_a_padded_table():
     read = derive(extract(Document("t.pdf", "pdf", text, [Table(1, rows)])))
     typed = derive(extract(doc(FORM)))
     assert [f.fields for f in by_kind(read, "indicator")] == [f.fields for f in by_kind(typed, "indicator")]
+
+
+def test_explain_tells_a_missing_figure_from_a_division_by_zero(pack):
+    from checker.rulebook.explain import explain_rule
+
+    rule = next(r for r in pack.rules if r.id == "execution.fund-source-rate")
+    text = explain_rule(rule, derive(extract(doc(FORM))), set())
+    zero = text[text.index("资金来源：单位资金"):]  # 年初预算 0.00: the rate over it has no answer
+    assert "pct(spent, initial) （75% != （无法计算：如除数为0））" in zero

@@ -18,10 +18,16 @@ def _verdict_text(value) -> str:
     return "？ 无法判断" if value is UNKNOWN else MARK[bool(value)]
 
 
-def _value_text(value) -> str:
+def _value_text(value, node: Node | None = None, fields: dict | None = None) -> str:
+    """A value as the report gives it; unknown because a figure is missing, or because every figure is
+    there but the arithmetic has no answer (a rate over a budget of 0)."""
     from ..evaluate import display
 
-    return "（报告未写明）" if value is UNKNOWN else display(value)
+    if value is not UNKNOWN:
+        return display(value)
+    if node is not None and fields is not None and all(fields.get(n) is not None for n in field_names(node)):
+        return "（无法计算：如除数为0）"
+    return "（报告未写明）"
 
 
 def _lines(node: Node, fields: dict, dims: dict, ctx: Context, depth: int = 0) -> list[str]:
@@ -39,11 +45,11 @@ def _lines(node: Node, fields: dict, dims: dict, ctx: Context, depth: int = 0) -
     if isinstance(node, Compare):
         left = evaluate(node.left, fields, dims, ctx)
         right = evaluate(node.right, fields, dims, ctx)
-        detail = f"（{_value_text(left)} {node.op} {_value_text(right)}）"
+        detail = f"（{_value_text(left, node.left, fields)} {node.op} {_value_text(right, node.right, fields)}）"
     elif isinstance(node, In):
-        detail = f"（{_value_text(evaluate(node.operand, fields, dims, ctx))}）"
+        detail = f"（{_value_text(evaluate(node.operand, fields, dims, ctx), node.operand, fields)}）"
     elif isinstance(node, Field):
-        detail = f"（{_value_text(evaluate(node, fields, dims, ctx))}）"
+        detail = f"（{_value_text(evaluate(node, fields, dims, ctx), node, fields)}）"
     elif isinstance(node, Exists):
         detail = "（报告写明了）" if fields.get(node.name) is not None else "（报告未写明）"
     return [f"{pad}{_verdict_text(verdict)}  {to_text(node)} {detail}"]
