@@ -583,8 +583,14 @@ def _text_tables(doc, lines: list) -> list:
     from ..ingest.text import pipe_tables
     from .tables import clean
 
-    known = {tuple(clean(c) for c in t.rows[0]) for t in doc.tables if t.rows}
-    return [t for t in pipe_tables(lines) if tuple(clean(c) for c in t.rows[0]) not in known]
+    def key(row) -> tuple:  # a ruled table's rows come back as text lines too, without trailing empty cells
+        cells = [clean(c) for c in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        return tuple(cells)
+
+    known = {key(t.rows[0]) for t in doc.tables if t.rows}
+    return [t for t in pipe_tables(lines) if key(t.rows[0]) not in known]
 
 
 def usual_unit(flow: Flow) -> str:
