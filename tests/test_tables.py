@@ -258,3 +258,12 @@ def test_explain_tells_a_missing_figure_from_a_division_by_zero(pack):
     text = explain_rule(rule, derive(extract(doc(FORM))), set())
     zero = text[text.index("资金来源：单位资金"):]  # 年初预算 0.00: the rate over it has no answer
     assert "pct(spent, initial) （75% != （无法计算：如除数为0））" in zero
+
+
+def test_flattened_header_cells_run_together_at_a_line_break():
+    from checker.extract.tables import _header_cells, space_tables
+
+    assert _header_cells(["分值执行率", "得分", "年度资金总额:"], ["分值", "执行率", "得分"]) == ["分值", "执行率", "得分", "年度资金总额:"]
+    line = Line(1, "项目资金(万元) 年初预算数 全年预算数 全年执行数 分值执行率 得分 年度资金总额: 50 40 30 10 75% 7.5 其中:本年财政拨款 50 40 30")
+    (table,) = space_tables([line])
+    assert table.rows[0][1:] == ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]

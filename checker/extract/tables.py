@@ -364,7 +364,7 @@ def space_tables(lines) -> list[Table]:
     words = [w for ws in spec.values() for w in ws]
     tables = []
     for line in lines:
-        tokens = line.text.split()
+        tokens = _header_cells(line.text.split(), words)
         if len(tokens) < 6:
             continue
         header_at = [i for i, t in enumerate(tokens) if _match(clean(t), words)]
@@ -394,6 +394,22 @@ def space_tables(lines) -> list[Table]:
         if len(rows) >= 2:
             tables.append(Table(line.page, rows))
     return tables
+
+
+def _header_cells(tokens: list[str], words: list[str]) -> list[str]:
+    """Header cells a PDF line break ran together ("分值" + "执行率" -> "分值执行率") split again: a token
+    made wholly of header words, longest first, is those words."""
+    out = []
+    for token in tokens:
+        rest, parts = clean(token), []
+        while rest:
+            word = max((w for w in words if rest.startswith(w)), key=len, default=None)
+            if word is None:
+                break
+            parts.append(word)
+            rest = rest[len(word):]
+        out.extend(parts if not rest and len(parts) > 1 else [token])
+    return out
 
 
 def _runs(indices: list[int]) -> list[list[int]]:
@@ -428,7 +444,7 @@ def space_indicator_tables(lines) -> list[Table]:
     for line in lines:
         if "指标" not in line.text:
             continue  # every indicator header names its 指标 columns
-        tokens = line.text.split()
+        tokens = _header_cells(line.text.split(), words)
         header_at = [i for i, t in enumerate(tokens) if _match(clean(t), words)]
         runs = _runs(header_at)
         if not runs or len(runs[0]) < 4:
