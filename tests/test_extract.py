@@ -248,3 +248,28 @@ def test_a_transfer_payment_form_is_a_project_report():
             "中央主管部门 人力资源社会保障部\n")
     facts = extract(Document("t.txt", "txt", [Line(1, t) for t in text.splitlines()]))
     assert by_kind(facts, "document")[0].fields["report_kind"] == "项目"
+
+
+def test_short_lines_beside_a_ruled_table_do_not_wrap(tmp_path):
+    """The right margin is the page's: two short lines under a table are not one wrapped line."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "form.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("STSong-Light", 12)
+    left, right, y = 80, 515, 700
+    for i, row in enumerate([("项目名称", "农田水利建设项目"), ("年初预算", "100.00")]):  # a ruled two-column table
+        top = y - i * 24
+        c.rect(left, top - 24, right - left, 24)
+        c.line(250, top, 250, top - 24)
+        c.drawString(left + 4, top - 17, row[0])
+        c.drawString(254, top - 17, row[1])
+    c.drawString(left, 620, "联系电话：12345678")  # the longer of the two: alone, it would set the margin
+    c.drawString(left, 600, "填报人：张三")
+    c.save()
+    doc = load(path)
+    assert doc.tables and [l.wraps for l in doc.lines if "填报人" in l.text or "联系电话" in l.text] == [False, False]

@@ -84,13 +84,19 @@ def _right_margin(found: list[dict]) -> float:
     return max(l["x1"] for l, size in zip(found, sizes) if size == body)
 
 
+def _found_lines(page) -> list[dict]:
+    return page.extract_text_lines(return_chars=False, **TEXT_SETTINGS)
+
+
 def _text_lines(page, index: int) -> list[Line]:
-    """The page's (or crop's) lines. A line wraps (the author's line or table row goes on in the
-    next one) when the next line's first word would not have fitted before the right margin."""
-    found = page.extract_text_lines(return_chars=False, **TEXT_SETTINGS)
-    if not found:
-        return []
-    right = _right_margin(found)
+    """The page's lines (see `_wrapped`)."""
+    found = _found_lines(page)
+    return _wrapped(found, index, _right_margin(found)) if found else []
+
+
+def _wrapped(found: list[dict], index: int, right: float) -> list[Line]:
+    """Lines as Line objects. A line wraps (the author's line or table row goes on in the next one)
+    when the next line's first word would not have fitted before the page's right margin `right`."""
     lines: list[Line] = []
     for here, after in zip(found, found[1:] + [None]):
         em = here["bottom"] - here["top"]
@@ -124,19 +130,26 @@ def _read_page(path: Path, page, index: int) -> tuple[list[Line], list[Table]]:
         return _checked(path, index, _text_lines(page, index)), []
     # text around the tables in reading order; each table as "cell | cell |" lines, because
     # the page text of a table interleaves the lines of wrapped cells
-    lines: list[Line] = []
+    segments: list = []  # ("text", lines found in the band between tables) or ("table", its rows)
     tables, top = [], 0.0
     for table in sorted(found, key=lambda t: t.bbox[1]):
         x0, t_top, x1, t_bottom = table.bbox
         if t_top > top:
-            lines += _text_lines(page.crop((0, top, page.width, t_top)), index)
+            segments.append(("text", _found_lines(page.crop((0, top, page.width, t_top)))))
         rows = table.extract(**{k.replace("text_", "", 1): v for k, v in TABLE_SETTINGS.items()})
         boxes = [[tuple(round(v, 1) for v in c) if c else None for c in row.cells] for row in table.rows]
         tables.append(Table(index + 1, rows, boxes))
-        lines += [Line(index + 1, " | ".join(_cell(c) for c in row) + " |") for row in rows]
+        segments.append(("table", [Line(index + 1, " | ".join(_cell(c) for c in row) + " |") for row in rows]))
         top = max(top, t_bottom)
     if top < page.height:
-        lines += _text_lines(page.crop((0, top, page.width, page.height)), index)
+        segments.append(("text", _found_lines(page.crop((0, top, page.width, page.height)))))
+    # the right margin is the page's (its text and its tables, which span the text width), not that
+    # of a few short lines between two tables
+    text = [line for kind, segment in segments if kind == "text" for line in segment]
+    right = max(([_right_margin(text)] if text else []) + [t.bbox[2] for t in found])
+    lines: list[Line] = []
+    for kind, segment in segments:
+        lines += _wrapped(segment, index, right) if kind == "text" else segment
     return _checked(path, index, lines), tables
 
 
