@@ -113,7 +113,22 @@ def run_batch(sources: list[str], options: BatchOptions,
                 results.append(result)
                 if on_result:
                     on_result(result)
+    del pool, futures  # the pool's semaphores unregister themselves before the tracker is stopped
+    _stop_resource_tracker()
     return results
+
+
+def _stop_resource_tracker() -> None:
+    """Wait for multiprocessing's resource tracker, which a spawn pool starts and nothing joins: it
+    would outlive the CLI for a moment (a zombie where PID 1 does not reap). `_stop` (3.8+) closes its
+    pipe and waits for it; the next pool starts a new one."""
+    import gc
+    from multiprocessing import resource_tracker
+
+    gc.collect()
+    stop = getattr(resource_tracker._resource_tracker, "_stop", None)
+    if stop is not None:
+        stop()
 
 
 def _chunks(sources: list[str], jobs: int) -> list[list[str]]:

@@ -61,24 +61,28 @@ def file_digest(path: str | Path) -> str:
 def package_digest() -> str:
     """Hash of all of perfcheck's code and data files and of the shipped profiles (validation
     checks `profile.*` names against the national one): what a validated pack depends on."""
-    from .resources import ROOT
+    from .resources import profiles_dir
 
     root = Path(__file__).parent
     h = hashlib.sha256(f"{FORMAT}:{__version__}:{sys.version}".encode())
-    for base in (root, ROOT / "profiles"):
+    for base in (root, profiles_dir()):
         for path in sorted(base.rglob("*")):
             if path.suffix in (".py", ".yaml", ".lark", ".json") and path.is_file():
                 h.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
     return h.hexdigest()[:16]
 
 
-def load_cached_pack(paths: list[Path], directory: Path | None = None):
-    """`load_pack(paths)`, or the pack a previous run validated from exactly these files."""
-    from .rulebook.loader import load_pack, rule_files
+def load_cached_pack(paths: list[Path], directory: Path | None = None, profile=None):
+    """`load_pack(paths, profile)`, or the pack a previous run validated from exactly these files
+    for the same profile (a loaded Profile; None: the national one, part of package_digest)."""
+    from .rulebook.loader import load_pack as _load_pack, rule_files
+
+    def load_pack(paths):
+        return _load_pack(paths) if profile is None else _load_pack(paths, profile)
 
     directory = directory or default_dir()
     try:
-        h = hashlib.sha256(package_digest().encode())
+        h = hashlib.sha256(package_digest().encode() + (profile.digest.encode() if profile is not None else b""))
         for path in rule_files(paths):
             h.update(f"{path}\0{path.resolve()}\0".encode() + path.read_bytes() + b"\0")
         entry = directory / "packs" / f"{h.hexdigest()[:32]}.pickle"

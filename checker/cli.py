@@ -15,7 +15,7 @@ import click
 
 from . import __version__
 from .errors import PerfcheckError
-from .resources import rules_dir
+from .resources import override_note, rules_dir
 
 INPUT_SUFFIXES = (".pdf", ".docx", ".txt")
 FORMAT_SUFFIX = {"json": ".json", "md": ".md", "html": ".html"}
@@ -65,12 +65,27 @@ def _rule_paths(rule_dirs: tuple[str, ...], builtin: bool) -> list[Path]:
     return ([rules_dir()] if builtin else []) + [Path(d).resolve() for d in rule_dirs]
 
 
-def load_rules(rule_dirs: tuple[str, ...], builtin: bool):
-    """Load and validate the pack (or take the one validated from the same files before, see
-    checker/cache.py); a broken pack stops the run with file:line errors."""
+def require_rule_paths(paths: list[Path]) -> None:
+    """A rule folder or file that is not there stops the run with one line naming it (and, for
+    the built-in pack, where its path came from), not with errors about what it would have held."""
+    missing = [p for p in paths if not p.exists()]
+    for path in missing:
+        if path == rules_dir():
+            click.echo(f"内置规则目录不存在：{path}{override_note('rules')}。请检查该路径，或重新安装 perfcheck。", err=True)
+        else:
+            click.echo(f"规则目录或文件不存在：{path}。请检查 --rules 后的路径。", err=True)
+    if missing:
+        sys.exit(2)
+
+
+def load_rules(rule_dirs: tuple[str, ...], builtin: bool, profile):
+    """Load and validate the pack for `profile` (or take the one validated from the same files
+    before, see checker/cache.py); a broken pack stops the run with file:line errors."""
     from .cache import load_cached_pack
 
-    pack, problems = load_cached_pack(_rule_paths(rule_dirs, builtin))
+    paths = _rule_paths(rule_dirs, builtin)
+    require_rule_paths(paths)
+    pack, problems = load_cached_pack(paths, profile=profile)
     if problems:
         for problem in problems:
             click.echo(str(problem), err=True)
@@ -96,8 +111,17 @@ def load_profile_or_exit(name: str):
     try:
         return load_profile(name)
     except ProfileError as exc:
-        click.echo(exc.message, err=True)
+        click.echo(f"配置错误：{exc.message}", err=True)
         sys.exit(2)
+
+
+def load_pack_or_exit(paths: list[Path], profile):
+    """`load_pack` for the rules commands, validated for `profile` (a name, a path or a loaded
+    Profile): missing rule paths and a broken profile are reported first, as themselves."""
+    from .rulebook.loader import load_pack
+
+    require_rule_paths(paths)
+    return load_pack(paths, load_profile_or_exit(profile) if isinstance(profile, str) else profile)
 
 
 PROFILE_OPTION = click.option("--profile", default="national", show_default=True,
@@ -122,7 +146,9 @@ DOCUMENTS = {"html": ".html", "md": ".md", "docx": ".docx"}  # one document per 
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "html", "docx", "sarif", "junit"]),
               default="text", show_default=True,
               help="text 终端摘要；json 机器可读；html 可打印的审核意见；md Markdown；docx Word 审核意见；sarif / junit 供 CI 系统")
-@click.option("-o", "--output", type=click.Path(), help="输出文件；html/md/docx 检查多份报告时为输出目录（另写汇总 index.html / index.csv）")
+@click.option("-o", "--output", type=click.Path(allow_dash=True),
+              help="输出文件；html/md/docx 检查多份报告时为输出目录（另写汇总 index.html / index.csv）。"
+                   "不给时：html/docx 写在报告旁（报告名.findings.html），多份报告写入 ./perfcheck-out/；- 表示输出到终端")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="附加规则目录或文件（可多次指定）")
 @click.option("--no-builtin-rules", is_flag=True, help="只用 --rules 指定的规则，不加载内置规则包")
 @PROFILE_OPTION
@@ -142,18 +168,16 @@ def check(paths, fmt, output, rule_dirs, no_builtin_rules, profile, waivers, bas
     from .batch import BatchOptions, run_batch
     from .cache import default_dir
 
-    pack = load_rules(rule_dirs, builtin=not no_builtin_rules)
     prof = load_profile_or_exit(profile)
+    pack = load_rules(rule_dirs, not no_builtin_rules, prof)
     meta = _meta(pack, prof)
     inputs = expand_inputs(paths)
     if not inputs:
         click.echo(f"在 {'、'.join(paths)} 中没有找到报告文件（支持 PDF、.docx、.txt）。", err=True)
         sys.exit(2)
     per_report = fmt in DOCUMENTS or template
+    output = _stdout_output(output, fmt, per_report, len(inputs))
     out_dir = _output_dir(output, per_report, len(inputs))
-    if fmt == "docx" and out_dir is None and not output:
-        click.echo("Word 格式需要用 -o 指定输出文件或目录。", err=True)
-        sys.exit(2)
     waiver_list = _load_or_exit(lambda: __import__("checker.review", fromlist=["x"]).load_waivers(waivers)) if waivers else []
     baseline_data = _load_or_exit(lambda: __import__("checker.review", fromlist=["x"]).load_baseline(baseline)) if baseline else None
 
@@ -188,14 +212,39 @@ def _load_or_exit(load):
         sys.exit(2)
 
 
+STDOUT = "-"
+DEFAULT_OUT_DIR = "perfcheck-out"  # per-report documents of a batch checked without -o
+BESIDE_REPORT = {".html", ".htm", ".docx"}  # documents not for a terminal: written next to the report
+
+
+def _stdout_output(output, fmt: str, per_report: bool, count: int):
+    """`-o -`: to the terminal, which takes one text document or any aggregate format; returns the
+    output setting the rest of `check` uses (None: the default place)."""
+    if output != STDOUT:
+        return output
+    if per_report and (fmt == "docx" or count > 1):
+        click.echo("-o - 只能把一份报告的 html/md 结果输出到终端；Word 格式或多份报告请用 -o 指定文件或目录。", err=True)
+        sys.exit(2)
+    return STDOUT if per_report else None
+
+
 def _output_dir(output, per_report: bool, count: int) -> Path | None:
     if not per_report:
         return Path(output) if output and (output.endswith(("/", os.sep)) or Path(output).is_dir()) else None
+    if output == STDOUT:
+        return None
     if output and (count > 1 or output.endswith(("/", os.sep)) or Path(output).is_dir()):
         return Path(output)
     if count > 1:
-        return Path("perfcheck-out")
+        out_dir = Path(DEFAULT_OUT_DIR)
+        click.echo(f"未用 -o 指定输出目录：各报告的结果和汇总写入 {out_dir.resolve()}{os.sep}（可用 -o 目录/ 另选位置）。", err=True)
+        return out_dir
     return None
+
+
+def _beside_report(source: str, suffix: str) -> Path:
+    path = Path(source)
+    return path.with_name(f"{path.stem}.findings{suffix}")
 
 
 def _record_path(out_dir: Path, source: str) -> Path:
@@ -331,7 +380,7 @@ def _write_documents(results, meta, fmt, output, out_dir, template) -> None:
     from .render.custom import TemplateProblem, output_suffix
 
     suffix = output_suffix(template) if template else DOCUMENTS[fmt]
-    if out_dir is None and not output:
+    if output == STDOUT or (out_dir is None and not output and suffix not in BESIDE_REPORT):
         try:
             click.echo(_render_one(results[0], meta, fmt, template))
         except TemplateProblem as exc:
@@ -341,7 +390,7 @@ def _write_documents(results, meta, fmt, output, out_dir, template) -> None:
     links, used = {}, set()
     for result in results:
         if out_dir is None:
-            target = Path(output)
+            target = Path(output) if output else _beside_report(result.source, suffix)
         else:
             stem = Path(result.source).stem
             name = stem + ".findings" + suffix
@@ -355,7 +404,11 @@ def _write_documents(results, meta, fmt, output, out_dir, template) -> None:
         except TemplateProblem as exc:
             click.echo(exc.message, err=True)
             sys.exit(2)
-        write_atomic(target, content)
+        try:
+            write_atomic(target, content)
+        except OSError as exc:
+            click.echo(f"无法写入 {target}（{exc.strerror or exc}）。请用 -o 指定可写的输出文件或目录。", err=True)
+            sys.exit(2)
         links[result.source] = target.name
         state = "未能检查" if result.status == "error" else f"错误 {result.count('error')} · 警告 {result.count('warning')}"
         click.echo(f"{result.source} → 已写入 {target}（{state}）", err=True)
@@ -437,7 +490,8 @@ def explain(report, rule_id, rule_dirs, profile):
     from .pipeline import document_summary
     from .rulebook.explain import explain_rule
 
-    pack = load_rules(rule_dirs, builtin=True)
+    prof = load_profile_or_exit(profile)
+    pack = load_rules(rule_dirs, True, prof)
     rule = pack.get(rule_id)
     if rule is None:
         close = difflib.get_close_matches(rule_id, [r.id for r in pack.rules], n=3, cutoff=0.4)
@@ -449,7 +503,7 @@ def explain(report, rule_id, rule_dirs, profile):
     except PerfcheckError as exc:
         click.echo(f"{report}: {exc.message}（{exc.code}）", err=True)
         sys.exit(2)
-    cpack = compile_pack(pack, load_profile_or_exit(profile))
+    cpack = compile_pack(pack, prof)
     kind = document_summary(items, cpack.ctx).get("report_kind")
     result = evaluate_document(cpack, items, kind)
     rule = next((cr.rule for cr in cpack.rules if cr.rule.id == rule_id), None)
@@ -506,12 +560,10 @@ ALONE_OPTION = click.option("--alone", is_flag=True, help="只看所给目录，
 @rules.command("validate")
 @click.argument("dirs", nargs=-1)
 @ALONE_OPTION
-def rules_validate(dirs, alone):
+@PROFILE_OPTION
+def rules_validate(dirs, alone, profile):
     """校验规则文件（默认内置规则包；所给目录与内置规则包一起校验），错误以 文件:行:列 报告。"""
-    from .rulebook.loader import load_pack
-
-    paths = _pack_paths(dirs, alone)
-    pack, problems = load_pack(paths)
+    pack, problems = load_pack_or_exit(_pack_paths(dirs, alone), profile)
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
@@ -526,11 +578,10 @@ def rules_validate(dirs, alone):
 @PROFILE_OPTION
 def rules_test(dirs, only, profile):
     """运行每条规则自带的测试用例。"""
-    from .rulebook.loader import load_pack
     from .rulebook.testing import run_tests
 
-    paths = [Path(d) for d in dirs] or [rules_dir()]
-    pack, problems = load_pack(paths)
+    prof = load_profile_or_exit(profile)
+    pack, problems = load_pack_or_exit([Path(d) for d in dirs] or [rules_dir()], prof)
     if problems:
         for problem in problems:
             click.echo(str(problem), err=True)
@@ -542,7 +593,6 @@ def rules_test(dirs, only, profile):
         close = difflib.get_close_matches(only, [r.id for r in pack.rules], n=3, cutoff=0.4)
         click.echo(f"没有编号为“{only}”的规则。" + (f"是否想写：{'、'.join(close)}？" if close else ""), err=True)
         sys.exit(2)
-    prof = load_profile_or_exit(profile)
     results = run_tests(pack, only, prof)
     tested = {r.rule.id for r in results}
     for rule in pack.rules:
@@ -572,9 +622,8 @@ def _enabling_profiles(rule_id: str) -> list[str]:
 def rules_lint(dirs):
     """找出可能写错的规则：无测试、无依据、永不/总是触发、条件重复。"""
     from .rulebook.lint import lint
-    from .rulebook.loader import load_pack
 
-    pack, problems = load_pack([Path(d) for d in dirs] or [rules_dir()])
+    pack, problems = load_pack_or_exit([Path(d) for d in dirs] or [rules_dir()], "national")
     if problems:
         for problem in problems:
             click.echo(str(problem), err=True)
@@ -590,9 +639,9 @@ def rules_lint(dirs):
 @click.argument("dirs", nargs=-1)
 def rules_list(dirs):
     """列出规则：编号、严重程度、标题。"""
-    from .rulebook.loader import SEVERITIES, load_pack
+    from .rulebook.loader import SEVERITIES
 
-    pack, problems = load_pack([Path(d) for d in dirs] or [rules_dir()])
+    pack, problems = load_pack_or_exit([Path(d) for d in dirs] or [rules_dir()], "national")
     for rule in pack.rules:
         state = "" if rule.enabled else "（默认停用）"
         click.echo(f"{rule.id:<36} {SEVERITIES[rule.severity]}  {rule.title}{state}")

@@ -14,10 +14,9 @@ from pathlib import Path
 import yaml
 
 from .errors import PerfcheckError
-from .resources import ROOT
+from .resources import override_note, profiles_dir
 from .rulebook.condition import Num, parse_quantity_literal
 
-PROFILES_DIR = ROOT / "profiles"
 SEVERITIES = ("error", "warning", "info")
 
 
@@ -42,31 +41,58 @@ class Profile:
 
 
 def available() -> list[str]:
-    return sorted(p.stem for p in PROFILES_DIR.glob("*.yaml"))
+    return sorted(p.stem for p in profiles_dir().glob("*.yaml"))
+
+
+def _is_file_argument(name_or_path: str) -> bool:
+    p = Path(name_or_path)
+    return p.suffix in (".yaml", ".yml") or p.exists()
 
 
 def _path_for(name_or_path: str) -> Path:
-    p = Path(name_or_path)
-    if p.suffix in (".yaml", ".yml") or p.exists():
-        return p
-    return PROFILES_DIR / f"{name_or_path}.yaml"
+    return Path(name_or_path) if _is_file_argument(name_or_path) else profiles_dir() / f"{name_or_path}.yaml"
 
 
-def _raw(name_or_path: str, seen: tuple = ()) -> tuple[dict, list[str]]:
-    path = _path_for(name_or_path)
-    if not path.exists():
-        raise ProfileError(f"找不到配置“{name_or_path}”。可用配置：{'、'.join(available())}，或给出 .yaml 文件路径。")
+def _not_found(name_or_path: str) -> ProfileError:
+    """Which profile is missing, and why: a file path, a name, or the whole profiles folder."""
+    if _is_file_argument(name_or_path):
+        return ProfileError(f"找不到配置文件：{Path(name_or_path).resolve()}。请检查路径。")
+    folder = profiles_dir()
+    if not folder.is_dir():
+        return ProfileError(f"配置目录不存在：{folder}{override_note('profiles')}，找不到配置“{name_or_path}”。"
+                            f"请检查该目录，或重新安装 perfcheck。")
+    names = "、".join(available()) or "（该目录中没有 .yaml 配置）"
+    return ProfileError(f"找不到配置“{name_or_path}”（在 {folder} 中）。可用配置：{names}，或给出 .yaml 文件路径。")
+
+
+def _read(path: Path) -> tuple[dict, str]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{path}: 无法读取配置文件（{exc}）。配置文件应为 UTF-8 编码的 YAML。") from None
+    try:
+        data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         raise ProfileError(f"{where}: 配置文件 YAML 格式错误：{getattr(exc, 'problem', exc)}") from None
-    texts = [path.read_text(encoding="utf-8")]
+    if not isinstance(data, dict):
+        raise ProfileError(f"{path}: 配置文件应是“名称: 值”的映射（name、extends、params、rules……），不是{type(data).__name__}。")
+    return data, text
+
+
+def _raw(name_or_path: str, seen: tuple = ()) -> tuple[dict, list[str]]:
+    path = _path_for(name_or_path)
+    if not path.is_file():
+        raise _not_found(name_or_path)
+    data, text = _read(path)
+    texts = [text]
     parent = data.get("extends")
     if parent:
         if parent in seen:
             raise ProfileError(f"{path}: extends 形成循环：{' → '.join(seen + (parent,))}")
+        if not _path_for(parent).is_file():
+            raise ProfileError(f"{path}: extends: {parent} —— {_not_found(parent).message}")
         base, base_texts = _raw(parent, seen + (data.get("name", path.stem),))
         merged = dict(base)
         merged["params"] = {**base.get("params", {}), **(data.get("params") or {})}

@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..model import Finding, Quantity, ReportResult
+from ..resources import bundled_dir
 from .filters import (
     FILTERS,
     fmt_value,
@@ -48,7 +49,7 @@ __all__ = [
     "status_cn",
 ]
 
-_DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+_DEFAULT_TEMPLATES = bundled_dir("templates")  # the checkout's templates/, or the wheel's copy of it
 TEMPLATES_DIR = Path(os.environ.get("PERFCHECK_TEMPLATES") or _DEFAULT_TEMPLATES)
 
 SEVERITIES = ("error", "warning", "info")

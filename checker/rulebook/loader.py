@@ -135,14 +135,13 @@ def _mapping(node) -> dict:
     return {k.value: (k, v) for k, v in node.value} if isinstance(node, yaml.MappingNode) else {}
 
 
-def _param_dims() -> dict[str, str]:
-    """Settings rules may use: those of the default profile (every profile extends it)."""
-    from ..profile import load_profile
+def _param_dims(profile) -> dict[str, str]:
+    """Settings rules may use: those of the profile the pack is validated for (a name, a .yaml path
+    or a loaded Profile; every profile has at least the national one's). A profile that cannot be
+    loaded raises its own ProfileError (which file, what is wrong), not one error per `profile.x`."""
+    from ..profile import Profile, load_profile
 
-    try:
-        return load_profile("national").param_dims()
-    except Exception:
-        return {}
+    return (profile if isinstance(profile, Profile) else load_profile(profile)).param_dims()
 
 
 def _parse_condition(col: _Collector, node, what: str, dims: dict[str, str], expect_bool=True) -> Node | None:
@@ -424,13 +423,14 @@ def _construct(node):
     return yaml.SafeLoader("").construct_document(node)
 
 
-def load_pack(paths: list[Path]) -> tuple[Pack, list[Problem]]:
-    """Load every rule file under `paths`. Returns the pack and all problems found."""
+def load_pack(paths: list[Path], profile="national") -> tuple[Pack, list[Problem]]:
+    """Load every rule file under `paths`, checking `profile.x` names against `profile` (see
+    _param_dims; raises ProfileError when it cannot be loaded). Returns the pack and all problems."""
     problems: list[Problem] = []
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     files = rule_files(paths)
-    params = _param_dims()
+    params = _param_dims(profile)
     digest = hashlib.sha256()
     for path in files:
         if not path.exists():
