@@ -162,3 +162,137 @@ def test_html_from_pdf_embeds_the_page_region_and_links_the_page(tmp_path: Path)
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert html.count("data:image/png;base64,") >= 2  # both errors show their region of page 6
     assert "baiyun-2023.pdf#page=6" in html and "<mark>2655.11元</mark>" in html
+
+
+# ---------------------------------------------------------------- issue 13: causes named, clean exits, bad .docx
+
+CUSTOM_RULE = """rules:
+  - id: local.coverage-floor
+    title: 自评覆盖率不应低于本地下限
+    severity: warning
+    basis: 某省《绩效自评工作通知》（示例）
+    applies_to:
+      fact: self_evaluation
+    when: coverage_stated < profile.coverage_floor
+    message: "自评覆盖率{{ coverage_stated }}低于本地下限。"
+"""
+
+
+def test_validation_uses_the_profile_given(tmp_path: Path):
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "local.yaml").write_text(CUSTOM_RULE, encoding="utf-8")
+    profile = tmp_path / "local.yaml"
+    profile.write_text("name: local\nextends: national\nparams:\n  coverage_floor: 90%\n", encoding="utf-8")
+    national = run("rules", "validate", tmp_path / "rules", "--alone")
+    assert national.exit_code == 2 and "profile.coverage_floor" in national.stderr
+    local = run("rules", "validate", tmp_path / "rules", "--alone", "--profile", profile)
+    assert local.exit_code == 0, local.stderr
+
+
+def test_missing_profile_file_is_reported_as_itself(tmp_path: Path):
+    result = run("check", EXAMPLE_PDF, "--profile", tmp_path / "nowhere.yaml")
+    assert result.exit_code == 2
+    assert str(tmp_path / "nowhere.yaml") in result.stderr and "配置中没有参数" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_missing_profiles_folder_is_named_not_cascaded(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("PERFCHECK_PROFILES", str(tmp_path / "no-profiles"))
+    result = run("check", EXAMPLE_PDF, "--no-cache")
+    assert result.exit_code == 2
+    assert "配置目录不存在" in result.stderr and "PERFCHECK_PROFILES" in result.stderr
+    assert "配置中没有参数" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_missing_rules_folder_is_named(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("PERFCHECK_RULES", str(tmp_path / "no-rules"))
+    for args in (("check", EXAMPLE_PDF), ("rules", "list")):
+        result = run(*args)
+        assert result.exit_code == 2
+        assert f"内置规则目录不存在：{tmp_path / 'no-rules'}（由环境变量 PERFCHECK_RULES 指定）" in result.stderr
+
+
+def test_broken_profile_points_at_its_line(tmp_path: Path):
+    profile = tmp_path / "p.yaml"
+    profile.write_text("name: p\nextends: national\nparams: [1, 2\n", encoding="utf-8")
+    result = run("rules", "validate", "--profile", profile)
+    assert result.exit_code == 2 and f"{profile}:4:1" in result.stderr
+    profile.write_text("name: p\nextends: nationl\n", encoding="utf-8")
+    result = run("check", EXAMPLE_PDF, "--profile", profile)
+    assert result.exit_code == 2 and "extends: nationl" in result.stderr and "national" in result.stderr
+
+
+def test_one_html_report_is_written_next_to_it(tmp_path: Path):
+    report = tmp_path / "r.txt"
+    report.write_text(Path(EXAMPLE_PDF).with_suffix(".txt").read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("check", report, "--format", "html", "--in-process")
+    written = tmp_path / "r.findings.html"
+    assert result.exit_code == 1 and written.is_file() and str(written) in result.stderr
+    assert "<html" not in result.stdout and "budget.unit-anomaly" in result.stdout  # the summary, not the page
+    to_terminal = run("check", report, "--format", "html", "-o", "-", "--in-process")
+    assert to_terminal.stdout.lstrip().startswith("<!DOCTYPE html>")
+
+
+def test_a_batch_without_output_folder_says_where_it_writes(tmp_path: Path, monkeypatch):
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("某单位2023年部门整体支出绩效自评报告\n一、部门基本情况\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run("check", "a.txt", "b.txt", "--format", "md", "--in-process")
+    assert f"写入 {tmp_path / 'perfcheck-out'}" in result.stderr
+    assert (tmp_path / "perfcheck-out" / "a.findings.md").is_file()
+
+
+def _broken_word_files(folder: Path) -> dict[str, str]:
+    import zipfile
+
+    docx_bytes = (Path(__file__).resolve().parents[1] / "templates" / "report.docx").read_bytes()
+    (folder / "truncated.docx").write_bytes(docx_bytes[: len(docx_bytes) // 3])
+    with zipfile.ZipFile(folder / "plain-zip.docx", "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    with zipfile.ZipFile(folder / "sheet.docx", "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    (folder / "text.docx").write_text("这是一段文字，不是 Word 文档", encoding="utf-8")
+    (folder / "old.docx").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(1024))
+    return {"truncated.docx": "不是完整的压缩包", "plain-zip.docx": "没有 Word 文档的正文", "sheet.docx": "Excel 表格",
+            "text.docx": "内容不是 Word 文档", "old.docx": "旧版 Word (.doc)"}
+
+
+def test_broken_word_files_say_what_they_are(tmp_path: Path):
+    expected = _broken_word_files(tmp_path)
+    result = run("check", *(tmp_path / name for name in expected), "--format", "json", "--in-process")
+    assert result.exit_code == 2
+    reports = {Path(r["source"]).name: r for r in json.loads(result.stdout)["reports"]}
+    for name, phrase in expected.items():
+        error = reports[name]["error"]
+        assert error["code"] == "input.bad-docx" and phrase in error["message"], (name, error)
+        assert "Error" not in error["message"] and "不支持的文件类型" not in error["message"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to list a session's processes")
+def test_no_process_outlives_the_cli(tmp_path: Path):
+    """Every child (pebble's workers, multiprocessing's resource tracker) is gone when perfcheck exits."""
+    import subprocess
+    import sys
+
+    from conftest import EXAMPLE_TXT, ROOT
+
+    inputs = [tmp_path / f"{n}.txt" for n in "ab"]
+    for path in inputs:
+        path.write_bytes(EXAMPLE_TXT.read_bytes())
+    proc = subprocess.Popen([sys.executable, "-m", "checker.cli", "check", *map(str, inputs), "-j", "2", "--no-cache", "-q"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    _, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 1, stderr
+    left = [stat for stat in _process_stats() if int(stat.rsplit(")", 1)[1].split()[3]) == proc.pid]  # field 6: session
+    assert not left, left
+
+
+def _process_stats() -> list[str]:
+    stats = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stats.append((entry / "stat").read_text()) if entry.name.isdigit() else None
+        except OSError:  # ended while we looked
+            pass
+    return stats

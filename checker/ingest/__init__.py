@@ -12,6 +12,7 @@ from ..model import Document
 from . import pdf, text, docx
 
 SUPPORTED = (".pdf", ".txt", ".docx")
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # Compound File: .doc, and Office files saved with a password
 
 
 def load(path: str | Path) -> Document:
@@ -35,6 +36,10 @@ def load(path: str | Path) -> Document:
         if suffix in (".docx", ".zip", ""):
             return docx.read(p)
         raise InputError("input.unsupported", f"{p} 不是可读取的报告格式。支持：PDF、.docx、.txt。")
+    if suffix == ".docx":  # a Word document is a zip: this is something else named .docx
+        what = ("它是旧版 Word (.doc) 或加密的 Word 文件，只是扩展名为 .docx" if head.startswith(OLE_MAGIC)
+                else "内容不是 Word 文档（.docx 文件应是一个压缩包）")
+        raise docx.bad_docx(p, what)
     if suffix in (".txt", ".text", ".md", ""):
         return text.read(p)
     if suffix == ".doc":

@@ -12,17 +12,43 @@ from ..errors import InputError
 from ..model import Document, Line, Table
 
 
+MAIN_PART = "word/document.xml"
+# the main part of the other Office Open XML files, so a renamed one is named for what it is
+OTHER_OFFICE_PARTS = {"xl/workbook.xml": "Excel 表格", "ppt/presentation.xml": "PowerPoint 演示文稿"}
+RESAVE = "请用 Word/WPS 打开原文件后另存为 .docx 或 PDF 再检查。"
+
+
+def bad_docx(path: Path, what: str) -> InputError:
+    return InputError("input.bad-docx", f"{path} 无法作为 Word 文档读取：{what}。{RESAVE}")
+
+
+def _check_package(path: Path) -> None:
+    """A .docx is a zip holding word/document.xml: say which of the two a file is not."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        raise bad_docx(path, "文件已损坏，不是完整的压缩包（常见原因：下载或复制没有完成）") from None
+    if MAIN_PART not in names:
+        kind = next((k for part, k in OTHER_OFFICE_PARTS.items() if part in names), None)
+        raise bad_docx(path, f"它是{kind}，不是 Word 文档" if kind else "它是一个压缩包，但里面没有 Word 文档的正文")
+
+
 def read(path: Path) -> Document:
     try:
         import docx  # python-docx
+        from docx.opc.exceptions import PackageNotFoundError
         from docx.table import Table as DocxTable
         from docx.text.paragraph import Paragraph
+        from lxml.etree import XMLSyntaxError
     except ImportError as exc:  # pragma: no cover - dependency is declared
         raise InputError("input.docx-unavailable", "读取 .docx 需要 python-docx：pip install python-docx") from exc
+    _check_package(path)
     try:
         d = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError("input.bad-docx", f"{path} 不是有效的 .docx 文件（{exc}）。请用 Word/WPS 重新保存。") from exc
+    except (PackageNotFoundError, XMLSyntaxError, KeyError, ValueError, AttributeError, zipfile.BadZipFile):
+        # python-docx meets a part it cannot parse (its errors are about package internals)
+        raise bad_docx(path, "文档内部结构损坏或不完整") from None
     page, lines, tables = 1, [], []
     for child in d.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
