@@ -231,6 +231,7 @@ def evaluate_document(cpack: CompiledPack, facts: list[Fact], report_kind: str |
             summaries.append(RuleSummary(rule.id, rule.title, rule.severity, "not-applicable"))
             continue
         rule_findings, checked, unknown = _judge(cr, by_kind.get(rule.kind, []), fired, ctx, diagnostics, verdicts)
+        rule_findings = _collapse_misreadings(rule, _deduplicate(rule_findings), checked, rule_context(rule, ctx))
         if not by_kind.get(rule.kind):
             label = KINDS[rule.kind].label
             rule_findings.append(Finding(
@@ -247,7 +248,59 @@ def evaluate_document(cpack: CompiledPack, facts: list[Fact], report_kind: str |
             status = "not-applicable"
         findings.extend(rule_findings)
         summaries.append(RuleSummary(rule.id, rule.title, rule.severity, status, checked))
-    return Evaluation(findings, summaries, diagnostics, fired)
+    return Evaluation(_not_a_report(findings), summaries, diagnostics, fired)
+
+
+# ---------------------------------------------------------------- saying less when unsure
+
+INFERRED_NOTE = "（该数字归属何处是按位置推断的，原文未见明确的标签或表头，故只作提示，请核对原文。）"
+NOT_A_REPORT_RULE = "structure.looks-like-report"
+
+
+def _param_number(ctx: Context, name: str, default: Decimal) -> Decimal:
+    value = ctx.params.get(name)
+    return value.point if isinstance(value, Num) else default
+
+
+def _deduplicate(findings: list[Finding]) -> list[Finding]:
+    """One finding per rule, subject and figures: two readings of one statement are one problem."""
+    seen, out = set(), []
+    for f in findings:
+        key = (f.rule, f.subject, f.message) if f.outcome == "fired" else id(f)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _collapse_misreadings(rule: Rule, findings: list[Finding], checked: int, ctx: Context) -> list[Finding]:
+    """A rule that fires on many figures of one report has most likely misread them: one notice
+    instead of N findings (the profile's misreading_min_findings and misreading_share)."""
+    fired = [f for f in findings if f.outcome == "fired" and f.severity in ("error", "warning")]
+    least = _param_number(ctx, "misreading_min_findings", Decimal(5))
+    share = _param_number(ctx, "misreading_share", Decimal(50)) / 100
+    if len(fired) < least or len(fired) < share * max(checked, 1):
+        return findings
+    subjects = "、".join(dict.fromkeys(f.subject for f in fired))
+    evidence = [e for f in fired[:3] for e in f.evidence[:1]]
+    notice = Finding(
+        rule.id, "info", "全文",
+        f"“{rule.title}”在本报告中有{len(fired)}处不符（共检查{checked}处），多半是这些数字未能一致读取，"
+        f"因此不逐条列为问题，请人工核对：{subjects}。", evidence, rule.title, rule.basis)
+    return [f for f in findings if f not in fired] + [notice]
+
+
+def _not_a_report(findings: list[Finding]) -> list[Finding]:
+    """A document that does not look like a self-evaluation report gets that warning, not arithmetic."""
+    if not any(f.rule == NOT_A_REPORT_RULE and f.outcome == "fired" for f in findings):
+        return findings
+    out = []
+    for f in findings:
+        if f.outcome == "fired" and f.rule != NOT_A_REPORT_RULE:
+            f = replace(f, severity="info", outcome="not-evaluable",
+                        message=f"无法评估“{f.title}”：文件看起来不是绩效自评报告（未见预算、得分或报告章节），未作判断。")
+        out.append(f)
+    return out
 
 
 def missing_fields(rule: Rule, fact: Fact, node=None) -> list[str]:
@@ -322,7 +375,10 @@ def _judge(cr: CompiledRule, facts: list[Fact], fired: set, ctx: Context, diagno
         checked += 1
         if engine_says:
             data = _context_for(rule, fact, ctx)
+            severity, message = rule.severity, render_message(rule, data)
+            if severity == "error" and fact.anchor == "inferred":
+                severity, message = "warning", message + INFERRED_NOTE
             findings.append(Finding(
-                rule.id, rule.severity, fact.subject, render_message(rule, data), _evidence(fact, used),
+                rule.id, severity, fact.subject, message, _evidence(fact, used),
                 rule.title, rule.basis, data["expected"] or None, data["actual"] or None))
     return findings, checked, unknown

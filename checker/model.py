@@ -79,6 +79,11 @@ def format_decimal(value: Decimal, places: int) -> str:
 Value = Union[Quantity, str, bool, int]
 
 
+# How a fact's figures were tied to what they are about (issue: errors rest only on anchored facts):
+# its label in the same clause, a table header, a list item's title, or only its position in the text.
+ANCHORS = ("label", "header", "title", "inferred")
+
+
 @dataclass
 class Fact:
     kind: str  # document | budget | project | self_evaluation | indicator_group | amount | section ...
@@ -92,6 +97,7 @@ class Fact:
     # links between facts for the derive stage (e.g. an amount's context group and the
     # fact field it was read into); never seen by rules
     meta: dict = field(default_factory=dict)
+    anchor: str = "label"  # one of ANCHORS; an error-severity rule fired on an "inferred" fact is only a warning
 
     def get(self, name: str):
         return self.fields.get(name)

@@ -359,7 +359,30 @@ def _fmt(q: Quantity) -> str:
     return f"{q.value:,}万元"
 
 
+_MONEY_KINDS = ("budget", "project", "fund_source", "breakdown")
+_SCORE_KINDS = ("self_evaluation", "indicator", "indicator_group", "execution_score")
+_SECTION_FIELDS = ("has_basic_info", "has_self_evaluation", "has_problems", "has_measures")
+_GENRE_WORDS = ("绩效", "自评", "评价")
+
+
+def count_report_signals(facts: list[Fact]) -> None:
+    """How many signs of the genre the document shows (budget figures, scores or a grade, report
+    sections, the genre's terms in the text or a title naming 绩效/自评): a number a rule judges."""
+    doc = next((f for f in facts if f.kind == "document"), None)
+    if doc is None:
+        return
+    kinds = {f.kind for f in facts}
+    signals = [
+        any(k in kinds for k in _MONEY_KINDS),
+        any(k in kinds for k in _SCORE_KINDS),
+        any(doc.fields.get(name) is True for name in _SECTION_FIELDS),
+        doc.fields.get("names_genre") is True or any(w in str(doc.fields.get("title", "")) for w in _GENRE_WORDS),
+    ]
+    doc.fields["report_signals"] = Quantity(Decimal(sum(signals)), 0, "个")
+
+
 def derive(facts: list[Fact]) -> list[Fact]:
+    count_report_signals(facts)
     mark_unit_anomalies(facts)
     check_products(facts)
     judge_indicators(facts)

@@ -126,6 +126,7 @@ def extract_document(flow: Flow) -> Fact:
     for key, words in SECTION_WORDS.items():
         fields[key] = any(w in h for h in names for w in words)
     fields["char_count"] = len(re.sub(r"\s", "", flow.text))
+    fields["names_genre"] = any(w in flow.text for w in labels()["genre_terms"])
     empty = problems_section_empty(flow)
     if empty is not None:
         fields["problems_empty"] = empty
@@ -215,7 +216,8 @@ def extract_projects(flow: Flow, out: Extraction) -> None:
         ordinal = _ordinal(m.group("ord"))
         if ordinal:
             fields["ordinal"] = ordinal
-        fact = Fact("project", f"项目：{name}", fields, [], "project.entry")
+        anchor = "title" if any(w in name for w in _PROJECT_WORDS) else "inferred"
+        fact = Fact("project", f"项目：{name}", fields, [], "project.entry", anchor=anchor)
         last_end = max(body_start, _read_project_figures(fact, figures, flow, out, f"project:{start}"))
         fig_sentence_end = flow.sentence_bounds(last_end - 1)[1]
         if "adjustment" in fact.fields:
@@ -269,14 +271,21 @@ def extract_own_project(flow: Flow, out: Extraction, name: str) -> None:
 # ---------------------------------------------------------------- budget
 
 
-def _scope(segment: str) -> str:
+def _scope(segment: str) -> tuple[str | None, bool]:
+    """(scope, anchored): the scope word in the clause's lead, if any. A clause about one project
+    ("该项目年初预算…") has no department scope at all (None); a lead with no scope word is
+    read as the department's, but only inferred."""
     scopes = labels()["scope"]
     first_label = min((segment.find(w) for w in ("预算", "决算", "支出") if w in segment), default=len(segment))
     lead = segment[: first_label + 4]
     for scope in ("basic", "project"):
         if any(w in lead for w in scopes[scope]):
-            return scope
-    return "overall"
+            return scope, True
+    if any(w in lead for w in scopes["overall"]):
+        return "overall", True
+    if any(w in lead for w in scopes["one_project"]):
+        return None, False
+    return "overall", False
 
 
 SCOPE_CN = {"overall": "部门整体", "basic": "基本支出", "project": "项目支出"}
@@ -284,8 +293,8 @@ _OTHER_YEAR = re.compile(r"上年|去年|上一年|同比|较上年|比上年|�
 BUDGET_LABELS = {"initial": "年初预算数", "full_year": "全年预算数", "final": "决算数"}
 
 
-def extract_budgets(flow: Flow, out: Extraction) -> None:
-    seen: set[str] = set()
+def _budget_clauses(flow: Flow, out: Extraction):
+    """(scope, anchored, figures, start, end, sentence start) of each clause stating two or more budget figures."""
     for s, e in _sentences(flow):
         if _inside(s, out.spans):
             continue
@@ -300,24 +309,33 @@ def extract_budgets(flow: Flow, out: Extraction) -> None:
             figures = [f for f in find_figures(segment, "budget", base=s + a) if not _inside(f.start, out.spans)]
             if len([f for f in figures if f.field != "rate_stated"]) < 2:
                 continue
-            scope = _scope(segment)
+            scope, anchored = _scope(segment)
+            if scope is not None:  # None: one project's figures, not the department's
+                yield scope, anchored, figures, s + a, s + b, s
+
+
+def extract_budgets(flow: Flow, out: Extraction) -> None:
+    """One budget fact per scope: its first clause whose scope is written, else its first clause."""
+    chosen: dict[str, tuple] = {}
+    for scope, anchored, figures, a, b, sentence in _budget_clauses(flow, out):
+        if anchored:  # only figures whose scope is written may contradict each other
             for fig in figures:
                 if fig.field != "rate_stated":
                     out.mentions.append((f"{SCOPE_CN[scope]}{BUDGET_LABELS[fig.field]}", fig.value,
                                          flow.span_evidence(fig.start, fig.end)))
-            if scope in seen:
+        if scope not in chosen or (anchored and not chosen[scope][0]):
+            chosen[scope] = (anchored, figures, a, b, sentence)
+    for scope, (anchored, figures, a, b, sentence) in chosen.items():
+        fact = Fact("budget", SCOPE_CN[scope], {"scope": SCOPE_CN[scope]}, [flow.quote(a, b - 1, limit=240)],
+                    "budget.sentence", anchor="label" if anchored else "inferred")
+        for fig in figures:
+            if fig.field in fact.fields:
                 continue
-            seen.add(scope)
-            fact = Fact("budget", SCOPE_CN[scope], {"scope": SCOPE_CN[scope]}, [flow.quote(s + a, s + b - 1, limit=240)],
-                        "budget.sentence")
-            for fig in figures:
-                if fig.field in fact.fields:
-                    continue
-                fact.fields[fig.field] = fig.value
-                fact.field_evidence[fig.field] = flow.span_evidence(fig.start, fig.end)
-                if fig.field != "rate_stated":
-                    out.owned[fig.number_start] = Owned(fact, fig.field, fig.label, f"budget:{s}")
-            out.facts.append(fact)
+            fact.fields[fig.field] = fig.value
+            fact.field_evidence[fig.field] = flow.span_evidence(fig.start, fig.end)
+            if fig.field != "rate_stated":
+                out.owned[fig.number_start] = Owned(fact, fig.field, fig.label, f"budget:{sentence}")
+        out.facts.append(fact)
 
 
 # ---------------------------------------------------------------- self-evaluation
@@ -653,13 +671,13 @@ def _fund_block(block, rows, flow: Flow, tables: list, out: Extraction, report_k
             if src in total:
                 fields[dst] = total[src]
         if len(fields) > 1:
-            out.facts.append(Fact("project", f"项目：{name}", fields, evidence, "table.fund"))
+            out.facts.append(Fact("project", f"项目：{name}", fields, evidence, "table.fund", anchor="header"))
     if report_kind == "部门整体":
         _department_budget_rows(block, total, parts, out)
     if "rate" in total or "score" in total:
         fields = {k: total[k] for k in ("rate", "weight", "score") if k in total}
         if "weight" in fields or "score" in fields:
-            out.facts.append(Fact("execution_score", "预算执行率得分", fields, evidence, "table.fund"))
+            out.facts.append(Fact("execution_score", "预算执行率得分", fields, evidence, "table.fund", anchor="header"))
     scope_words = labels()["scope"]["basic"] + labels()["scope"]["project"]
     scope_rows = report_kind == "部门整体" and any(any(w in p["label"] for w in scope_words) for p in parts)
     for part in parts:
@@ -688,7 +706,7 @@ def _fund_source(block, table: str, row: dict, out: Extraction) -> None:
         fields["rate_stated"] = row["rate"]
     source = _PARTS_INTRO.sub("", row["label"]).strip() or row["label"]
     out.facts.append(Fact("fund_source", f"资金来源：{source}", {"table": table, "source": source, **fields},
-                          [Evidence(block.page, row["text"][:200])], "table.fund"))
+                          [Evidence(block.page, row["text"][:200])], "table.fund", anchor="header"))
 
 
 _BUDGET_FROM_FUND = (("initial", "initial"), ("adjusted", "full_year"), ("spent", "final"), ("rate", "rate_stated"))
@@ -703,7 +721,7 @@ def _department_budget_rows(block, total: dict, parts: list[dict], out: Extracti
             continue  # prose stated it already; the figures-consistent rule compares the two
         fields = {"scope": scope, **{dst: row[src] for src, dst in _BUDGET_FROM_FUND if src in row}}
         if len(fields) > 2:
-            out.facts.append(Fact("budget", scope, fields, [Evidence(block.page, row["text"][:200])], "table.fund"))
+            out.facts.append(Fact("budget", scope, fields, [Evidence(block.page, row["text"][:200])], "table.fund", anchor="header"))
         for src, dst in _BUDGET_FROM_FUND[:3]:
             if src in row:
                 out.mentions.append((f"{scope}{BUDGET_LABELS[dst]}", row[src], Evidence(block.page, row["text"][:120])))
@@ -715,7 +733,8 @@ def _breakdown(label: str, total: Quantity, values: list[Quantity], names: list[
     fields = {"label": label, "total": total, "parts_sum": parts_sum,
               "parts_count": plain(str(len(values)), "个"), "parts": "、".join(n for n in names if n),
               "from_table": extractor.startswith("table")}
-    fact = Fact("breakdown", label, fields, evidence, extractor)
+    fact = Fact("breakdown", label, fields, evidence, extractor,
+                anchor="header" if extractor.startswith("table") else "label")
     # the sum's tolerance is that of its terms added up, not of its widest term
     fact.meta["terms"] = values
     return fact

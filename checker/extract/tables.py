@@ -239,7 +239,7 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
             if numbers:  # the form's total row: its last figure is the total score
                 facts.append(Fact("self_evaluation", "绩效自评", {"score_total": plain(numbers[-1], "分"), "score_in_form": True},
                                   [Evidence(block.page, " | ".join(c for c in (clean(x) for x in row) if c))],
-                                  "table.indicator-total"))
+                                  "table.indicator-total", anchor="header"))
             continue
         if not (name or cells.get("level1")):
             continue
@@ -270,7 +270,7 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
             fields["reason"] = cells["reason"]
         text = " | ".join(c for c in (clean(x) for x in row) if c)
         facts.append(Fact("indicator", f"指标：{fields['name']}", fields, [Evidence(block.page, text[:200])],
-                          f"table.{block.kind}"))
+                          f"table.{block.kind}", anchor="header"))
     return facts
 
 
@@ -343,7 +343,7 @@ def project_list_facts(block: Block, default_unit: str = "万元") -> list[Fact]
             fields["explanation"] = reason
         if len(fields) > 1:
             facts.append(Fact("project", f"项目：{name}", fields, [Evidence(block.page, _row_text(row)[:200])],
-                              "table.project_list"))
+                              "table.project_list", anchor="header"))
     return facts
 
 

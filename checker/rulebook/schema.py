@@ -54,6 +54,8 @@ KINDS: dict[str, KindSpec] = {
         "problems_empty": _f(BOOL, "“存在问题”部分只写了“无 / 暂无”"),
         "has_deviation": _f(BOOL, "有偏差（执行率或得分未满、指标未完成）"),
         "indicator_groups": _f(TEXT, "报告中出现的一级指标（产出、效益、满意度 …）"),
+        "names_genre": _f(BOOL, "文中出现“绩效自评”“自评表”“绩效目标”等本类文件的用语"),
+        "report_signals": _f(COUNT, "像绩效自评报告的迹象数（0–4：预算数字、得分或等级、报告章节、写到“绩效自评 / 绩效目标”等用语）"),
     }),
     "budget": KindSpec("预算收支", {
         "scope": _f(TEXT, "口径（整体 / 基本支出 / 项目支出）"),

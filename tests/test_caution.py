@@ -1,0 +1,78 @@
+"""Saying less when unsure: anchoring, one notice for a rule that fires everywhere, not-a-report.
+
+Errors rest only on anchored facts; a misreading must not become twenty errors.
+"""
+from __future__ import annotations
+
+from checker.derive import derive
+from checker.evaluate import INFERRED_NOTE, evaluate_document
+from checker.extract import extract
+from checker.extract.numbers import money
+from checker.model import Document, Fact, Line
+
+
+def doc_of(text: str) -> Document:
+    return Document("t.txt", "txt", [Line(1, line) for line in text.splitlines()])
+
+
+def fired(findings, rule=None):
+    return [f for f in findings if f.outcome == "fired" and (rule is None or f.rule == rule)]
+
+
+def run(cpack, facts, kind="部门整体"):
+    return evaluate_document(cpack, facts, kind).findings
+
+
+def _repeat(i: int, anchor: str = "label") -> Fact:
+    label = f"部门整体年初预算数{i}"
+    return Fact("figure_repeat", label, {"label": label, "first": money("100", "万元"), "second": money("120", "万元")},
+                [], "t", fid=100 + i, anchor=anchor)
+
+
+def test_an_error_on_an_inferred_fact_is_only_a_warning(cpack):
+    findings = run(cpack, [_repeat(1, anchor="inferred")])
+    [f] = fired(findings, "budget.figures-consistent")
+    assert f.severity == "warning" and f.message.endswith(INFERRED_NOTE)
+    [g] = fired(run(cpack, [_repeat(1)]), "budget.figures-consistent")
+    assert g.severity == "error" and INFERRED_NOTE not in g.message
+
+
+def test_a_rule_firing_on_many_figures_is_one_notice(cpack):
+    findings = run(cpack, [_repeat(i) for i in range(8)])
+    [notice] = fired(findings, "budget.figures-consistent")
+    assert notice.severity == "info" and "8处" in notice.message and "人工核对" in notice.message
+    few = fired(run(cpack, [_repeat(i) for i in range(3)]), "budget.figures-consistent")
+    assert len(few) == 3 and all(f.severity == "error" for f in few)
+
+
+def test_the_same_finding_twice_is_reported_once(cpack):
+    twins = [_repeat(1), _repeat(1)]
+    twins[1].fid = 999
+    assert len(fired(run(cpack, twins), "budget.figures-consistent")) == 1
+
+
+def test_a_text_that_is_no_report_gets_one_warning_and_no_arithmetic(cpack):
+    text = "会议纪要\n今天讨论了食堂菜单。\n采购大米120元，采购面粉80万元，采购油5元。\n下次会议下周举行。\n"
+    facts = derive(extract(doc_of(text)))
+    findings = run(cpack, facts, None)
+    assert [f.rule for f in fired(findings) if f.severity != "info"] == ["structure.looks-like-report"]
+
+
+def test_a_report_is_not_taken_for_something_else(cpack):
+    text = ("某局2023年度部门整体支出绩效自评报告\n一、部门基本情况\n"
+            "部门整体年初预算数1,000.00万元，全年预算数1,200.00万元，决算数1,150.00万元，完成率95.83%。\n")
+    facts = derive(extract(doc_of(text)))
+    assert not fired(run(cpack, facts), "structure.looks-like-report")
+
+
+def test_a_budget_sentence_without_a_scope_word_is_inferred_and_a_project_sentence_is_no_budget():
+    text = ("某局2023年度部门整体支出绩效自评报告\n"
+            "一是加强管理。该项目年初预算200.00万元，全年预算180.00万元，实际支出170.00万元。\n"
+            "年初预算500.00万元，全年预算520.00万元，实际支出510.00万元。\n"
+            "部门整体年初预算数1,000.00万元，全年预算数1,200.00万元，决算数1,150.00万元。\n")
+    budgets = [f for f in extract(doc_of(text)) if f.kind == "budget"]
+    # the sentence that names its scope wins over the one that only sits in the department's text
+    assert [(b.fields["initial"].value, b.anchor) for b in budgets] == [(1000, "label")]
+    doc = next(f for f in extract(doc_of(text)) if f.kind == "document")
+    labels = {label for label, _, _ in doc.meta["mentions"]}
+    assert labels == {"部门整体年初预算数", "部门整体全年预算数", "部门整体决算数"}
