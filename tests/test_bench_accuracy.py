@@ -1,24 +1,28 @@
-"""Smoke test of bench/extraction_accuracy.py: runs, renders its table, gives ratios.
+"""Regression gates on the real corpus (bench/extraction_accuracy.py, bench/corpus_findings.py).
 
-No recall figure is asserted: extraction is improved concurrently; the bench measures it.
+Every document of ../shared/corpus/real and real2 is measured as .txt and as PDF (GATE_LAYOUTS);
+a figure worse than the one recorded in bench/accuracy_gates.json fails: recall or precision of
+a part × corpus × layout lower, fewer firm inconsistencies found, more false errors. After an
+improvement, re-record: `python bench/extraction_accuracy.py --record-gates` and
+`python bench/corpus_findings.py --record-gates`. Skips when ../shared/corpus is absent.
 """
 from __future__ import annotations
 
 import importlib.util
-import re
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
-EXCERPTS = ["001", "027"]  # prose money/counts; a pipe table with rates
+SHARED = REPO.parent / "shared" / "corpus"
+NOISE = 1e-9  # floating-point noise only: any real drop fails
 
 
-def _bench():
-    path = REPO / "bench" / "extraction_accuracy.py"
-    spec = importlib.util.spec_from_file_location("extraction_accuracy", path)
+def _load(name: str):
+    path = REPO / "bench" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
@@ -26,35 +30,134 @@ def _bench():
 
 
 @pytest.fixture(scope="module")
-def measured(tmp_path_factory):
-    if not CORPUS.is_dir() or not all((CORPUS / f"{n}.txt").exists() for n in EXCERPTS):
-        pytest.skip("development corpus ../shared/corpus/real not present")
-    bench = _bench()
-    outcomes = bench.run(CORPUS, ["txt", "paragraph"], EXCERPTS, tmp_path_factory.mktemp("bench"))
-    return bench, outcomes
+def ea():
+    return _load("extraction_accuracy")
 
 
-def test_every_excerpt_and_layout_is_measured(measured):
-    _, outcomes = measured
-    assert {(o.excerpt, o.layout) for o in outcomes} == {(n, l) for n in EXCERPTS for l in ("txt", "paragraph")}
-    assert all(o.truth for o in outcomes), "truth files yield numeric figures"
-    assert all(o.error is None for o in outcomes), [o.error for o in outcomes if o.error]
-    assert all(o.pages >= 1 for o in outcomes if o.layout == "paragraph")
+@pytest.fixture(scope="module")
+def cf(ea):
+    return _load("corpus_findings")
 
 
-def test_table_has_the_expected_columns(measured):
-    bench, outcomes = measured
-    report = bench.render(outcomes, CORPUS)
-    header = "| field type | truth figures | found | recall | extracted structured figures | correct | precision |"
-    assert report.count(header) == 2  # one table per layout
-    for layout in ("txt", "paragraph"):
-        assert f"## Layout `{layout}`" in report
-    assert re.search(r"\| \*\*overall\*\* \| \d+ \| \d+ \| \d+\.\d%", report)
+@pytest.fixture(scope="module")
+def docs(ea):
+    if not all((SHARED / corpus).is_dir() for corpus in ea.CORPORA):
+        pytest.skip("real corpus ../shared/corpus/{real,real2} not present")
+    return ea.documents()
 
 
-def test_recall_and_precision_are_ratios(measured):
-    bench, outcomes = measured
-    for layout, rows in bench.tally(outcomes).items():
-        recall, precision = bench.recall_precision(rows)
-        assert isinstance(recall, float) and 0.0 <= recall <= 1.0, (layout, recall)
-        assert precision is None or 0.0 <= precision <= 1.0, (layout, precision)
+@pytest.fixture(scope="module")
+def outcomes(ea, docs, tmp_path_factory):
+    return ea.run(docs, ea.GATE_LAYOUTS, tmp_path_factory.mktemp("extraction"))
+
+
+@pytest.fixture(scope="module")
+def results(cf, ea, docs, tmp_path_factory):
+    return cf.run(docs, ea.GATE_LAYOUTS, tmp_path_factory.mktemp("findings"))
+
+
+@pytest.fixture(scope="module")
+def gates(ea):
+    recorded = ea.read_gates()
+    assert {"extraction", "findings"} <= set(recorded), "record the gates: --record-gates on both benches"
+    return recorded
+
+
+# ---------------------------------------------------------------- gates
+
+
+def test_every_document_is_read_in_every_gate_layout(ea, docs, outcomes):
+    assert len(outcomes) == len(docs) * len(ea.GATE_LAYOUTS)
+    assert {o.corpus for o in outcomes} == set(ea.CORPORA) and {o.part for o in outcomes} == set(ea.PARTS)
+    assert [(o.corpus, o.excerpt, o.layout, o.error) for o in outcomes if o.error] == []
+
+
+def test_extraction_does_not_fall_below_the_recorded_figures(ea, outcomes, gates):
+    now, recorded = ea.gate_figures(outcomes), gates["extraction"]["figures"]
+    assert set(now) == set(recorded), "the measured groups changed: re-record the gates"
+    drops = [(group, measure, was, now[group][measure]) for group, figures in recorded.items()
+             for measure in ("recall", "precision") if (was := figures[measure]) is not None
+             and (now[group][measure] is None or now[group][measure] < was - NOISE)]
+    assert drops == [], "recall or precision below the recorded figure (group, measure, recorded, now)"
+
+
+def test_findings_do_not_get_worse_than_recorded(cf, results, gates):
+    now, recorded = cf.gate_figures(results), gates["findings"]["figures"]
+    assert set(now) == set(recorded), "the measured groups changed: re-record the gates"
+    worse = [(group, "firm_found", figures["firm_found"], now[group]["firm_found"]) for group, figures in recorded.items()
+             if now[group]["firm_found"] < figures["firm_found"]]
+    worse += [(group, key, figures[key], now[group][key]) for group, figures in recorded.items()
+              for key in ("false_errors", "crashes") if now[group][key] > figures[key]]
+    assert worse == [], "fewer firm inconsistencies found, or more false errors / crashes (group, figure, recorded, now)"
+
+
+# ---------------------------------------------------------------- the report keeps the held-out part hidden
+
+
+def test_report_names_no_held_out_document(ea, cf, outcomes, results):
+    held_out = {(o.corpus, o.excerpt) for o in outcomes if o.part == "held-out"}
+    assert held_out, "the split holds documents out"
+    report = ea.render(outcomes) + cf.render(results)
+    assert "held-out · real2: per fact family" in report and "held-out: firm inconsistencies by type" in report
+    leaked = [f"{c}/{n}" for c, n in held_out if f"**{c}/{n}**" in report]
+    assert leaked == []
+    with pytest.raises(AssertionError):
+        ea.document_details([o for o in outcomes if o.part == "held-out"][:1])
+
+
+# ---------------------------------------------------------------- reading the truth files (no corpus needed)
+
+
+def test_packed_real2_values_take_units_from_their_column_labels(ea):
+    truth = {"facts": [
+        {"key": "安装坡面水标尺 分值/指标值/实际值/得分", "scope": "数量指标", "value": "10 / ≥266米 / ≥266米 / 10",
+         "unit": "mixed", "quote": "安装坡面水标尺10≥266米≥266米10"},
+        {"key": "全年预算数/执行数", "scope": "中央财政资金", "value": "3144.00 / 3144.00", "unit": "万元"},
+        {"key": "接待各级领导", "scope": "产出", "value": "500多", "unit": "人次"},
+        {"key": "执行率", "scope": "项目1", "value": 86.19, "unit": "%"},
+        {"key": "全年执行数", "scope": "项目1", "value": 215457.6, "unit": "元"},
+        {"key": "整体绩效自评等级", "scope": "部门", "value": "优秀", "unit": "grade"},
+        {"key": "自评时间", "scope": "封面", "value": "2021年12月", "unit": "date"},
+    ]}
+    got = [(tf.kind, tf.value, tf.unit, tf.family) for tf in ea.truth_figures(truth)]
+    assert got == [("score", Decimal(10), "分", "score"), ("score", Decimal(10), "分", "score"),
+                   ("money", Decimal("3144.00"), "万元", "budget"), ("money", Decimal("3144.00"), "万元", "budget"),
+                   ("rate", Decimal("86.19"), "%", "rate"), ("money", Decimal("21.54576"), "元", "project"),
+                   ("grade", "优秀", "grade", "grade")]
+    assert ea.truth_figures(truth)[0].quote == "安装坡面水标尺10≥266米≥266米10"
+
+
+def test_extracted_figures_take_their_family_from_the_fact(ea):
+    assert ea.fact_family("project", "spent", "万元") == "project"
+    assert ea.fact_family("project", "rate_stated", "%") == "rate"
+    assert ea.fact_family("indicator", "target", "人") == "indicator"
+    assert ea.fact_family("execution_score", "weight", "分") == "score"
+    assert ea.fact_family("self_evaluation", "coverage_stated", "%") == "coverage"
+    assert ea.fact_family("enumeration", "count_stated", "个") == "enumeration"
+    assert ea.fact_family("figure", "value", "人") == "count"
+    assert ea.fact_family("some_new_kind", "value", "") == "other"
+
+
+def test_inconsistency_types_map_to_rules_and_gaps_are_accepted(cf):
+    truth = {"inconsistencies": [{"type": "parts_vs_total", "detail": "87.5 + 2350 != 2455.5"},
+                                 {"type": "share_mismatch", "severity": "possible", "detail": "5% / 25%"}],
+             "compliance_gaps": ["执行率76% (<90%) with no explanation in the available text"]}
+    incs = cf.inconsistencies(truth)
+    assert [(i.type, i.firm, bool(i.rules)) for i in incs] == [("parts_vs_total", True, True),
+                                                               ("share_mismatch", False, False)]
+    assert "execution.explanation-required" in cf.accepted_rules(truth)
+    assert "budget.breakdown-sum" in cf.accepted_rules(truth)
+    finding = cf.Finding("budget.breakdown-sum", "error", "s", "m", frozenset({"2455.5"}))
+    other = cf.Finding("budget.breakdown-sum", "error", "s", "m", frozenset({"7"}))
+    assert cf.match_firm(incs[:1], [other, finding]) == [(incs[0], finding)]
+
+
+def test_sections_of_the_report_file_are_replaced_in_place(ea, tmp_path):
+    out = tmp_path / "ACCURACY.md"
+    out.write_text("# head\n", encoding="utf-8")
+    ea.write_section(out, "a", "one")
+    ea.write_section(out, "b", "two")
+    ea.write_section(out, "a", "three")
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# head\n") and "three" in text and "one" not in text
+    assert text.index("three") < text.index("two")
