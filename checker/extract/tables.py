@@ -8,6 +8,7 @@ a leading row-label column the data rows do not repeat is detected and skipped.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -309,6 +310,23 @@ def _money_and_rate(cells: dict[str, str], unit: str, rate_key: str) -> dict:
     return out
 
 
+MAX_SCORE = Decimal(100)  # a weight or a score above this is no score: the row's cells are misaligned
+MAX_RATE = Decimal(1000)  # an execution rate of more than 1000 % is a misread figure
+
+
+def _plausible(values: dict, row: list, block: Block) -> bool:
+    """Whether a row's typed cells fit their columns' meaning. A flattened form row that ran into
+    the next one (more cells than the header) or put a budget in the score column is misaligned."""
+    weight, score, rate = values.get("weight"), values.get("score"), values.get("rate")
+    if len([c for c in row if clean(c)]) > len(block.header):
+        return False
+    if any(q is not None and not (0 <= q.value <= MAX_SCORE) for q in (weight, score)):
+        return False
+    if weight is not None and score is not None and score.value > weight.value:
+        return False
+    return rate is None or 0 <= rate.value <= MAX_RATE
+
+
 def fund_rows(block: Block, default_unit: str = "万元") -> tuple[dict | None, list[dict]]:
     """The total row and the 其中 part rows of a fund block, as {field: Quantity}."""
     unit = table_unit(block, default_unit)
@@ -322,6 +340,9 @@ def fund_rows(block: Block, default_unit: str = "万元") -> tuple[dict | None, 
             score = _score(cells.get(key, ""))
             if score is not None:
                 values[key] = score
+        if not _plausible(values, row, block):  # keep the money columns, which lead the row
+            for key in ("rate", "weight", "score"):
+                values.pop(key, None)
         if total is None and any(label.startswith(w) for w in words["total"]):
             total = values
         elif total is not None and (label.startswith(tuple(words["part_prefix"])) or parts):
