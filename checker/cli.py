@@ -389,6 +389,8 @@ def _write_documents(results, meta, fmt, output, out_dir, template) -> None:
         return
     links, used = {}, set()
     for result in results:
+        if out_dir is None and not output and not Path(result.source).is_file():
+            continue  # nothing to write beside: the summary below says the report was not found
         if out_dir is None:
             target = Path(output) if output else _beside_report(result.source, suffix)
         else:

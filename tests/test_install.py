@@ -1,7 +1,7 @@
 """The wheel carries everything: built from a copy of the sources, installed into a fresh venv outside
 the checkout, `perfcheck check` finds the rule pack, profiles and templates from any directory.
 
-Network-free: the wheel is built without build isolation (setuptools >= 68 and wheel from the test
+Network-free: the wheel is built without build isolation (setuptools >= 77 and wheel from the test
 extra) and the fresh venv borrows this environment's installed dependencies through a .pth file, so
 only perfcheck itself comes from the wheel. .ci/run also does the real thing (pip install of the
 wheel with its dependencies from the registry).
@@ -35,8 +35,8 @@ def _version(dist: str) -> tuple[int, ...]:
 
 def _offline_build_possible() -> str:
     """Why the wheel cannot be built here without network, or '' when it can."""
-    if _version("setuptools") < (68,) or not _version("wheel"):
-        return "needs setuptools>=68 and wheel in this environment (pip install -e '.[test]')"
+    if _version("setuptools") < (77,) or not _version("wheel"):
+        return "needs setuptools>=77 and wheel in this environment (pip install -e '.[test]')"
     if _version("pip") < (22, 3):
         return "needs pip>=22.3 (pip --python)"
     return ""
