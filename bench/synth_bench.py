@@ -35,7 +35,7 @@ for path in (ROOT, BENCH):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from synth import LAYOUTS, generate, problems_for, render  # noqa: E402
+from synth import LAYOUTS, PROBLEMS, generate, problems_for, render  # noqa: E402
 from synth.layouts import extension  # noqa: E402
 
 KIND_CYCLE = ("department", "project", "department", "form", "project")
@@ -52,10 +52,18 @@ CACHE = Path(tempfile.gettempdir()) / "perfcheck-synth-cache"
 OUT = BENCH / "SYNTH.md"
 GATES = BENCH / "synth_gates.json"
 FLAGGED = ("error", "warning")
+AXES = ("section titles and their order (score first or last), level-1/level-2/item ordinals (一、/一 /第一部分/一．, "
+        "（一）/(一)/1./1、, 1./（1）/①/第一，/一是), label synonyms (年初预算数/预算批复数…, 全年预算数/调整后预算…, "
+        "实际支出/执行数/决算数…), grade words and phrasings (优/优秀 …, 评价等次为“优”/等次为优/评定为…), units 万元/元, "
+        "thousand separators, rates with 0–2 decimals, stray spaces in figures (.txt), indicator-count sentences, "
+        "project paragraphs with or without mid-year adjustment, low-rate reasons, enumerations with 与/和 in unit "
+        "names and the count before or after the list, indicator-table column orders and header words, repeated or "
+        "merged level-1 cells, per-group 合计 rows, 自评表 fund rows by source, a grade line on forms or none")
 
 
 @dataclass(frozen=True)
 class Case:
+    """One report to check: a seeded one or its clean twin."""
     seed: int
     kind: str
     layout: str
@@ -319,6 +327,18 @@ def false_error_rows(judged: list[Judged]) -> list[str]:
             for rule, c in counts.most_common()]
 
 
+def coverage_section() -> list[str]:
+    """What the generator varies: layouts, problem types with the rules that should catch them, axes."""
+    from synth.layouts import __doc__ as layouts_doc
+
+    lines = ["## What is generated", "", "Layouts:", "", "```", layouts_doc.split("\n\n", 1)[1].strip(), "```", "",
+             "| problem | kinds | expected rule(s) |", "|---|---|---|"]
+    for name, p in PROBLEMS.items():
+        lines.append(f"| {name} | {', '.join(p.kinds)} | {', '.join(sorted(p.rules))} |")
+    lines += ["", "Axes drawn per report (bench/synth/phrases.yaml): " + AXES, ""]
+    return lines
+
+
 def report(outcomes: list[Outcome], seconds: float, workers: int) -> str:
     clean, judged = split(outcomes)
     s = summary(outcomes)
@@ -356,6 +376,7 @@ def report(outcomes: list[Outcome], seconds: float, workers: int) -> str:
         *group_rows(clean, lambda o: o.case.kind),
         "",
     ]
+    lines += coverage_section()
     rows, examples = rule_rows(clean)
     lines += ["| rule | severity | findings | per 10 reports |", "|---|---|---:|---:|", *rows, "",
               "### First examples of each false finding (report, subject：message)", "", *examples, ""]

@@ -13,6 +13,7 @@ from .model import D, EXPLANATION_THRESHOLD, Truth, q
 from .phrases import Chooser, ordinal, phrase_path
 
 MIN_DEPT_CHARS = 3400  # above the structure rules' 3000 characters, so they judge the report
+DEPT_FUND_TABLE_SHARE = 0.4  # department reports that also give the 自评表's funds rows
 PADDING_SENTENCES = 4  # sentences a paragraph of work done
 HARD_WRAP_WIDTH = 34   # characters a line when a .txt is pasted from a PDF with its line breaks
 
@@ -256,7 +257,19 @@ def basic_project(style, truth, ch):
 
 
 def budget_dept(style, truth, ch):
-    return [Block("p", budget_sentence(style, truth, ch))]
+    out = [Block("p", budget_sentence(style, truth, ch))]
+    if ch.chance(DEPT_FUND_TABLE_SHARE):
+        out.append(dept_fund_table(style, truth, ch))
+    return out
+
+
+def dept_fund_table(style: Style, truth: Truth, ch: Chooser) -> Block:
+    """The 部门整体支出绩效自评表 funds rows: 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分."""
+    b, (w, s) = truth.budget, truth.parts["预算执行率"]
+    head = [f"年度预算（{style.unit}）", style.labels["initial"], style.labels["adjusted"], "全年执行数", "分值", "执行率", "得分"]
+    total = [ch.pick("form.total_row"), amount(style, b.initial, with_unit=False), amount(style, b.adjusted, with_unit=False),
+             amount(style, b.spent, with_unit=False), score(w), rate(style, b.rate), score(s)]
+    return Block("table", rows=[head, total], header_rows=1, role="funds")
 
 
 def funds_project(style, truth, ch):
@@ -350,7 +363,7 @@ def form_blocks(truth: Truth, style: Style, ch: Chooser) -> list[Block]:
         src_rate = rate(style, q(spent / adj * 100, style.places)) if adj else "—"
         fund_rows.append([lab, amount(style, ini, with_unit=False), amount(style, adj, f"s{i}", False),
                           amount(style, spent, with_unit=False), "—", src_rate, "—"])
-    fund_rows.append([ch.pick("form.goal"), f"预期目标：{p.purpose}", f"实际完成情况：已完成{p.purpose[:10]}等工作"])
+    fund_rows.append([ch.pick("form.goal"), f"预期目标：{p.purpose}", f"实际完成情况：已{p.purpose}"])
     ind = indicator_rows(style, truth, ch)
     ind.append(total_row(style, ch.pick("form.total_score"), D(100), style.show.get("total", truth.total)))
     blocks = [Block("title", truth.title), Block("p", f"（{truth.year}年度）"),

@@ -1,6 +1,6 @@
 """A composed report written to a file in one of the layouts real reports come in.
 
-* txt        — plain text; tables as pipe rows, tab-separated or one cell per line; some pasted
+* txt        — plain text; tables as pipe rows, tab- or space-separated or one cell per line; some pasted
                from a PDF with its hard line breaks, some with stray spaces in figures ("682. 66")
 * docx       — python-docx: Word headings or bold paragraphs, real Word tables (Table Grid), the
                level-1 column's group cells merged vertically as forms have them
@@ -33,7 +33,7 @@ from .phrases import Chooser
 LAYOUTS = ("txt", "docx", "pdf-ruled", "pdf-font2", "pdf-pipe", "pdf-cells", "pdf-spaced")
 FONT, FONT2 = "STSong-Light", "MSung-Light"
 EXTENSIONS = {"txt": ".txt", "docx": ".docx"}
-TXT_TABLES = ("pipe", "pipe-closed", "tab", "cells")
+TXT_TABLES = ("pipe", "pipe-closed", "tab", "space", "cells")
 STRAY_SPACE_SHARE = 0.3  # .txt reports pasted from a PDF whose figures have a stray space
 STRAY_SPACE_EVERY = 3
 DECIMAL = re.compile(r"(\d)\.(\d{1,2})(?=万元|元|%)")
@@ -60,8 +60,8 @@ def render(blocks: list[Block], layout: str, path: Path, seed: int) -> Path:
 def table_lines(rows: list[list[str]], style: str) -> list[str]:
     if style == "cells":
         return [cell for row in rows for cell in row if cell]
-    if style == "tab":
-        return ["\t".join(row) for row in rows]
+    if style in ("tab", "space"):
+        return [("\t" if style == "tab" else " ").join(c for c in row if c or style == "tab") for row in rows]
     if style == "pipe-closed":
         return ["|" + "|".join(row) + "|" for row in rows]
     return [" | ".join(row) + " |" for row in rows]
