@@ -372,7 +372,11 @@ def form_blocks(truth: Truth, style: Style, ch: Chooser) -> list[Block]:
     if "grade" in truth.sections:
         grade = style.show.get("grade", truth.grade)
         blocks.append(Block("p", ch.pick("grades.phrasings").format(g=grade_word(ch, grade))))
-    blocks.append(Block("p", f"存在问题：{ch.pick('filler.problems')}。改进措施：{ch.pick('filler.measures')}。"))
+    problems, measures = ch.pick("filler.problems") + "。", ch.pick("filler.measures") + "。"
+    if ch.chance(0.5):  # as the form's closing rows (003, 035) or as a line under it
+        blocks[3].rows += [["存在问题", problems], ["改进措施", measures], ["项目负责人：", "财务负责人："]]
+    else:
+        blocks.append(Block("p", f"存在问题：{problems}改进措施：{measures}"))
     return blocks
 
 
