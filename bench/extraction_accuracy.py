@@ -68,6 +68,7 @@ MONEY = {"亿元": Decimal(10000), "万元": Decimal(1), "千元": Decimal("0.1"
 COUNT = {"个", "项", "条", "人", "次", "人次", "家", "名", "台", "座", "处", "场次", "宗", "盏", "册", "间",
          "批次", "户", "所", "篇", "件", "套", "辆", "批", "期"}
 GENERIC_COUNT = {"个", "项", "条"}  # the project normalises these to 个
+GRADE_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "及格": "中", "较差": "差", "不合格": "差"}
 SCORE_LABEL = re.compile(r"分值|得分|权重|分数")  # a packed value's column that holds 分
 EXCLUDED_KINDS = {"amount", "document"}
 # figures the extractor computes rather than reads (also any Quantity without a written form)
@@ -249,6 +250,11 @@ def truth_figures(truth: dict) -> list[TruthFigure]:
     return out
 
 
+def grade_word(text: str) -> str:
+    """优秀 and 优 are one grade."""
+    return GRADE_WORDS.get(text.strip(), text.strip())
+
+
 def _units_match(tf: TruthFigure, q) -> bool:
     if tf.kind == "money":
         return q.unit == "万元"
@@ -261,7 +267,7 @@ def _units_match(tf: TruthFigure, q) -> bool:
 def matches(tf: TruthFigure, q) -> bool:
     """Same value in the same unit (money within the truth's rounding)."""
     if tf.kind == "grade":
-        return isinstance(q, str) and q.strip() == tf.value
+        return isinstance(q, str) and grade_word(q) == grade_word(tf.value)
     from checker.model import Quantity
 
     return isinstance(q, Quantity) and _units_match(tf, q) and abs(q.value - tf.value) <= tf.tol + Decimal("1e-9")

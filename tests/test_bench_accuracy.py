@@ -145,11 +145,26 @@ def test_inconsistency_types_map_to_rules_and_gaps_are_accepted(cf):
     incs = cf.inconsistencies(truth)
     assert [(i.type, i.firm, bool(i.rules)) for i in incs] == [("parts_vs_total", True, True),
                                                                ("share_mismatch", False, False)]
-    assert "execution.explanation-required" in cf.accepted_rules(truth)
-    assert "budget.breakdown-sum" in cf.accepted_rules(truth)
     finding = cf.Finding("budget.breakdown-sum", "error", "s", "m", frozenset({"2455.5"}))
     other = cf.Finding("budget.breakdown-sum", "error", "s", "m", frozenset({"7"}))
     assert cf.match_firm(incs[:1], [other, finding]) == [(incs[0], finding)]
+    gaps = cf.gap_rules(truth)
+    assert gaps == {"execution.explanation-required"}
+    low = cf.Finding("execution.explanation-required", "error", "s", "m", frozenset())
+    unlisted = cf.Finding("score.grade-band", "error", "s", "m", frozenset())
+    assert [cf.called_for(f, incs, gaps) for f in (finding, low, unlisted)] == [True, True, False]
+
+
+def test_a_real2_inconsistency_is_found_only_by_a_finding_that_quotes_its_figure(cf):
+    truth = {"inconsistencies": [{"type": "stated_rate_vs_computed", "severity": "firm", "figure": "86.19%",
+                                  "detail": "215,457.6 / 250,000.00 = 86.183%"}]}
+    inc = cf.inconsistencies(truth)[0]
+    wrong_figure = cf.Finding("execution.rate-arithmetic", "error", "s", "应为86.18%，报告写的是8.62%",
+                              frozenset({"86.18", "8.62"}), "合计|250000.00|215457.6|10|8.62")
+    quoting = cf.Finding("execution.rate-arithmetic", "error", "s", "m", frozenset(), "执行率86.19%")
+    assert cf.match_firm([inc], [wrong_figure]) == [(inc, None)]
+    assert cf.match_firm([inc], [wrong_figure, quoting]) == [(inc, quoting)]
+    assert not cf.called_for(wrong_figure, [inc], set())  # an error about another figure is a false one
 
 
 def test_sections_of_the_report_file_are_replaced_in_place(ea, tmp_path):
