@@ -1,7 +1,8 @@
 """Findings on the real corpus: firm inconsistencies found, false errors, warnings (a measurement).
 
     python bench/corpus_findings.py [--corpora real,real2] [--layouts txt,font2] [--part all|tuning|held-out]
-                                    [--only 005,D01] [--pdf-dir DIR] [--out FILE] [--record-gates]
+                                    [--only 007,D01] [--pdf-dir DIR] [--record-gates]
+                                    [--out bench/ACCURACY.md --section findings --heading TEXT]
 
 Every document of ../shared/corpus/real and real2 goes through the whole check (checker.pipeline
 check_file, the national profile, the rules next to the checker that is imported) as .txt and as
@@ -348,6 +349,10 @@ def main(argv=None) -> int:
         print(f"no corpus at {args.corpus_base}", file=sys.stderr)
         return 0
     only = [s for s in args.only.split(",") if s] or None
+    if ea.held_out_named(only):
+        print(f"--only names held-out documents {ea.held_out_named(only)}: measure the held-out part as a whole",
+              file=sys.stderr)
+        return 0
     parts = ea.PARTS if args.part == "all" else (args.part,)
     docs = ea.documents([c for c in args.corpora.split(",") if c], only, parts, args.corpus_base)
     if args.record_gates:

@@ -2,7 +2,8 @@
 
     python bench/extraction_accuracy.py [--corpora real,real2] [--layouts txt,paragraph,table,font2]
                                         [--only 001,D01] [--part tuning|held-out|all] [--pdf-dir DIR]
-                                        [--out bench/ACCURACY.md] [--record-gates]
+                                        [--out bench/ACCURACY.md --section extraction --heading TEXT]
+                                        [--record-gates]
 
 Each document of ../shared/corpus/real (NNN.txt) and ../shared/corpus/real2 (Xnn.txt) is read as
 .txt and typeset as PDF in several layouts (bench/typeset.py), read back with the project's API
@@ -15,8 +16,8 @@ missed figure), so that nobody tunes on it.
   each part taking its unit from the value, the fact's unit or its column label — 分值/得分/权重
   are 分 —; approximate "500多" and value-less ones skipped; grades compared as words) is found
   when any field of any fact holds the same value in the same unit (money in 万元 within the
-  rounding of the truth's unit). real2 figures carry a quote: "at quote" counts the found ones
-  whose matching fact's evidence overlaps the quote (the figure was read at the right place);
+  rounding of the truth's unit). real2 figures carry a quote: "found at the quote" counts the
+  found ones whose matching fact's evidence overlaps the quote (read at the right place);
 * precision: each numeric field of the structured facts (not amount/document, before derive) is
   correct when its unit is the kind printed with it and its value is among the truth figures or
   its written form occurs in the document (not inside a longer number). Computed counters
@@ -25,8 +26,10 @@ missed figure), so that nobody tunes on it.
 Every figure has a FACT FAMILY (FAMILIES): a truth figure's from its key, scope and unit
 (truth_family), an extracted one's from its fact kind, field and unit (fact_family).
 
---record-gates measures the gate configuration (GATE_LAYOUTS: what tests/test_bench_accuracy.py
-runs) and writes its figures to bench/accuracy_gates.json. Always exits 0.
+--out writes the report into one section of a Markdown file (between <!-- begin NAME --> and
+<!-- end NAME -->), leaving the rest of it. --record-gates measures the gate configuration
+(GATE_LAYOUTS: what tests/test_bench_accuracy.py runs) and writes its figures to
+bench/accuracy_gates.json. Always exits 0.
 """
 from __future__ import annotations
 
@@ -55,7 +58,6 @@ SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 CORPORA = ("real", "real2")
 SPLIT_FILE = ROOT / "bench" / "corpus_split.yaml"
 PARTS = ("tuning", "held-out")
-DEFAULT_OUT = ROOT / "bench" / "ACCURACY.md"
 GATES_FILE = ROOT / "bench" / "accuracy_gates.json"
 ALL_LAYOUTS = ("txt",) + LAYOUTS
 TARGET_RECALL, TARGET_PRECISION = 0.95, 0.98
@@ -81,7 +83,7 @@ INDICATOR_SCOPE = re.compile(r"指标|产出|效益|满意度|时效|成本")
 COVERAGE_WORDS = re.compile(r"自评.*覆盖|覆盖.*项目|评价项目数")
 PROJECT_SCOPE = re.compile(r"项目\s*\d|抽样项目|专项|明细|部门预算项目|^[一二三四五六七八九十]+批")
 ENUMERATION_SCOPE = re.compile(r"机构|事业单位")
-# fact_family: an extracted figure's family from its fact kind (money and counts in these kinds)
+# fact_family: an extracted money figure's family from its fact kind
 KIND_FAMILY = {"budget": "budget", "budget_composition": "budget", "fund": "budget", "fund_source": "budget",
                "breakdown": "budget", "product": "budget", "figure_repeat": "budget",
                "project": "project", "project_list": "project"}
@@ -133,6 +135,12 @@ def load_split(path: Path = SPLIT_FILE) -> dict[str, set[str]]:
     """corpus -> names of its held-out documents."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {corpus: {str(n) for n in names} for corpus, names in (data.get("held_out") or {}).items()}
+
+
+def held_out_named(only) -> list[str]:
+    """Held-out documents among --only: they are measured as a whole part, never one by one."""
+    held = set().union(*load_split().values())
+    return sorted(set(only or ()) & held)
 
 
 def part_of(corpus: str, name: str, split: dict[str, set[str]]) -> str:
@@ -744,6 +752,10 @@ def main(argv=None) -> int:
         print(f"unknown layouts {unknown}" if unknown else f"no corpus at {args.corpus_base}", file=sys.stderr)
         return 0
     only = [s for s in args.only.split(",") if s] or None
+    if held_out_named(only):
+        print(f"--only names held-out documents {held_out_named(only)}: measure the held-out part as a whole",
+              file=sys.stderr)
+        return 0
     docs = documents([c for c in args.corpora.split(",") if c], only, _parts(args.part), args.corpus_base)
     if args.record_gates:
         record_gates("extraction", gate_figures(run(docs, GATE_LAYOUTS, args.pdf_dir)))

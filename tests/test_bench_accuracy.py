@@ -167,6 +167,14 @@ def test_a_real2_inconsistency_is_found_only_by_a_finding_that_quotes_its_figure
     assert not cf.called_for(wrong_figure, [inc], set())  # an error about another figure is a false one
 
 
+def test_held_out_documents_are_not_measured_one_by_one(ea, capsys):
+    assert ea.held_out_named(["001", "005", "D01", "D03"]) == ["005", "D03"]
+    assert ea.held_out_named(None) == []
+    ea.main(["--only", "D03", "--layouts", "txt"])
+    out, err = capsys.readouterr()
+    assert "held-out" in err and "D03" in err and out == ""
+
+
 def test_sections_of_the_report_file_are_replaced_in_place(ea, tmp_path):
     out = tmp_path / "ACCURACY.md"
     out.write_text("# head\n", encoding="utf-8")
