@@ -727,14 +727,15 @@ def _department_budget_rows(block, total: dict, parts: list[dict], out: Extracti
                 out.mentions.append((f"{scope}{BUDGET_LABELS[dst]}", row[src], Evidence(block.page, row["text"][:120])))
 
 
-def _breakdown(label: str, total: Quantity, values: list[Quantity], names: list[str], evidence, extractor) -> Fact:
+def _breakdown(label: str, total: Quantity, values: list[Quantity], names: list[str], evidence, extractor,
+               anchor: str | None = None) -> Fact:
     places = max(v.places for v in values)
     parts_sum = Quantity(sum(v.value for v in values), places, "万元")
     fields = {"label": label, "total": total, "parts_sum": parts_sum,
               "parts_count": plain(str(len(values)), "个"), "parts": "、".join(n for n in names if n),
               "from_table": extractor.startswith("table")}
     fact = Fact("breakdown", label, fields, evidence, extractor,
-                anchor="header" if extractor.startswith("table") else "label")
+                anchor=anchor or ("header" if extractor.startswith("table") else "label"))
     # the sum's tolerance is that of its terms added up, not of its widest term
     fact.meta["terms"] = values
     return fact
@@ -786,6 +787,7 @@ def _in_brackets(text: str, start: int, pos: int) -> bool:
 
 
 _SUM_WORD = re.compile(r"(?:合计|共计|总计|累计)")
+_PARTS_FOLLOW = re.compile(rf"[，,：:\s]*(?:{'|'.join(labels()['parts_intro'])})")
 _CHANGE = re.compile(r"增加|减少|增长|下降|同比|上年|结余|节约|超出|超支|结转|差额|余额")
 
 
@@ -800,6 +802,7 @@ def extract_sum_lines(flow: Flow, out: Extraction) -> None:
             continue
         s, e = flow.sentence_bounds(m.start())
         parts = [p for p in money_mentions(text[s: m.start()], s) if not _in_brackets(text, s, p[0])]
+        anchor = "label"
         if len(parts) < 2:  # "共计X万元，A支出…万元，B支出…万元": the parts follow the total
             if text[total[1]: total[1] + 2].startswith(("其中", "，其中", ",其中")):
                 continue
@@ -807,13 +810,17 @@ def extract_sum_lines(flow: Flow, out: Extraction) -> None:
                      if not _in_brackets(text, total[1], p[0]) and not _CHANGE.search(text[max(total[1], p[0] - 8): p[0]])]
             if parts and _cut_short(text, parts[-1][1]):
                 continue
+            # figures that merely follow a total are its parts only when a word says so ("包括…")
+            anchor = "label" if _PARTS_FOLLOW.match(text[total[1]: total[1] + 8]) else "inferred"
         if len(parts) < 2:
             continue
         names = [_part_name(text, ps, s) for ps, _, _, _ in parts]
+        if any(_SUM_WORD.search(text[max(s, ps - 6): ps]) for ps, _, _, _ in parts):
+            continue  # "收入合计…，支出合计…": a second total beside the first, not a part of it
         between = text[m.end(): total[0]].strip(" 为是:：")
         name = between or _part_name(text, m.start(), s)
         out.facts.append(_breakdown(f"“{name}”合计", total[2], [q for _, _, q, _ in parts],
-                                    names, [flow.quote(s, total[1])], "breakdown.sum-line"))
+                                    names, [flow.quote(s, total[1])], "breakdown.sum-line", anchor))
 
 
 def _next_clause_break(text: str, start: int, end: int) -> int:
