@@ -376,7 +376,6 @@ def report(outcomes: list[Outcome], seconds: float, workers: int) -> str:
         *group_rows(clean, lambda o: o.case.kind),
         "",
     ]
-    lines += coverage_section()
     rows, examples = rule_rows(clean)
     lines += ["| rule | severity | findings | per 10 reports |", "|---|---|---:|---:|", *rows, "",
               "### First examples of each false finding (report, subject：message)", "", *examples, ""]
@@ -392,7 +391,7 @@ def report(outcomes: list[Outcome], seconds: float, workers: int) -> str:
               "### Missed", "", "| report | seeded | subject | expected rule fired elsewhere |", "|---|---|---|---|",
               *misses(judged), "",
               "### Errors of other rules on seeded reports", "", "| rule | findings | first example |", "|---|---:|---|",
-              *false_error_rows(judged), ""]
+              *false_error_rows(judged), "", *coverage_section()]
     return "\n".join(lines)
 
 
