@@ -76,3 +76,44 @@ def test_a_budget_sentence_without_a_scope_word_is_inferred_and_a_project_senten
     doc = next(f for f in extract(doc_of(text)) if f.kind == "document")
     labels = {label for label, _, _ in doc.meta["mentions"]}
     assert labels == {"部门整体年初预算数", "部门整体全年预算数", "部门整体决算数"}
+
+
+def _tables_doc(text: str) -> Document:
+    from checker.ingest.text import pipe_tables
+
+    lines = [Line(1, line) for line in text.splitlines()]
+    return Document("t.txt", "txt", lines, pipe_tables(lines))
+
+
+INDICATORS = """\
+某局2023年度部门整体支出绩效自评报告
+一级指标 | 二级指标 | 三级指标 | 指标值 | 完成值 | 分值 | 得分 |
+产出指标 | 数量指标 | 培训人次 | 100 | 100 | 20 | 20 |
+产出指标 | 质量指标 | 合格率 | 95% | 96% | 10 | 9 |
+{total} |
+"""
+
+
+def test_a_sections_total_row_is_not_the_reports_total_score():
+    section = extract(_tables_doc(INDICATORS.format(total="合计 | | | | | 30 | 29")))
+    assert not [f for f in section if f.kind == "self_evaluation"]
+    whole = extract(_tables_doc(INDICATORS.format(total="合计 | | | | | 100 | 92")))
+    [score] = [f for f in whole if f.kind == "self_evaluation"]
+    assert score.fields["score_total"].value == 92 and score.anchor == "header"
+
+
+FUNDS = """\
+某局2023年度部门整体支出绩效自评报告
+资金来源(万元) | 年初预算数 | 全年预算数 | 全年执行数 |
+合计 | 100.00 | 120.00 | 110.00 |
+{second}"""
+
+
+def test_with_several_fund_tables_none_is_taken_for_the_departments_budget_for_sure():
+    one = extract(_tables_doc(FUNDS.format(second="")))
+    [budget] = [f for f in one if f.kind == "budget"]
+    assert budget.anchor == "header"
+    two = extract(_tables_doc(FUNDS.format(second="说明\n资金来源(万元) | 年初预算数 | 全年预算数 | 全年执行数 |\n合计 | 50.00 | 60.00 | 55.00 |\n")))
+    assert {f.anchor for f in two if f.kind == "budget"} == {"inferred"}
+    doc = next(f for f in two if f.kind == "document")
+    assert doc.meta["mentions"] == []  # no figures-consistent errors between two tables' totals

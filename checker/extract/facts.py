@@ -646,20 +646,23 @@ def document_tables(doc) -> list:
 def extract_tables(tables: list, flow: Flow, out: Extraction, report_kind: str | None) -> None:
     from .tables import blocks_of, fund_rows, indicator_facts, project_list_facts
 
-    for table in tables:
-        for block in blocks_of(table):
-            if block.kind == "indicator":
-                for fact in indicator_facts(block, ""):
-                    if fact.kind == "self_evaluation" and any(f.kind == "self_evaluation" for f in out.facts):
-                        continue
-                    out.facts.append(fact)
-            elif block.kind == "project_list":
-                out.facts.extend(project_list_facts(block, usual_unit(flow)))
-            else:
-                _fund_block(block, fund_rows(block, usual_unit(flow)), flow, tables, out, report_kind)
+    blocks = [block for table in tables for block in blocks_of(table)]
+    # one fund table is the department's; with several, each may be one project's or fund's
+    several_funds = sum(1 for b in blocks if b.kind not in ("indicator", "project_list")) > 1
+    for block in blocks:
+        if block.kind == "indicator":
+            for fact in indicator_facts(block, ""):
+                if fact.kind == "self_evaluation" and any(f.kind == "self_evaluation" for f in out.facts):
+                    continue
+                out.facts.append(fact)
+        elif block.kind == "project_list":
+            out.facts.extend(project_list_facts(block, usual_unit(flow)))
+        else:
+            _fund_block(block, fund_rows(block, usual_unit(flow)), flow, tables, out, report_kind, several_funds)
 
 
-def _fund_block(block, rows, flow: Flow, tables: list, out: Extraction, report_kind: str | None) -> None:
+def _fund_block(block, rows, flow: Flow, tables: list, out: Extraction, report_kind: str | None,
+                several: bool = False) -> None:
     total, parts = rows
     if total is None:
         return
@@ -673,7 +676,7 @@ def _fund_block(block, rows, flow: Flow, tables: list, out: Extraction, report_k
         if len(fields) > 1:
             out.facts.append(Fact("project", f"项目：{name}", fields, evidence, "table.fund", anchor="header"))
     if report_kind == "部门整体":
-        _department_budget_rows(block, total, parts, out)
+        _department_budget_rows(block, total, parts, out, anchored=not several)
     if "rate" in total or "score" in total:
         fields = {k: total[k] for k in ("rate", "weight", "score") if k in total}
         if "weight" in fields or "score" in fields:
@@ -712,8 +715,9 @@ def _fund_source(block, table: str, row: dict, out: Extraction) -> None:
 _BUDGET_FROM_FUND = (("initial", "initial"), ("adjusted", "full_year"), ("spent", "final"), ("rate", "rate_stated"))
 
 
-def _department_budget_rows(block, total: dict, parts: list[dict], out: Extraction) -> None:
-    """A 部门整体 fund table: its total row is the department's budget, 基本/项目支出 rows its parts."""
+def _department_budget_rows(block, total: dict, parts: list[dict], out: Extraction, anchored: bool = True) -> None:
+    """A 部门整体 fund table: its total row is the department's budget, 基本/项目支出 rows its parts.
+    When the report has several fund tables, which one is the department's is only inferred."""
     rows = [("部门整体", total)] + [(SCOPE_CN[scope], row) for row in parts
                                      for scope in ("basic", "project") if any(w in row["label"] for w in labels()["scope"][scope])]
     for scope, row in rows:
@@ -721,7 +725,10 @@ def _department_budget_rows(block, total: dict, parts: list[dict], out: Extracti
             continue  # prose stated it already; the figures-consistent rule compares the two
         fields = {"scope": scope, **{dst: row[src] for src, dst in _BUDGET_FROM_FUND if src in row}}
         if len(fields) > 2:
-            out.facts.append(Fact("budget", scope, fields, [Evidence(block.page, row["text"][:200])], "table.fund", anchor="header"))
+            out.facts.append(Fact("budget", scope, fields, [Evidence(block.page, row["text"][:200])], "table.fund",
+                                  anchor="header" if anchored else "inferred"))
+        if not anchored:
+            continue
         for src, dst in _BUDGET_FROM_FUND[:3]:
             if src in row:
                 out.mentions.append((f"{scope}{BUDGET_LABELS[dst]}", row[src], Evidence(block.page, row["text"][:120])))

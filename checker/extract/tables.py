@@ -228,6 +228,18 @@ def _qualitative_met(text: str) -> bool | None:
 # ---------------------------------------------------------------- facts
 
 
+FULL_MARKS = Decimal(100)
+
+
+def _report_total(label: str, numbers: list[str]) -> bool:
+    """A 总分 row is the report's total score; a 合计 / 总计 row only when it shows the full 100 marks
+    beside the score — otherwise it may total one section's table (产出指标 合计 30 28)."""
+    if label.startswith("总分"):
+        return True
+    values = [Decimal(n.rstrip("%").replace(",", "")) for n in numbers]
+    return len(values) >= 2 and FULL_MARKS in values[:-1]
+
+
 def indicator_facts(block: Block, quote: str) -> list[Fact]:
     facts = []
     previous_level1 = ""
@@ -237,7 +249,7 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
         first = clean(row[0]) if row else ""
         if first.startswith(("合计", "总分", "总计")):
             numbers = [c for c in (clean(x) for x in row[1:]) if _IS_NUMBER.match(c)]
-            if numbers:  # the form's total row: its last figure is the total score
+            if numbers and _report_total(first, numbers):  # the form's total row: its last figure is the total score
                 facts.append(Fact("self_evaluation", "绩效自评", {"score_total": plain(numbers[-1], "分"), "score_in_form": True},
                                   [Evidence(block.page, " | ".join(c for c in (clean(x) for x in row) if c))],
                                   "table.indicator-total", anchor="header"))
