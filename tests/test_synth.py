@@ -88,8 +88,10 @@ def test_seeding_changes_only_the_report_it_seeds(kind):
 
 
 def test_seeded_rows_break_their_rule():
-    over = generate(5, "project", "row-over-weight").truth
-    assert any(i.score > i.weight for i in over.indicators)
+    for seed in range(10):
+        over = generate(seed, "project", "row-over-weight").truth
+        assert any(i.score > i.weight for i in over.indicators)
+        assert over.total <= 100 and all(s <= w for w, s in over.parts.values()), seed  # only the row is over
     unmet = generate(5, "form", "full-score-unmet").truth
     assert any(not i.met and i.score == i.weight for i in unmet.indicators)
     assert unmet.total == sum(s for _, s in unmet.parts.values())

@@ -8,6 +8,7 @@ rate that also drops below 95 % without a reason …).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Callable
 
 from .model import (D, EXPLANATION_THRESHOLD, GRADE_BANDS, OVERALL_LOWEST, Truth, draw_sources, grade_band, pct, q,
@@ -89,10 +90,22 @@ def with_unmet_row(truth: Truth, style, ch: Chooser) -> int:
 
 
 def with_met_row(truth: Truth, style, ch: Chooser) -> int:
-    r = ch.randint(0, len(truth.indicators) - 1)
+    """A met row whose group also has an unmet one: the seeded excess then fits in the group's shortfall,
+    so the group and the total stay within their marks."""
+    groups = {}
+    for i, ind in enumerate(truth.indicators):
+        groups.setdefault(ind.l1, []).append(i)
+    rows = ch.pick([g for g in groups.values() if len(g) >= 2])
+    r, sibling = ch.sample(rows, 2)
     ind = truth.indicators[r]
     ind.met, ind.score, ind.actual, ind.reason = True, ind.weight, ind.target, ""
+    make_unmet(truth.indicators[sibling], ch)
     return r
+
+
+def group_shortfall(truth: Truth, l1: str) -> Decimal:
+    rows = [i for i in truth.indicators if i.l1 == l1]
+    return sum(i.weight - i.score for i in rows)
 
 
 def with_grade(truth: Truth, style, ch: Chooser) -> None:
@@ -172,7 +185,8 @@ def seed_breakdown(truth, style, target, ch):
 
 def seed_row_over(truth, style, r, ch):
     ind = truth.indicators[r]
-    ind.score = ind.weight + D(str(ch.pick([0.5, 1, 2])))
+    excess = min(D(str(ch.pick([0.5, 1, 2]))), group_shortfall(truth, ind.l1))
+    ind.score = ind.weight + excess
     return {"subject": ind.name, "detail": f"得分{ind.score}超过分值{ind.weight}"}
 
 
@@ -239,8 +253,8 @@ PROBLEMS = {
     "breakdown-sum": Problem(ALL_KINDS, rules("budget.breakdown-sum", "budget.total-composition"),
                              rules("execution.fund-source-rate", "execution.fund-source-within-budget"),
                              nothing, seed_breakdown),
-    "row-over-weight": Problem(ALL_KINDS, rules("indicators.row-score-cap", "indicators.score-within-total"),
-                               rules("indicators.score-formula", "score.total-range", "indicators.count-score-match"),
+    "row-over-weight": Problem(ALL_KINDS, rules("indicators.row-score-cap"),
+                               rules("indicators.score-formula", "indicators.count-score-match"),
                                with_met_row, seed_row_over),
     "full-score-unmet": Problem(ALL_KINDS, rules("indicators.full-score-unmet"),
                                 rules("indicators.score-formula", "indicators.count-score-match"),
