@@ -250,7 +250,7 @@ def summary(outcomes: list[Outcome]) -> dict:
 
 def targets_met(s: dict) -> dict:
     return {
-        "clean: 0 error findings": s["clean_errors_per_10"] <= TARGET_ERRORS_PER_10,
+        "clean: 0 error findings": s["clean_errors_per_10"] <= TARGET_ERRORS_PER_10 and not s["clean_crashes"],
         "clean: ≤ 1 warning per 10 reports": s["clean_warnings_per_10"] <= TARGET_WARNINGS_PER_10,
         "seeded: found ≥ 98 %": s["seeded_found_pct"] >= TARGET_FOUND,
     }

@@ -14,6 +14,7 @@ from .phrases import Chooser, ordinal, phrase_path
 
 MIN_DEPT_CHARS = 3400  # above the structure rules' 3000 characters, so they judge the report
 DEPT_FUND_TABLE_SHARE = 0.4  # department reports that also give the 自评表's funds rows
+INLINE_ITEMS_SHARE = 0.3  # problems / measures written as one paragraph of 一是…二是…
 PADDING_SENTENCES = 4  # sentences a paragraph of work done
 HARD_WRAP_WIDTH = 34   # characters a line when a .txt is pasted from a PDF with its line breaks
 
@@ -299,8 +300,12 @@ def conclusion(style, truth, ch):
 
 
 def listed(path):
+    """Items one a paragraph, or run together in one ("一是……；二是……；三是……。", as D10 writes them)."""
     def write(style, truth, ch):
-        return items_para(style, ch.sample(path, ch.randint(2, 4)))
+        texts = ch.sample(path, ch.randint(2, 4))
+        if ch.chance(INLINE_ITEMS_SHARE):
+            return [Block("p", "；".join(ordinal("{cn}是", i + 1) + t for i, t in enumerate(texts)) + "。")]
+        return items_para(style, texts)
     return write
 
 

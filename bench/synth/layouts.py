@@ -3,7 +3,8 @@
 * txt        — plain text; tables as pipe rows, tab- or space-separated or one cell per line; some pasted
                from a PDF with its hard line breaks, some with stray spaces in figures ("682. 66")
 * docx       — python-docx: Word headings or bold paragraphs, real Word tables (Table Grid), the
-               level-1 column's group cells merged vertically as forms have them
+               level-1 column's group cells merged vertically as forms have them; some converted from
+               a PDF (a paragraph per printed line)
 * pdf-ruled  — reportlab platypus, STSong-Light: wrapped paragraphs, ruled tables; the indicator
                table split across two pages, its header repeated or not
 * pdf-font2  — the same in a second font family (MSung-Light wherever it has the glyph, STSong-Light
@@ -36,6 +37,7 @@ EXTENSIONS = {"txt": ".txt", "docx": ".docx"}
 TXT_TABLES = ("pipe", "pipe-closed", "tab", "space", "cells")
 STRAY_SPACE_SHARE = 0.3  # .txt reports pasted from a PDF whose figures have a stray space
 STRAY_SPACE_EVERY = 3
+DOCX_WRAPPED_SHARE = 0.25  # Word files converted from a PDF, a paragraph per printed line
 DECIMAL = re.compile(r"(\d)\.(\d{1,2})(?=万元|元|%)")
 
 
@@ -116,7 +118,7 @@ def write_docx(blocks: list[Block], path: Path, ch: Chooser) -> None:
     import docx
 
     d = docx.Document()
-    word_headings = ch.chance(0.6)
+    word_headings, wrapped = ch.chance(0.6), ch.chance(DOCX_WRAPPED_SHARE)
     for b in blocks:
         if b.kind == "table":
             ncols = max(len(r) for r in b.rows)
@@ -131,6 +133,9 @@ def write_docx(blocks: list[Block], path: Path, ch: Chooser) -> None:
             d.add_heading(b.text, level={"title": 0, "h1": 1, "h2": 2}[b.kind])
         elif b.kind in ("title", "h1", "h2"):
             d.add_paragraph().add_run(b.text).bold = True
+        elif wrapped:  # a PDF converted to Word: each printed line its own paragraph
+            for line in hard_wrap(b.text, HARD_WRAP_WIDTH):
+                d.add_paragraph(line)
         else:
             d.add_paragraph(b.text)
     d.save(str(path))
