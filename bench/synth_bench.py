@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import sys
 import tempfile
@@ -113,7 +114,7 @@ def materialise(case: Case, cache: Path, version: str):
     path = cache / version / (case.name + extension(case.layout))
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.stem + ".part" + path.suffix)
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.part{path.suffix}")  # another run may write it too
         render(report.blocks, case.layout, tmp, case.seed)
         tmp.replace(path)
         path.with_suffix(".truth.json").write_text(json.dumps(report.truth.to_json(), ensure_ascii=False, indent=1),
