@@ -11,8 +11,8 @@ of both kinds, checks each through perfcheck's Python API and writes bench/SYNTH
 Each seeded report has a clean twin (same seed, same preparation, no problem): the twins are the
 clean sample. Generated files are cached in a temp dir by the generator's source and the case.
 
-    python bench/synth_bench.py            # 210 clean + 210 seeded, 2 workers
-    python bench/synth_bench.py --quick    # 28 + 28
+    python bench/synth_bench.py            # 216 clean + 216 seeded, 2 workers
+    python bench/synth_bench.py --quick    # 32 + 32
     python bench/synth_bench.py --record-gates   # the gate sample -> bench/synth_gates.json
 """
 from __future__ import annotations
@@ -40,9 +40,9 @@ from synth import LAYOUTS, PROBLEMS, generate, problems_for, render  # noqa: E40
 from synth.layouts import extension  # noqa: E402
 
 KIND_CYCLE = ("department", "project", "department", "form", "project")
-DEFAULT_PAIRS = 210
-QUICK_PAIRS = 28
-GATE_PAIRS = 14  # the test's sample: 14 clean + 14 seeded, every layout twice
+DEFAULT_PAIRS = 216
+QUICK_PAIRS = 32
+GATE_PAIRS = 16  # the test's sample: 16 clean + 16 seeded, every layout twice
 GATE_SEED = 7000
 WORKERS = 2
 EXAMPLES = 3

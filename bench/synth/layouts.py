@@ -2,6 +2,8 @@
 
 * txt        — plain text; tables as pipe rows, tab- or space-separated or one cell per line; some pasted
                from a PDF with its hard line breaks, some with stray spaces in figures ("682. 66")
+* txt-trad   — the same in traditional characters, as the 繁体 reposts of a report are (a partial
+               conversion: characters outside the synthesiser's table stay simplified)
 * docx       — python-docx: Word headings or bold paragraphs, real Word tables (Table Grid), the
                level-1 column's group cells merged vertically as forms have them; some converted from
                a PDF (a paragraph per printed line)
@@ -29,11 +31,11 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from .compose import HARD_WRAP_WIDTH, Block
-from .phrases import Chooser
+from .phrases import Chooser, to_traditional
 
-LAYOUTS = ("txt", "docx", "pdf-ruled", "pdf-font2", "pdf-pipe", "pdf-cells", "pdf-spaced")
+LAYOUTS = ("txt", "txt-trad", "docx", "pdf-ruled", "pdf-font2", "pdf-pipe", "pdf-cells", "pdf-spaced")
 FONT, FONT2 = "STSong-Light", "MSung-Light"
-EXTENSIONS = {"txt": ".txt", "docx": ".docx"}
+EXTENSIONS = {"txt": ".txt", "txt-trad": ".txt", "docx": ".docx"}
 TXT_TABLES = ("pipe", "pipe-closed", "tab", "space", "cells")
 STRAY_SPACE_SHARE = 0.3  # .txt reports pasted from a PDF whose figures have a stray space
 STRAY_SPACE_EVERY = 3
@@ -47,8 +49,8 @@ def extension(layout: str) -> str:
 
 def render(blocks: list[Block], layout: str, path: Path, seed: int) -> Path:
     ch = Chooser(seed * 31 + LAYOUTS.index(layout))
-    if layout == "txt":
-        write_txt(blocks, path, ch)
+    if layout in ("txt", "txt-trad"):
+        write_txt(blocks, path, ch, traditional=layout == "txt-trad")
     elif layout == "docx":
         write_docx(blocks, path, ch)
     else:
@@ -84,7 +86,7 @@ def stray_spaces(text: str) -> str:
     return DECIMAL.sub(space, text)
 
 
-def write_txt(blocks: list[Block], path: Path, ch: Chooser) -> None:
+def write_txt(blocks: list[Block], path: Path, ch: Chooser, traditional: bool = False) -> None:
     table_style, wrapped, spaced = ch.pick(list(TXT_TABLES)), ch.chance(0.3), ch.chance(STRAY_SPACE_SHARE)
     lines = []
     for b in blocks:
@@ -93,7 +95,8 @@ def write_txt(blocks: list[Block], path: Path, ch: Chooser) -> None:
             continue
         text = stray_spaces(b.text) if spaced and b.kind == "p" else b.text
         lines += hard_wrap(text, HARD_WRAP_WIDTH) if b.kind == "p" and wrapped else [text]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = "\n".join(lines) + "\n"
+    path.write_text(to_traditional(text) if traditional else text, encoding="utf-8")
 
 
 # ---------------------------------------------------------------- Word

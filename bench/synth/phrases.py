@@ -25,6 +25,17 @@ def phrase_path(path: str):
     return node
 
 
+@lru_cache(maxsize=1)
+def traditional_table() -> dict:
+    """str.translate table: simplified -> traditional for the bank's characters that differ."""
+    pairs = bank()["traditional"].replace(" ", "")
+    return str.maketrans(pairs[0::2], pairs[1::2])
+
+
+def to_traditional(text: str) -> str:
+    return text.translate(traditional_table())
+
+
 def cn_number(n: int) -> str:
     """1..99 in Chinese numerals (十一, 二十三)."""
     if n <= 10:
