@@ -40,6 +40,7 @@ TXT_TABLES = ("pipe", "pipe-closed", "tab", "space", "cells")
 STRAY_SPACE_SHARE = 0.3  # .txt reports pasted from a PDF whose figures have a stray space
 STRAY_SPACE_EVERY = 3
 DOCX_WRAPPED_SHARE = 0.25  # Word files converted from a PDF, a paragraph per printed line
+UNBREAKABLE = re.compile(r"[0-9][0-9.,%‰]*|.", re.S)
 DECIMAL = re.compile(r"(\d)\.(\d{1,2})(?=万元|元|%)")
 
 
@@ -72,7 +73,14 @@ def table_lines(rows: list[list[str]], style: str) -> list[str]:
 
 
 def hard_wrap(text: str, width: int) -> list[str]:
-    return [text[i:i + width] for i in range(0, len(text), width)] or [""]
+    """Lines of about `width` characters, a figure never cut (Word keeps a number run on one line)."""
+    lines, current = [], ""
+    for token in UNBREAKABLE.findall(text):
+        if current and len(current) + len(token) > width:
+            lines.append(current)
+            current = ""
+        current += token
+    return lines + [current] if current or not lines else lines
 
 
 def stray_spaces(text: str) -> str:
