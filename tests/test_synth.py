@@ -112,6 +112,20 @@ def test_every_layout_renders(tmp_path, layout):
     assert path.stat().st_size > 1000
 
 
+def test_judge_wants_the_seeded_subject_and_a_new_finding():
+    from synth_bench import Case, Outcome, judge
+
+    expected = {"rules": ["execution.rate-arithmetic"], "accepted": [], "subject": "林长制工作经费", "detail": ""}
+    seeded, clean = Case(1, "department", "txt", "rate-wrong", True), Case(1, "department", "txt", "rate-wrong", False)
+    hit = ["execution.rate-arithmetic", "error", "项目：林长制工作经费", "执行率应为77.35%", ""]
+    elsewhere = ["execution.rate-arithmetic", "error", "项目：就业补助资金", "执行率应为90%", ""]
+    other_error = ["budget.breakdown-sum", "error", "支出", "合计不符", ""]
+    assert judge(Outcome(seeded, [hit], expected, 0), None).found
+    assert not judge(Outcome(seeded, [elsewhere], expected, 0), None).found
+    assert not judge(Outcome(seeded, [hit], expected, 0), Outcome(clean, [hit], None, 0)).found
+    assert judge(Outcome(seeded, [hit, other_error], expected, 0), None).false_errors == [other_error]
+
+
 def test_gates_hold():
     """perfcheck on the gate sample (bench/synth_bench.py --record-gates): no worse than recorded."""
     import synth_bench
