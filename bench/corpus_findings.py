@@ -12,8 +12,9 @@ typeset PDF, and its findings are compared with the auditor's reading:
   is not marked `possible`). TYPE_RULES says which rules cover a type; a type without rules is
   "no rule". A firm inconsistency is found when a fired finding of one of its rules is there and,
   where the truth names the printed `figure` (real2/), the finding quotes it (its evidence holds the
-  figure, or its text every number of it); two inconsistencies never share one finding (real/: one
-  that quotes a number of the inconsistency is taken first);
+  figure, or its text every number of it); two inconsistencies never share one finding (an error
+  finding is taken first, then one that quotes a number of the inconsistency). "found as error"
+  counts those found by an error finding (a warning is found too, but the gate is on "found");
 * false errors: fired error findings the reading does not call for — that fit no listed
   inconsistency (firm or possible, as above: its rules, and its figure quoted where named) and
   are not of a rule a listed compliance gap calls for (GAP_RULES; real/: also a low rate the
@@ -165,7 +166,7 @@ def match_firm(firm: list[Inconsistency], findings: list[Finding]) -> list[tuple
     for inc in firm:
         wanted = _numbers(inc.text)
         candidates = [i for i, f in enumerate(findings) if i not in taken and fits(inc, f)]
-        candidates.sort(key=lambda i: not (findings[i].numbers & wanted))
+        candidates.sort(key=lambda i: (findings[i].severity != ERROR, not (findings[i].numbers & wanted)))
         if candidates:
             taken.add(candidates[0])
         out.append((inc, findings[candidates[0]] if candidates else None))
@@ -224,7 +225,9 @@ def totals(results: list[DocResult]) -> dict:
     firm = [hit for r in results for _, hit in r.firm]
     with_rule = [hit for r in results for inc, hit in r.firm if inc.rules]
     return {"documents": len(results), "firm": len(firm), "firm_with_rule": len(with_rule),
-            "firm_found": sum(h is not None for h in firm), "errors": sum(r.errors for r in results),
+            "firm_found": sum(h is not None for h in firm),
+            "firm_found_as_error": sum(h is not None and h.severity == ERROR for h in firm),
+            "errors": sum(r.errors for r in results),
             "false_errors": sum(len(r.false_errors) for r in results),
             "documents_with_false_errors": sum(bool(r.false_errors) for r in results),
             "warnings": sum(len(r.warnings) for r in results), "crashes": sum(r.crash is not None for r in results)}
@@ -244,13 +247,14 @@ def gate_figures(results: list[DocResult]) -> dict[str, dict]:
 
 
 def summary_table(results: list[DocResult]) -> list[str]:
-    lines = ["| part | corpus | layout | documents | firm inconsistencies | with a rule | found | errors | "
-             "false errors | documents with a false error | warnings | warnings per document | crashes |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| part | corpus | layout | documents | firm inconsistencies | with a rule | found | found as error | "
+             "errors | false errors | documents with a false error | warnings | warnings per document | crashes |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for (part, corpus, layout), rs in _groups(results).items():
         t = totals(rs)
         lines.append(f"| {part} | {corpus} | {layout} | {t['documents']} | {t['firm']} | {t['firm_with_rule']} | "
-                     f"{t['firm_found']} | {t['errors']} | {t['false_errors']} | {t['documents_with_false_errors']} | "
+                     f"{t['firm_found']} | {t['firm_found_as_error']} | {t['errors']} | {t['false_errors']} | "
+                     f"{t['documents_with_false_errors']} | "
                      f"{t['warnings']} | {t['warnings'] / max(t['documents'], 1):.2f} | {t['crashes']} |")
     return lines
 
@@ -290,7 +294,7 @@ def false_by_rule(results: list[DocResult]) -> list[str]:
 def _doc_lines(r: DocResult) -> list[str]:
     lines = [f"CRASH {r.crash}"] if r.crash else []
     for inc, hit in r.firm:
-        state = f"found by `{hit.rule}`" if hit else ("MISSED" if inc.rules else "missed (no rule)")
+        state = f"found by `{hit.rule}` ({hit.severity})" if hit else ("MISSED" if inc.rules else "missed (no rule)")
         lines.append(f"firm {inc.type}: {state}")
     return lines + [f"false error {f.line()}" for f in r.false_errors] + [f"warning {f.line()}" for f in r.warnings]
 
