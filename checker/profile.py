@@ -18,6 +18,7 @@ from .resources import override_note, profiles_dir
 from .rulebook.condition import Num, parse_quantity_literal
 
 SEVERITIES = ("error", "warning", "info")
+MAPPING_KEYS = ("params", "grade_bands", "rules")  # sections that must be "name: value" mappings
 
 
 class ProfileError(PerfcheckError):
@@ -77,7 +78,10 @@ def _read(path: Path) -> tuple[dict, str]:
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         raise ProfileError(f"{where}: 配置文件 YAML 格式错误：{getattr(exc, 'problem', exc)}") from None
     if not isinstance(data, dict):
-        raise ProfileError(f"{path}: 配置文件应是“名称: 值”的映射（name、extends、params、rules……），不是{type(data).__name__}。")
+        raise ProfileError(f"{path}: 配置文件应是“名称: 值”的映射（name、extends、params、rules……），不是列表或单个值。")
+    for key in MAPPING_KEYS:
+        if data.get(key) is not None and not isinstance(data[key], dict):
+            raise ProfileError(f"{path}: {key} 下应是“名称: 值”的映射（每行一项，如 explanation_threshold: 95%）。")
     return data, text
 
 

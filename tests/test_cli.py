@@ -217,6 +217,9 @@ def test_broken_profile_points_at_its_line(tmp_path: Path):
     profile.write_text("name: p\nextends: national\nparams: [1, 2\n", encoding="utf-8")
     result = run("rules", "validate", "--profile", profile)
     assert result.exit_code == 2 and f"{profile}:4:1" in result.stderr
+    profile.write_text("name: p\nextends: national\nparams: [95%]\n", encoding="utf-8")
+    result = run("rules", "test", "--profile", profile)
+    assert result.exit_code == 2 and f"{profile}: params 下应是" in result.stderr
     profile.write_text("name: p\nextends: nationl\n", encoding="utf-8")
     result = run("check", EXAMPLE_PDF, "--profile", profile)
     assert result.exit_code == 2 and "extends: nationl" in result.stderr and "national" in result.stderr

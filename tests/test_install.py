@@ -64,10 +64,14 @@ def _copy_sources(into: Path) -> Path:
     return into
 
 
-def _fresh_venv(path: Path) -> Path:
-    """A venv without pip whose site-packages also sees this environment's dependencies."""
+def _venv_with(wheel: Path, path: Path) -> Path:
+    """A venv without pip holding only `wheel`, whose site-packages then also sees this environment's
+    dependencies (added after the install: pip would take this environment's perfcheck for it)."""
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(path)], check=True)
     python = path / "bin" / "python"
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps",
+                    "--no-index", str(wheel)], check=True, cwd=path)
+    assert (path / "bin" / "perfcheck").is_file()
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
                           check=True, capture_output=True, text=True).stdout.strip()
     ours = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
@@ -82,14 +86,10 @@ def installed(tmp_path_factory) -> Path:
         pytest.skip(reason)
     work = tmp_path_factory.mktemp("wheel")
     src = _copy_sources(work / "src")
-    pip = [sys.executable, "-m", "pip"]
-    subprocess.run(pip + ["wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
-                          "--wheel-dir", str(work / "dist"), str(src)], check=True, cwd=work)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--no-index", "--wheel-dir", str(work / "dist"), str(src)], check=True, cwd=work)
     (wheel,) = (work / "dist").glob("perfcheck-*.whl")
-    python = _fresh_venv(work / "venv")
-    subprocess.run(pip + ["--python", str(python), "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
-                   check=True, cwd=work)
-    return python.parent
+    return _venv_with(wheel, work / "venv").parent
 
 
 def _run(bin_dir: Path, *args, cwd: Path) -> subprocess.CompletedProcess:
