@@ -10,7 +10,8 @@ from decimal import Decimal
 from dataclasses import dataclass, field
 
 from ..model import Evidence, Fact, Quantity
-from .figures import Figure, find_figures, labels, money_mentions
+from .figures import Figure, find_figures, money_mentions
+from .lexicon import alternation, entry, lexicon, words
 from .numbers import NUM, chinese_int, money, percent, plain
 from .textflow import Flow, body_lines, logical_lines
 
@@ -56,18 +57,12 @@ def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
 # ---------------------------------------------------------------- document
 
 
-KIND_WORDS = [("部门整体", ("部门整体", "整体支出", "机关整体", "单位整体", "部门(单位)整体", "部门（单位）整体")),
-              ("项目", ("项目支出", "项目绩效", "项目自评", "专项资金", "转移支付", "项目"))]  # 转移支付: a transfer-payment programme
-SECTION_WORDS = {
-    "has_basic_info": ("基本情况", "基本概况", "单位概况", "部门概况", "项目概况", "单位基本概况"),
-    "has_self_evaluation": ("自评情况", "自评结论", "评价结论", "自评得分", "绩效自评", "综合评价", "评价情况"),
-    "has_problems": ("存在的问题", "存在问题", "主要问题", "问题及原因", "存在的主要问题", "问题和不足"),
-    "has_measures": ("改进措施", "改进建议", "下一步", "整改措施", "意见建议", "有关建议", "改进意见"),
-}
+KIND_WORDS = [(kind, tuple(entry(f"report_kind.{kind}"))) for kind in ("部门整体", "项目")]  # title words, in order
+SECTION_WORDS = {key: words(f"sections.{key}") for key in entry("sections")}
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
 
 
-_TITLE_WORDS = ("报告", "自评表", "评价表", "自评结果", "自评情况")
+_TITLE_WORDS = words("title_words")
 _META_PREFIX = re.compile(r"^[A-Za-z_]+:\s*")  # "title: …" lines of web captures
 
 
@@ -126,7 +121,7 @@ def extract_document(flow: Flow) -> Fact:
     for key, words in SECTION_WORDS.items():
         fields[key] = any(w in h for h in names for w in words)
     fields["char_count"] = len(re.sub(r"\s", "", flow.text))
-    fields["names_genre"] = any(w in flow.text for w in labels()["genre_terms"])
+    fields["names_genre"] = any(w in flow.text for w in lexicon()["genre_terms"])
     empty = problems_section_empty(flow)
     if empty is not None:
         fields["problems_empty"] = empty
@@ -153,7 +148,7 @@ def _ordinal(text: str) -> int | None:
 
 def _explanation(flow: Flow, start: int, end: int, after: int) -> tuple[str, Evidence] | None:
     """The cause given in a project's own entry: sentences after its figures first."""
-    markers = labels()["cause_markers"]
+    markers = lexicon()["cause_markers"]
     for lo in (after, start):
         for s, e in _sentences(flow, lo, end):
             sentence = flow.text[s:e].strip()
@@ -164,8 +159,8 @@ def _explanation(flow: Flow, start: int, end: int, after: int) -> tuple[str, Evi
     return None
 
 
-_ADJUST_WORDS = ("调整", "调增", "调减", "追加", "核减", "调剂", "追减")
-_ADJUST_CAUSE = ("因", "由于", "原因", "用于", "根据", "按照", "为保障", "为满足")
+_ADJUST_WORDS = words("adjustment.words")
+_ADJUST_CAUSE = words("adjustment.causes")
 
 
 def _adjustment_reason(flow: Flow, start: int, end: int):
@@ -233,7 +228,7 @@ def extract_projects(flow: Flow, out: Extraction) -> None:
         out.spans.append((start, stop))
 
 
-_PROJECT_WORDS = ("项目", "经费", "资金", "工程", "补助", "专项")
+_PROJECT_WORDS = words("project_words")
 
 
 def _name_before(flow: Flow, label_start: int) -> str | None:
@@ -275,7 +270,7 @@ def _scope(segment: str) -> tuple[str | None, bool]:
     """(scope, anchored): the scope word in the clause's lead, if any. A clause about one project
     ("该项目年初预算…") has no department scope at all (None); a lead with no scope word is
     read as the department's, but only inferred."""
-    scopes = labels()["scope"]
+    scopes = lexicon()["scope"]
     first_label = min((segment.find(w) for w in ("预算", "决算", "支出") if w in segment), default=len(segment))
     lead = segment[: first_label + 4]
     for scope in ("basic", "project"):
@@ -289,7 +284,7 @@ def _scope(segment: str) -> tuple[str | None, bool]:
 
 
 SCOPE_CN = {"overall": "部门整体", "basic": "基本支出", "project": "项目支出"}
-_OTHER_YEAR = re.compile(r"上年|去年|上一年|同比|较上年|比上年|上年度|前一年")
+_OTHER_YEAR = re.compile(alternation("other_year"))
 BUDGET_LABELS = {"initial": "年初预算数", "full_year": "全年预算数", "final": "决算数"}
 
 
@@ -347,8 +342,8 @@ _FUNDS = re.compile(r"(?:涉及|覆盖|自评)资金(?:总额|金额)?(?:为|共
 _SCORE = re.compile(
     rf"(?:自评得分|自评分|综合得分|综合评分|评价得分|自评总分|评分|总得分|得分)(?:为|是|:|：)?\s*(?P<num>{NUM})\s*分"
 )
-_GRADE = re.compile(r"(?:自评结果|评价结果|评价等级|自评等级|绩效等级|评定等级|等级|评价结论|自评结论|评级|评定|定级|评价为|评定为)(?:为|是|:|：)?\s*[“\"「『]?(?P<g>优秀|优|良好|良|中等|中|合格|及格|差|不合格)(?![\u4e00-\u9fff]{2})")
-_GRADE_NORMAL = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "及格": "中", "不合格": "差"}
+_GRADE = re.compile(rf"(?:{alternation('grade.labels')})(?:为|是|:|：)?\s*[“\"「『]?(?P<g>{alternation('grade.words')})(?![\u4e00-\u9fff]{2})")
+_GRADE_NORMAL = entry("grade.normal")
 
 
 def extract_self_evaluation(flow: Flow, out: Extraction) -> None:
@@ -424,9 +419,9 @@ def _total_score(flow: Flow):
 
 # ---------------------------------------------------------------- indicator groups
 
-_GROUP = re.compile(r"(产出|效益|效果|满意度|履职效能|管理效率)指标")
+_GROUP = re.compile(rf"({alternation('indicators.level1')})指标")
 _DIM = re.compile(
-    r"(?P<dim>数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|可持续发展|服务对象满意度|满意度)指标"
+    rf"(?P<dim>{alternation('indicators.level2')})指标"
     r"(?:共|为)?\s*(?P<n>\d+|[一二三四五六七八九十]+)\s*(?:个|项|条)"
 )
 _STATED_COUNT = re.compile(r"共(?:设置?|设定|有|计)?(?:了)?(?:绩效)?指标\s*(?:共|为)?\s*(?P<n>\d+|[一二三四五六七八九十]+)\s*(?:个|项|条)")
@@ -483,7 +478,7 @@ _PER_UNIT = re.compile(r"每|人均|户均|一名|每人|每户|每名|/人|/户
 
 def extract_amounts(flow: Flow, out: Extraction) -> None:
     """Every money mention, with the field it was read into (if any) for the unit check."""
-    budget_words = ("预算", "支出", "资金", "决算", "执行", "拨款", "经费", "收入", "下达", "到位", "投资", "共计", "合计", "总额")
+    budget_words = words("budget_words")
     for start, end, value, unit in money_mentions(flow.text):
         owner = out.owned.get(start) or out.owned.get(start - 1)
         s, e = flow.sentence_bounds(start)
@@ -681,7 +676,7 @@ def _fund_block(block, rows, flow: Flow, tables: list, out: Extraction, report_k
         fields = {k: total[k] for k in ("rate", "weight", "score") if k in total}
         if "weight" in fields or "score" in fields:
             out.facts.append(Fact("execution_score", "预算执行率得分", fields, evidence, "table.fund", anchor="header"))
-    scope_words = labels()["scope"]["basic"] + labels()["scope"]["project"]
+    scope_words = lexicon()["scope"]["basic"] + lexicon()["scope"]["project"]
     scope_rows = report_kind == "部门整体" and any(any(w in p["label"] for w in scope_words) for p in parts)
     for part in parts:
         if not (scope_rows and any(w in part["label"] for w in scope_words)):  # those are budget facts
@@ -719,7 +714,7 @@ def _department_budget_rows(block, total: dict, parts: list[dict], out: Extracti
     """A 部门整体 fund table: its total row is the department's budget, 基本/项目支出 rows its parts.
     When the report has several fund tables, which one is the department's is only inferred."""
     rows = [("部门整体", total)] + [(SCOPE_CN[scope], row) for row in parts
-                                     for scope in ("basic", "project") if any(w in row["label"] for w in labels()["scope"][scope])]
+                                     for scope in ("basic", "project") if any(w in row["label"] for w in lexicon()["scope"][scope])]
     for scope, row in rows:
         if any(f.kind == "budget" and f.fields.get("scope") == scope for f in out.facts):
             continue  # prose stated it already; the figures-consistent rule compares the two
@@ -793,9 +788,9 @@ def _in_brackets(text: str, start: int, pos: int) -> bool:
     return segment.count("(") + segment.count("（") > segment.count(")") + segment.count("）")
 
 
-_SUM_WORD = re.compile(r"(?:合计|共计|总计|累计)")
-_PARTS_FOLLOW = re.compile(rf"[，,：:\s]*(?:{'|'.join(labels()['parts_intro'])})")
-_CHANGE = re.compile(r"增加|减少|增长|下降|同比|上年|结余|节约|超出|超支|结转|差额|余额")
+_SUM_WORD = re.compile(rf"(?:{alternation('sum_words')})")
+_PARTS_FOLLOW = re.compile(rf"[，,：:\s]*(?:{'|'.join(lexicon()['parts_intro'])})")
+_CHANGE = re.compile(alternation("change_words"))
 
 
 def extract_sum_lines(flow: Flow, out: Extraction) -> None:
@@ -847,15 +842,14 @@ def _part_name(text: str, start: int, floor: int) -> str:
 
 # ---------------------------------------------------------------- other figures
 
-COUNT_UNITS = ("人次", "场次", "批次", "个", "项", "条", "人", "名", "次", "家", "台", "座", "处", "宗", "盏", "册",
-               "间", "户", "所", "篇", "件", "套", "辆", "批", "期", "天", "村", "镇", "亩", "公里", "平方米", "㎡")
+COUNT_UNITS = words("units.count")
 _FIGURE = re.compile(
     rf"(?<![\d.,])(?P<dir>[≥≤]?)(?:(?P<num>{NUM})|(?:(?<=[共设有及计了为等各达约和、，,：:])|(?<![\u4e00-\u9fff]))(?P<cn>[一二三四五六七八九十两]{{1,4}}))"
     rf"\s*(?P<unit>%|分|{'|'.join(COUNT_UNITS)})"
 )
 
 
-_CN_COUNT_UNITS = ("个", "项", "家", "名", "人", "户", "次", "人次", "所", "座", "村", "镇")
+_CN_COUNT_UNITS = words("units.count_in_chinese_numerals")
 
 
 def extract_figures(flow: Flow, out: Extraction) -> None:
@@ -924,6 +918,30 @@ _ENUMERATION = re.compile(
 )
 
 
+_LIST_SEPARATORS = re.compile(r"[、，,；;]")
+_LAST_JOINERS = re.compile(rf"(?:{alternation('list_joiners')})")
+
+
+def _list_items(text: str) -> list[str]:
+    """"文化馆、图书馆和文物管理所" -> three names; "办公室和文化和旅游股" -> two: a joiner (和/及/与)
+    splits an item only where both sides end like names of the list (科/股, 馆/所 …), since
+    unit names carry 和 / 与 inside them (文化和旅游局)."""
+    items = [i.strip() for i in _LIST_SEPARATORS.split(text) if i.strip()]
+    endings = {i[-1] for i in items}
+    out: list[str] = []
+    for item in items:
+        out.extend(_split_joined(item, endings))
+    return out
+
+
+def _split_joined(item: str, endings: set[str]) -> list[str]:
+    for m in _LAST_JOINERS.finditer(item):
+        head, tail = item[: m.start()], item[m.end():]
+        if len(head) >= 2 and len(tail) >= 2 and (head[-1] == tail[-1] or head[-1] in endings - {item[-1]}):
+            return [head] + _split_joined(tail, endings | {head[-1]})
+    return [item]
+
+
 def extract_enumerations(flow: Flow, out: Extraction) -> None:
     """"内设科室5个，分别是办公室、…" — the count stated against the items actually listed."""
     text = flow.text
@@ -931,7 +949,7 @@ def extract_enumerations(flow: Flow, out: Extraction) -> None:
         items_text = re.sub(r"[（(][^）)]*[）)]", "", m.group("items")).strip()
         if "等" in items_text[-3:] or len(items_text) < 2 or re.search(r"\d+\s*(?:万元|元|%)", items_text):
             continue  # "…等" is not exhaustive; figures mean this is not a list of names
-        items = [i.strip() for i in re.split(r"、|和|及|与", items_text) if i.strip()]
+        items = _list_items(items_text)
         stated = chinese_int(m.group("n"))
         if stated is None or len(items) < 2 or stated > 50:
             continue

@@ -1,6 +1,6 @@
 """Label-value pairs: "年初预算 358万元", "年中调减预算 592.33 万元", "完成预算的 98.83%".
 
-The synonyms live in labels.yaml; this module turns them into one alternation per fact
+The synonyms live in lexicon.yaml; this module turns them into one alternation per fact
 family (longest wording first, so 调整后预算 wins over 调整预算) and reads the figure
 that follows a label within a short filler ("为", "达到", a colon).
 """
@@ -9,19 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
 
 from ..model import Quantity
+from .lexicon import lexicon
 from .numbers import AMOUNT_RE, NUM, money, percent
 
 _FILLER = r"[为是了达到约共计合计:：\s]{0,4}"
-
-
-@lru_cache(maxsize=1)
-def labels() -> dict:
-    return yaml.safe_load(Path(__file__).with_name("labels.yaml").read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -37,7 +31,7 @@ class Figure:
 @lru_cache(maxsize=8)
 def _pattern(family: str) -> tuple[re.Pattern, dict[str, str]]:
     by_label: dict[str, str] = {}
-    for field, words in labels()[family].items():
+    for field, words in lexicon()[family].items():
         for word in words:
             by_label.setdefault(word, field)
     alternation = "|".join(re.escape(w) for w in sorted(by_label, key=len, reverse=True))

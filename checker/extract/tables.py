@@ -13,15 +13,15 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..model import Evidence, Fact, Quantity, Table
-from .figures import labels
+from .lexicon import alternation, lexicon, words
 from .numbers import NUM, money, percent, plain
 
 _PAREN = re.compile(r"[(（][^)）]*[)）]")
 _NUMBER = re.compile(rf"^\s*(?P<dir>[≥≤><=＞＜]=?|不低于|不少于|不高于|不超过|大于|小于)?\s*(?P<num>{NUM})\s*(?P<unit>%|万元|元|亿元|分|个|项|人次|人|次|天|日|家|户|座|台|套|件|份|场|期|批|篇|平方米|㎡|公里|km)?\s*(?P<tail>以上|以内|以下)?\s*$")
-_MET_WORDS = ("已完成", "完成", "达到", "达标", "实现", "是", "优", "良好", "满意", "有效", "合格", "按时", "及时")
-_UNMET_WORDS = ("未完成", "未达到", "未达标", "未实现", "否", "不合格", "滞后", "延期", "未")
-_LEVEL1 = re.compile(r"(产出|效益|满意度|成本|效果|过程|投入|决策|管理|履职效能|管理效率)")
-_LEVEL2_HINT = re.compile(r"^(数量|质量|时效|成本|经济|社会|生态|可持续|服务对象|满意度)")
+_MET_WORDS = words("indicators.met")
+_UNMET_WORDS = words("indicators.unmet")
+_LEVEL1 = re.compile(rf"({alternation('indicators.level1_in_tables')})")
+_LEVEL2_HINT = re.compile(rf"^({alternation('indicators.level2_prefixes')})")
 
 
 def clean(cell) -> str:
@@ -69,7 +69,7 @@ def _match(cell: str, words: list[str]) -> bool:
 def classify_header(row: list[str]) -> Block | None:
     cells = [clean(c) for c in row]
     best = None
-    for kind, spec in labels()["table_headers"].items():
+    for kind, spec in lexicon()["table_headers"].items():
         columns: dict[str, int] = {}
         for index, cell in enumerate(cells):
             for fld, words in spec.items():
@@ -131,7 +131,7 @@ def _shift(block: Block, cells: list[str]) -> int:
     return min(leading, max(len(block.header) - len(cells), 0))
 
 
-_LEVEL1_LABEL = re.compile(r"^(?:产出|效益|效果|满意度)(?:指标)?(?:[(（]\d+(?:\.\d+)?分[)）])?$")
+_LEVEL1_LABEL = re.compile(rf"^(?:{alternation('indicators.level1_row_labels')})(?:指标)?(?:[(（]\d+(?:\.\d+)?分[)）])?$")
 
 
 def _aligned(block: Block, row: list[str]) -> dict[str, str]:
@@ -146,8 +146,7 @@ def _aligned(block: Block, row: list[str]) -> dict[str, str]:
     return out
 
 
-_FORM_LABELS = ("评价结论", "存在问题", "改进措施", "项目名称", "主管部门", "实施单位", "项目基本情况",
-                "项目负责人", "财务负责人", "年度总体目标", "总体目标", "绩效目标", "填报", "单位名称", "联系人")
+_FORM_LABELS = words("form_labels")
 
 
 def _ends_block(row: list[str]) -> bool:
@@ -343,7 +342,7 @@ def fund_rows(block: Block, default_unit: str = "万元") -> tuple[dict | None, 
     """The total row and the 其中 part rows of a fund block, as {field: Quantity}."""
     unit = table_unit(block, default_unit)
     total, parts = None, []
-    words = labels()["fund_rows"]
+    words = lexicon()["fund_rows"]
     for row in block.rows:
         cells = _aligned(block, row)
         label = clean(row[0]) if row else ""
@@ -393,7 +392,7 @@ def space_tables(lines) -> list[Table]:
     The run of header words gives the columns; each label followed by numbers is a row.
     Rebuilt as a Table so the fund block reader handles it like any other table.
     """
-    spec = labels()["table_headers"]["fund"]
+    spec = lexicon()["table_headers"]["fund"]
     words = [w for ws in spec.values() for w in ws]
     tables = []
     for line in lines:
@@ -457,9 +456,8 @@ def _runs(indices: list[int]) -> list[list[int]]:
 
 # ---------------------------------------------------------------- flattened indicator tables
 
-_LEVEL1_TOKEN = re.compile(r"^(产出|效益|效果|满意度|成本|过程|决策|管理|履职效能|管理效率)指标(\(\d+(?:\.\d+)?分\))?$")
-_LEVEL2_TOKEN = re.compile(r"^(数量|质量|时效|成本|经济成本|社会成本|生态环境成本|经济效益|社会效益|生态效益|可持续影响|"
-                           r"服务对象满意度)指标$")
+_LEVEL1_TOKEN = re.compile(rf"^({alternation('indicators.level1_tokens')})指标(\(\d+(?:\.\d+)?分\))?$")
+_LEVEL2_TOKEN = re.compile(rf"^({alternation('indicators.level2')})指标$")
 _INDICATOR_HEADER = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因"]
 _REASON_HINT = re.compile(r"原因|由于|因|未|偏差|滞后|影响")
 
@@ -471,7 +469,7 @@ def space_indicator_tables(lines) -> list[Table]:
     Each indicator ends with its two figures 分值 and 得分; the cells before them are the name,
     target and actual value, with level-1 and level-2 cells where a new group starts.
     """
-    spec = labels()["table_headers"]["indicator"]
+    spec = lexicon()["table_headers"]["indicator"]
     words = [w for ws in spec.values() for w in ws]
     tables = []
     for line in lines:
@@ -542,7 +540,7 @@ def _attach_reason(rows: list[list[str]], cells: list[str]) -> bool:
 
 _CELL_MAX = 16  # a table cell on a line of its own is short; a longer line is prose again
 _UNIT_HEADER = re.compile(r"[(（](万元|亿元|元)[)）]")
-_FIRST_HEADER = ("序号", "项目名称", "项目", "名称", "单位名称")
+_FIRST_HEADER = words("cell_table_first_header")
 _YEARS = re.compile(r"^(19|20)\d{2}(?:[-—~至](19|20)\d{2})?$")
 
 

@@ -20,7 +20,9 @@ from ..model import Document, Evidence
 
 CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’、，。；：！？（）《》【】"
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{CJK}])\s+|\s+(?=[{CJK}])")
-_SPACE_IN_NUMBER = re.compile(r"(?<=\d)\s+(?=[\d,.%])|(?<=[\d,.])\s+(?=\d)")
+# a stray space after a decimal point in PDF text ("682. 66万元"); only before a unit, so the cells of a
+# space-separated table ("10 8.62") and list ordinals ("1. 5个") are left apart
+_SPACE_IN_DECIMAL = re.compile(r"(?<=\d\.)\s+(?=\d{1,4}\s*(?:亿元|万元|千元|元|%))")
 _PAGE_FURNITURE = re.compile(
     r"^\s*(?:[-—–_·•\s]*\d{1,4}[-—–_·•\s]*|第\s*\d+\s*页(?:\s*[,/，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|page\s*\d+(?:\s*of\s*\d+)?)\s*$",
     re.IGNORECASE,
@@ -50,6 +52,7 @@ def normalise(text: str) -> str:
     text = _DOTTED_THOUSANDS.sub(r"\1,\2.\3", text)
     # NFKC keeps the curly quotes and ideographic punctuation we match on; unify dashes
     text = text.replace("−", "-").replace("–", "-")
+    text = _SPACE_IN_DECIMAL.sub("", text)
     text = _SPACE_NEAR_CJK.sub("", text)
     return text.strip()
 

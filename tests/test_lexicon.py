@@ -1,0 +1,72 @@
+"""The lexicon: the genre's wordings in one file, and phrasings read from it."""
+from __future__ import annotations
+
+import pytest
+
+from checker.extract import extract, lexicon as lexicon_module
+from checker.extract.lexicon import alternation, entry, lexicon, words
+from checker.model import Document, Line
+
+
+def doc_of(text: str) -> Document:
+    return Document("t.txt", "txt", [Line(1, line) for line in text.splitlines()])
+
+
+def facts_of(text: str, kind: str):
+    return [f for f in extract(doc_of(text)) if f.kind == kind]
+
+
+def test_every_word_list_is_a_list_of_strings():
+    def walk(node, path):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, f"{path}.{k}" if path else k)
+        elif isinstance(node, list):
+            assert node and all(isinstance(w, str) and w for w in node), path
+            assert len(set(node)) == len(node), f"{path}: a word twice"
+    walk(lexicon(), "")
+
+
+def test_longest_wording_first():
+    assert words("grade.words")[0] == "不合格"
+    assert alternation("budget.full_year").index("调整后预算数") < alternation("budget.full_year").index("调整预算数")
+
+
+@pytest.mark.parametrize("sentence, grade", [
+    ("经自评，综合得分92分，评价等次为“优”。", "优"),
+    ("自评得分85分，等次为良。", "良"),
+    ("本项目自评得分95分，评定为“优秀”。", "优"),
+    ("自评等级：中。", "中"),
+])
+def test_grade_phrasings(sentence, grade):
+    [se] = facts_of("某局2023年度部门整体支出绩效自评报告\n" + sentence, "self_evaluation")
+    assert se.fields["grade_stated"] == grade
+
+
+def test_a_new_label_is_one_line_in_the_lexicon(monkeypatch):
+    text = "某局2023年度部门整体支出绩效自评报告\n部门整体年初批复数500.00万元，全年预算数520.00万元，决算数510.00万元。\n"
+    [before] = facts_of(text, "budget")
+    assert "initial" not in before.fields
+    data = {**lexicon(), "budget": {**entry("budget"), "initial": [*entry("budget.initial"), "年初批复数"]}}
+    monkeypatch.setattr(lexicon_module, "lexicon", lambda: data)
+    from checker.extract import figures
+    figures._pattern.cache_clear()
+    monkeypatch.setattr(figures, "lexicon", lambda: data)
+    try:
+        [after] = facts_of(text, "budget")
+        assert after.fields["initial"].value == 500
+    finally:
+        figures._pattern.cache_clear()
+
+
+def test_a_stray_space_after_the_decimal_point():
+    [budget] = facts_of("某局2023年度部门整体支出绩效自评报告\n部门整体年初预算数682. 66万元，全年预算数700.00万元。", "budget")
+    assert str(budget.fields["initial"].value) == "682.66"
+
+
+def test_unit_names_with_and_inside_an_enumeration():
+    text = ("某局2023年度部门整体支出绩效自评报告\n下属事业单位3个，分别是文化馆、图书馆和文物管理所。"
+            "内设机构2个，分别是办公室和文化和旅游股。\n")
+    enumerations = {f.fields["label"][-6:]: f.fields["items"] for f in facts_of(text, "enumeration")}
+    assert enumerations["下属事业单位"] == "文化馆、图书馆、文物管理所"
+    assert not any(label.endswith("内设机构") for label in enumerations)  # 和 inside a name: not read rather than counted as three
