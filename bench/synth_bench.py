@@ -427,7 +427,8 @@ def main(argv=None) -> int:
         return 0
     pairs = QUICK_PAIRS if args.quick else args.pairs
     cases = plan(pairs, args.seed)
-    print(f"{len(cases)} reports ({pairs} clean + {pairs} seeded), {len(LAYOUTS)} layouts, {args.workers} workers")
+    print(f"{len(cases)} reports ({pairs} clean + {pairs} seeded), {len(LAYOUTS)} layouts, {args.workers} workers; "
+          f"files and their truth (.truth.json) in {CACHE / generator_version()}")
     start = time.perf_counter()
     outcomes = run(cases, args.workers)
     seconds = time.perf_counter() - start
