@@ -12,13 +12,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from .phrases import Chooser, phrase_path
 
 D = Decimal
-CENT = D("0.01")
 EXPLANATION_THRESHOLD = D(95)  # profile national: a rate below it needs a reason
 OVERALL_LOWEST = 0.81  # a report's overall rate stays above the 80 % under which 优 is "inflated"
 GRADE_BANDS = ((D(90), "优"), (D(80), "良"), (D(60), "中"), (D(0), "差"))
 PART_WEIGHTS = ((50, 30, 10, 10), (40, 30, 20, 10), (60, 20, 10, 10))  # 产出, 效益, 满意度, 预算执行率
 KINDS = ("department", "project", "form")
-KIND_LABELS = {"department": "部门整体", "project": "项目", "form": "项目"}
 OUTPUT_DIMS = ("数量指标", "质量指标", "时效指标", "成本指标")
 QUALITY = {"high": (0.08, 0.9), "medium": (0.35, 0.75), "low": (0.7, 0.5)}  # unmet share, worst ratio
 
