@@ -98,23 +98,29 @@ def grade_word(ch: Chooser, grade: str) -> str:
 # ---------------------------------------------------------------- indicator tables
 
 
-def target_cell(ind, ch: Chooser) -> str:
+def comparator(ind, ch: Chooser) -> str:
     if ind.kind == "done":
-        return ind.target
-    sign = "≤" if ind.kind == "le" else ch.pick(["≥", "", ">=", "="] if ind.kind == "pct" else ["≥", "", "≥"])
-    return f"{sign}{ind.target}{ind.unit}"
+        return ""
+    return "≤" if ind.kind == "le" else ch.pick(["≥", "", ">=", "="] if ind.kind == "pct" else ["≥", "", "≥"])
 
 
 def row_cells(style: Style, ind, ch: Chooser, first_in_group: bool, first_in_dim: bool) -> list[str]:
-    s = style.show.get(("score", ind.name), ind.score)
+    """One indicator row in the report's column order; target and unit in one cell or apart (指标性质 |
+    指标值 | 度量单位, as forms such as 003 and D04 have them)."""
+    sign = comparator(ind, ch)
+    quantitative = ind.kind != "done"
     values = {
         "l1": ind.l1 if first_in_group or style.repeat_l1 else "",
         "l2": ind.l2 if first_in_dim or style.repeat_l1 else "",
         "l3": ind.name,
-        "target": target_cell(ind, ch),
-        "actual": ind.actual + (ind.unit if ind.kind != "done" else ""),
+        "target": f"{sign}{ind.target}{ind.unit}" if quantitative else ind.target,
+        "actual": ind.actual + (ind.unit if quantitative else ""),
+        "nature": (sign or "≥") if quantitative else "定性",
+        "tvalue": ind.target,
+        "unit": ind.unit,
+        "avalue": ind.actual,
         "weight": score(ind.weight),
-        "score": score(s),
+        "score": score(style.show.get(("score", ind.name), ind.score)),
         "reason": style.show.get(("reason", ind.name), ind.reason),
     }
     return [values[c] for c in style.order]

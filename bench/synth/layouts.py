@@ -1,7 +1,8 @@
 """A composed report written to a file in one of the layouts real reports come in.
 
-* txt        — plain text; tables as pipe rows, tab- or space-separated or one cell per line; some pasted
-               from a PDF with its hard line breaks, some with stray spaces in figures ("682. 66")
+* txt        — plain text; tables as pipe rows, tab- or space-separated, one cell per line or cells
+               run together; some pasted from a PDF with its hard line breaks, some with stray spaces
+               in figures ("682. 66")
 * txt-trad   — the same in traditional characters, as the 繁体 reposts of a report are (a partial
                conversion: characters outside the synthesiser's table stay simplified)
 * docx       — python-docx: Word headings or bold paragraphs, real Word tables (Table Grid), the
@@ -36,10 +37,11 @@ from .phrases import Chooser, to_traditional
 LAYOUTS = ("txt", "txt-trad", "docx", "pdf-ruled", "pdf-font2", "pdf-pipe", "pdf-cells", "pdf-spaced")
 FONT, FONT2 = "STSong-Light", "MSung-Light"
 EXTENSIONS = {"txt": ".txt", "txt-trad": ".txt", "docx": ".docx"}
-TXT_TABLES = ("pipe", "pipe-closed", "tab", "space", "cells")
+TXT_TABLES = ("pipe", "pipe-closed", "tab", "space", "cells", "run")  # run: cells run together (D04, 035)
 STRAY_SPACE_SHARE = 0.3  # .txt reports pasted from a PDF whose figures have a stray space
 STRAY_SPACE_EVERY = 3
-DOCX_WRAPPED_SHARE = 0.25  # Word files converted from a PDF, a paragraph per printed line
+DOCX_WRAPPED_SHARE = 0.25
+FOOTERS = ("— {n} —", "- {n} -", "第 {n} 页", "{n}")  # Word files converted from a PDF, a paragraph per printed line
 UNBREAKABLE = re.compile(r"[0-9][0-9.,%‰]*|.", re.S)
 DECIMAL = re.compile(r"(\d)\.(\d{1,2})(?=万元|元|%)")
 
@@ -65,6 +67,8 @@ def render(blocks: list[Block], layout: str, path: Path, seed: int) -> Path:
 def table_lines(rows: list[list[str]], style: str) -> list[str]:
     if style == "cells":
         return [cell for row in rows for cell in row if cell]
+    if style == "run":
+        return ["".join(row) for row in rows]
     if style in ("tab", "space"):
         return [("\t" if style == "tab" else " ").join(c for c in row if c or style == "tab") for row in rows]
     if style == "pipe-closed":
@@ -207,13 +211,15 @@ class PdfStyle:
         return Paragraph(markup(text, self.mixed), style or self.body)
 
 
-def furniture(title: str):
+def furniture(title: str, footer: str, header: bool):
+    """Running header (the title, small) if any, and a page-number footer in one of the usual forms."""
     def draw(canvas, doc):
         canvas.saveState()
-        canvas.setFont(FONT, 8)
-        canvas.drawCentredString(A4[0] / 2, A4[1] - 1.5 * cm, title[:40])
+        if header:
+            canvas.setFont(FONT, 8)
+            canvas.drawCentredString(A4[0] / 2, A4[1] - 1.5 * cm, title[:40])
         canvas.setFont(FONT, 10)
-        canvas.drawCentredString(A4[0] / 2, 1.2 * cm, f"— {doc.page} —")
+        canvas.drawCentredString(A4[0] / 2, 1.2 * cm, footer.format(n=doc.page))
         canvas.restoreState()
     return draw
 
@@ -271,4 +277,5 @@ def write_pdf(blocks: list[Block], layout: str, path: Path, ch: Chooser) -> None
         else:
             style = {"title": ps.title, "h1": ps.h1, "h2": ps.h2}.get(b.kind, ps.body)
             story.append(ps.para(b.text, style))
-    doc.build(story, onFirstPage=furniture(title), onLaterPages=furniture(title))
+    draw = furniture(title, ch.pick(list(FOOTERS)), ch.chance(0.6))
+    doc.build(story, onFirstPage=draw, onLaterPages=draw)
