@@ -40,6 +40,7 @@ from synth import LAYOUTS, PROBLEMS, generate, problems_for, render  # noqa: E40
 from synth.layouts import extension  # noqa: E402
 
 KIND_CYCLE = ("department", "project", "department", "form", "project")
+KIND_NAMES = {"department": "部门整体", "project": "项目", "form": "项目"}  # as perfcheck names the kinds
 DEFAULT_PAIRS = 216
 QUICK_PAIRS = 32
 GATE_PAIRS = 16  # the test's sample: 16 clean + 16 seeded, every layout twice
@@ -344,6 +345,27 @@ def coverage_section() -> list[str]:
     return lines
 
 
+def kind_rows(outcomes: list[Outcome]) -> list[str]:
+    """How often the report's kind was read as what it is (kind-specific rules depend on it), and time per report."""
+    groups = defaultdict(list)
+    for o in outcomes:
+        groups[o.case.kind].append(o)
+    rows = []
+    for kind, os_ in sorted(groups.items()):
+        right = sum(o.extra.get("kind_read") == KIND_NAMES[kind] for o in os_)
+        read = Counter(o.extra.get("kind_read") or "—" for o in os_)
+        rows.append(f"| {kind} | {len(os_)} | {round(100 * right / len(os_), 1)} % | "
+                    f"{', '.join(f'{k} {n}' for k, n in read.most_common())} |")
+    return rows
+
+
+def time_rows(outcomes: list[Outcome]) -> list[str]:
+    groups = defaultdict(list)
+    for o in outcomes:
+        groups[o.case.layout].append(o.seconds)
+    return [f"| {layout} | {round(sum(v) / len(v), 2)} s | {round(max(v), 2)} s |" for layout, v in sorted(groups.items())]
+
+
 def report(outcomes: list[Outcome], seconds: float, workers: int) -> str:
     clean, judged = split(outcomes)
     s = summary(outcomes)
@@ -399,7 +421,11 @@ def report(outcomes: list[Outcome], seconds: float, workers: int) -> str:
               "| report | seeded | subject | expected rule fired | same finding on the clean twin |", "|---|---|---|---|---|",
               *misses(judged), "",
               "### Errors of other rules on seeded reports", "", "| rule | findings | first example |", "|---|---:|---|",
-              *false_error_rows(judged), "", *coverage_section()]
+              *false_error_rows(judged), "",
+              "## Report kind read, and time", "",
+              "| kind | reports | read as its kind | read as |", "|---|---:|---:|---|", *kind_rows(outcomes), "",
+              "| layout | mean time per report (generate + check) | longest |", "|---|---:|---:|", *time_rows(outcomes), "",
+              *coverage_section()]
     return "\n".join(lines)
 
 
