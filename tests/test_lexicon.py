@@ -21,9 +21,14 @@ def test_every_word_list_is_a_list_of_strings():
         if isinstance(node, dict):
             for k, v in node.items():
                 walk(v, f"{path}.{k}" if path else k)
+        elif isinstance(node, list) and all(isinstance(w, (list, dict)) for w in node):
+            for i, item in enumerate(node):
+                walk(item, f"{path}[{i}]")
         elif isinstance(node, list):
             assert node and all(isinstance(w, str) and w for w in node), path
             assert len(set(node)) == len(node), f"{path}: a word twice"
+        else:
+            assert isinstance(node, str) and node, path
     walk(lexicon(), "")
 
 
@@ -44,10 +49,10 @@ def test_grade_phrasings(sentence, grade):
 
 
 def test_a_new_label_is_one_line_in_the_lexicon(monkeypatch):
-    text = "某局2023年度部门整体支出绩效自评报告\n部门整体年初批复数500.00万元，全年预算数520.00万元，决算数510.00万元。\n"
+    text = "某局2023年度部门整体支出绩效自评报告\n部门整体核定数500.00万元，全年预算数520.00万元，决算数510.00万元。\n"
     [before] = facts_of(text, "budget")
     assert "initial" not in before.fields
-    data = {**lexicon(), "budget": {**entry("budget"), "initial": [*entry("budget.initial"), "年初批复数"]}}
+    data = {**lexicon(), "budget": {**entry("budget"), "initial": [*entry("budget.initial"), "核定数"]}}
     monkeypatch.setattr(lexicon_module, "lexicon", lambda: data)
     from checker.extract import figures
     figures._pattern.cache_clear()
@@ -70,3 +75,22 @@ def test_unit_names_with_and_inside_an_enumeration():
     enumerations = {f.fields["label"][-6:]: f.fields["items"] for f in facts_of(text, "enumeration")}
     assert enumerations["下属事业单位"] == "文化馆、图书馆、文物管理所"
     assert not any(label.endswith("内设机构") for label in enumerations)  # 和 inside a name: not read rather than counted as three
+
+
+def test_labels_read_by_keywords_when_no_exact_wording_matches():
+    text = ("某局2023年度部门整体支出绩效自评报告\n一 部门整体支出情况\n"
+            "2023年年初批复预算1,000.00万元（基本支出400.00万元，项目支出600.00万元）。"
+            "全年实际支出数950.00万元，其中基本支出400.00万元。\n"
+            "二 项目情况\n①“就业补助资金”项目。该项目年初批复200.00万元，调整后为180.00万元，全年支出170.00万元。\n")
+    [budget] = facts_of(text, "budget")
+    assert budget.anchor == "header"  # the heading names the scope; the clause does not
+    assert (budget.fields["initial"].value, budget.fields["final"].value) == (1000, 950)
+    [project] = facts_of(text, "project")
+    assert project.fields["name"] == "就业补助资金" and project.fields["ordinal"] == 1
+    assert [project.fields[k].value for k in ("initial", "adjusted", "spent")] == [200, 180, 170]
+
+
+def test_a_part_after_qizhong_is_no_figure_of_its_own():
+    from checker.extract.figures import find_figures
+    figures = find_figures("项目资金总预算为2455.5万元，其中部门预算项目支出87.5万元，专项预算支出2350万元。", "project")
+    assert [(f.field, str(f.value.value)) for f in figures] == [("initial", "2455.5")]

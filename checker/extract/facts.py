@@ -132,8 +132,15 @@ def extract_document(flow: Flow) -> Fact:
 
 _ENTRY = re.compile(
     r"(?:^|(?<=[。；;：:\n]))\s*(?P<ord>[一二三四五六七八九十]+是|[(（]\d{1,2}[)）]|\d{1,2}[、.．](?!\d)|[①-⑳])"
-    r"(?P<name>[^，,。；;:：\n]{2,50}?)[，,：:]"
+    r"(?P<name>[^，,。；;:：\n]{2,50}?)[，,：:。]"
 )
+_QUOTED_NAME = re.compile(r"^[“\"'‘「《](?P<name>[^”\"'’」》]{2,48})[”\"'’」》](?:项目)?$")
+
+
+def _entry_name(raw: str) -> str:
+    """“就业补助资金”项目 -> 就业补助资金: the quotes and the word that only says it is a project go."""
+    m = _QUOTED_NAME.match(raw.strip())
+    return m.group("name") if m else raw.strip()
 _ORD_CN = "一二三四五六七八九十"
 
 
@@ -206,7 +213,7 @@ def extract_projects(flow: Flow, out: Extraction) -> None:
         money_fields = {f.field for f in figures if f.field != "rate_stated"}
         if not money_fields & {"initial", "adjusted", "spent"}:
             continue  # an enumerated point ("一是拓展便民政务"), not a project entry
-        name = m.group("name").strip()
+        name = _entry_name(m.group("name"))
         fields: dict = {"name": name}
         ordinal = _ordinal(m.group("ord"))
         if ordinal:
@@ -288,49 +295,81 @@ _OTHER_YEAR = re.compile(alternation("other_year"))
 BUDGET_LABELS = {"initial": "年初预算数", "full_year": "全年预算数", "final": "决算数"}
 
 
+def _section_of(flow: Flow, offset: int) -> tuple[int, str]:
+    """(offset, text) of the heading the offset stands under ((-1, "") before the first one)."""
+    current = (-1, "")
+    for at, text, _ in flow.headings:
+        if at > offset:
+            break
+        current = (at, text)
+    return current
+
+
+def _heading_scope(heading: str) -> str | None:
+    scopes = lexicon()["scope"]
+    for scope in ("basic", "project", "overall"):
+        if any(w in heading for w in scopes[scope]):
+            return scope
+    return None
+
+
 def _budget_clauses(flow: Flow, out: Extraction):
-    """(scope, anchored, figures, start, end, sentence start) of each clause stating two or more budget figures."""
+    """(scope, anchor, figures, start, end, sentence start, section) of each clause stating budget figures.
+    A clause names its scope (label), or stands under a heading that does (header), or neither (inferred:
+    then only a clause of two or more figures counts, and it is taken for the department's)."""
     for s, e in _sentences(flow):
         if _inside(s, out.spans):
             continue
         sentence = flow.text[s:e]
-        if len([f for f in find_figures(sentence, "budget", base=s) if not _inside(f.start, out.spans)]) < 2:
+        if not [f for f in find_figures(sentence, "budget", base=s) if not _inside(f.start, out.spans)]:
             continue
+        section, heading = _section_of(flow, s)
         cuts = [0] + [m.start() for m in re.finditer(r"其中|；|;", sentence)] + [len(sentence)]
         for a, b in zip(cuts, cuts[1:]):
             segment = sentence[a:b]
             if _OTHER_YEAR.search(segment):
                 continue  # last year's figures, or a comparison: not this report's budget
             figures = [f for f in find_figures(segment, "budget", base=s + a) if not _inside(f.start, out.spans)]
-            if len([f for f in figures if f.field != "rate_stated"]) < 2:
-                continue
+            amounts = len([f for f in figures if f.field != "rate_stated"])
             scope, anchored = _scope(segment)
-            if scope is not None:  # None: one project's figures, not the department's
-                yield scope, anchored, figures, s + a, s + b, s
+            anchor = "label" if anchored else "inferred"
+            if not anchored and scope is not None and _heading_scope(heading) is not None:
+                scope, anchor = _heading_scope(heading), "header"
+            if scope is None or amounts == 0 or (anchor == "inferred" and amounts < 2):
+                continue  # None: one project's figures, not the department's
+            yield scope, anchor, figures, s + a, s + b, s, section
+
+
+_ANCHOR_RANK = {"label": 0, "header": 0, "inferred": 1}
 
 
 def extract_budgets(flow: Flow, out: Extraction) -> None:
-    """One budget fact per scope: its first clause whose scope is written, else its first clause."""
-    chosen: dict[str, tuple] = {}
-    for scope, anchored, figures, a, b, sentence in _budget_clauses(flow, out):
-        if anchored:  # only figures whose scope is written may contradict each other
+    """One budget fact per scope: its first clause whose scope is written (in the clause or its heading),
+    else its first clause; later anchored clauses of the same section add the figures it lacks."""
+    clauses: dict[str, list] = {}
+    for clause in _budget_clauses(flow, out):
+        scope, anchor, figures = clause[:3]
+        if anchor != "inferred":  # only figures whose scope is written may contradict each other
             for fig in figures:
                 if fig.field != "rate_stated":
                     out.mentions.append((f"{SCOPE_CN[scope]}{BUDGET_LABELS[fig.field]}", fig.value,
                                          flow.span_evidence(fig.start, fig.end)))
-        if scope not in chosen or (anchored and not chosen[scope][0]):
-            chosen[scope] = (anchored, figures, a, b, sentence)
-    for scope, (anchored, figures, a, b, sentence) in chosen.items():
-        fact = Fact("budget", SCOPE_CN[scope], {"scope": SCOPE_CN[scope]}, [flow.quote(a, b - 1, limit=240)],
-                    "budget.sentence", anchor="label" if anchored else "inferred")
-        for fig in figures:
-            if fig.field in fact.fields:
-                continue
-            fact.fields[fig.field] = fig.value
-            fact.field_evidence[fig.field] = flow.span_evidence(fig.start, fig.end)
-            if fig.field != "rate_stated":
-                out.owned[fig.number_start] = Owned(fact, fig.field, fig.label, f"budget:{sentence}")
-        out.facts.append(fact)
+        clauses.setdefault(scope, []).append(clause)
+    for scope, found in clauses.items():
+        first = min(found, key=lambda c: _ANCHOR_RANK[c[1]])  # min keeps the earliest of a rank
+        same = [c for c in found if c is first or (c[1] != "inferred" and first[1] != "inferred" and c[6] == first[6])]
+        fact = Fact("budget", SCOPE_CN[scope], {"scope": SCOPE_CN[scope]}, [flow.quote(first[3], first[4] - 1, limit=240)],
+                    "budget.sentence", anchor=first[1])
+        for _, _, figures, _, _, sentence, _ in same:
+            for fig in figures:
+                if fig.field in fact.fields:
+                    continue
+                fact.fields[fig.field] = fig.value
+                fact.field_evidence[fig.field] = flow.span_evidence(fig.start, fig.end)
+                if fig.field != "rate_stated":
+                    out.owned[fig.number_start] = Owned(fact, fig.field, fig.label, f"budget:{sentence}")
+        if len(fact.fields) > 2:  # a scope and one figure tell nothing to check
+            out.facts.append(fact)
 
 
 # ---------------------------------------------------------------- self-evaluation
@@ -429,13 +468,16 @@ _FULL = re.compile(rf"(?:总分|分值|满分|权重)(?:为)?\s*(?P<num>{NUM})\s
 _GOT = re.compile(rf"(?<!总)得分(?:为)?\s*(?P<num>{NUM})\s*分")
 
 
-_LEVEL1_COUNT = re.compile(r"(?P<g>产出|效益|满意度|成本|效果)指标\s*(?:共|为)?\s*(?P<n>\d+|[一二三四五六七八九十]+)\s*(?:个|项|条)")
+_LEVEL1_COUNT = re.compile(rf"(?P<g>{alternation('indicators.level1_counted')})指标\s*(?:共|为)?\s*(?P<n>\d+|[一二三四五六七八九十]+)\s*(?:个|项|条)")
 
 
 def extract_indicator_groups(flow: Flow, out: Extraction) -> None:
     for s, e in _sentences(flow):
         sentence = flow.text[s:e]
-        level1 = list(_LEVEL1_COUNT.finditer(sentence))
+        # "社会效益指标2项" is a level-2 count that holds "效益指标2项": not a level-1 group's
+        level2_spans = [d.span() for d in _DIM.finditer(sentence)]
+        level1 = [m for m in _LEVEL1_COUNT.finditer(sentence)
+                  if not any(a <= m.start() and m.end() <= b and (a, b) != m.span() for a, b in level2_spans)]
         if len(level1) >= 2:  # "共设置绩效指标12个，其中产出指标8个、效益指标3个…": counts per level-1 group
             counts = [(m.group("g"), chinese_int(m.group("n"))) for m in level1]
             fields = {"name": "全部", "dimensions": "、".join(g for g, _ in counts),
@@ -789,7 +831,7 @@ def _in_brackets(text: str, start: int, pos: int) -> bool:
 
 
 _SUM_WORD = re.compile(rf"(?:{alternation('sum_words')})")
-_PARTS_FOLLOW = re.compile(rf"[，,：:\s]*(?:{'|'.join(lexicon()['parts_intro'])})")
+_PARTS_FOLLOW = re.compile(rf"[，,：:\s]*(?:{alternation('parts_follow')})")
 _CHANGE = re.compile(alternation("change_words"))
 
 

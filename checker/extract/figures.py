@@ -39,7 +39,83 @@ def _pattern(family: str) -> tuple[re.Pattern, dict[str, str]]:
     return re.compile(rf"(?P<label>{alternation}){_FILLER}{figure}"), by_label
 
 
+_FIGURE_ANY = re.compile(rf"(?P<sign>[-−])?(?P<num>{NUM})\s*(?P<unit>亿元|万元|千元|元|%)")
+_CLAUSE_START = re.compile(r"[，,。；;：:、（()）\n“”]")
+MAX_LABEL_CHARS = 16  # a label reaches back this far at most within its clause
+_TRAILING_FILLER = re.compile(r"(?:为|是|了|达到|达|约|共计|合计|共|计|:|：|\s)+$")
+
+
+def _clause_label(text: str, figure_start: int, floor: int) -> str:
+    """The words of the figure's own clause that precede it ("该项目年初批复" for "…年初批复2,194.90万元")."""
+    lead = text[max(floor, figure_start - MAX_LABEL_CHARS): figure_start]
+    cut = max((m.end() for m in _CLAUSE_START.finditer(lead)), default=0)
+    return _TRAILING_FILLER.sub("", lead[cut:])
+
+
+def classify_label(label: str, family: str) -> str | None:
+    """A label's field by the lexicon's keyword rules (label_keywords): the first field one of whose
+    word sets the label contains wholly, unless the label names another year or a change."""
+    rules = lexicon()["label_keywords"]
+    if not label or any(w in label for w in rules["exclude"]) or label.startswith(tuple(lexicon()["parts_intro"])):
+        return None  # another year, a change, or a part of a total just stated (其中…)
+    for rule in rules[family]:
+        if any(all(w in label for w in words) for words in rule["any_of"]):
+            return rule["field"]
+    return None
+
+
 def find_figures(text: str, family: str, base: int = 0) -> list[Figure]:
+    """Label-value figures: an exact label from the lexicon right before the figure; failing that,
+    the figure's clause words read by keyword (年初 + 批复 -> initial)."""
+    found = [f for f in _exact_figures(text, family, base)
+             if not _is_part(text, f.number_start - base) and not _names_category(text, f, family, base)]
+    taken = {f.number_start for f in found}
+    floor = 0
+    for m in _FIGURE_ANY.finditer(text):
+        if base + m.start("num") not in taken and not _is_part(text, m.start("num")):
+            figure = _keyword_figure(text, m, family, base, floor)
+            if figure is not None:
+                found.append(figure)
+        floor = m.end()
+    return sorted(found, key=lambda f: f.number_start)
+
+
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+
+
+def _is_part(text: str, number_start: int) -> bool:
+    """"…总预算2455.5万元，其中部门预算项目支出87.5万元，专项预算支出2350万元": the figures after a total
+    and its 其中 are its parts, not figures of their own."""
+    sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, number_start)), default=0)
+    head = text[sentence_start:number_start]
+    for word in lexicon()["parts_intro"]:
+        at = head.find(word)
+        if at > 0 and AMOUNT_RE.search(head, 0, at):
+            return True
+    return False
+
+
+def _names_category(text: str, figure: Figure, family: str, base: int) -> bool:
+    """"部门预算项目支出87.5万元": 项目支出 / 基本支出 name a kind of budget, not what one project spent."""
+    if family != "project" or figure.field != "spent":
+        return False
+    label = _clause_label(text, figure.number_start - base, 0)
+    scopes = lexicon()["scope"]
+    return any(w in label for w in (*scopes["basic"], *scopes["project"])) and not any(
+        w in label for w in ("实际", "全年", "累计", "已"))
+
+
+def _keyword_figure(text: str, m: re.Match, family: str, base: int, floor: int) -> Figure | None:
+    label = _clause_label(text, m.start(), floor)
+    field = classify_label(label, family)
+    if field is None or (field == "rate_stated") != (m.group("unit") == "%"):
+        return None
+    value = percent(m.group("num")) if field == "rate_stated" else money(m.group("num"), m.group("unit"), bool(m.group("sign")))
+    start = m.start() - len(label)
+    return Figure(field, label, value, base + start, base + m.end(), base + m.start("num"))
+
+
+def _exact_figures(text: str, family: str, base: int = 0) -> list[Figure]:
     pattern, by_label = _pattern(family)
     out = []
     for m in pattern.finditer(text):

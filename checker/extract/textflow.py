@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..model import Document, Evidence
+from .lexicon import words
 
 CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’、，。；：！？（）《》【】"
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{CJK}])\s+|\s+(?=[{CJK}])")
@@ -28,14 +29,18 @@ _PAGE_FURNITURE = re.compile(
     re.IGNORECASE,
 )
 HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[章节部分]|\d+(?:\.\d+)*[、.](?!\d))"
+    r"^(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[章节部分]|\d+(?:\.\d+)*[、.](?!\d))"
 )
+# "一 部门基本情况" loses its space next to Chinese characters: a short line with no sentence punctuation
+# that starts with a numeral and names a section is a heading too ("一些问题" is a phrase, not an ordinal)
+_BARE_ORDINAL = re.compile(r"^[一二三四五六七八九十]{1,3}(?![些般直是方定致体起切同样旦])[\u4e00-\u9fff]")
+BARE_HEADING_CHARS = 30
 SENTENCE_END = "。；;！？!?\n"
 
 
 # Chinese punctuation is kept as written so quotes read like the report; NFKC would turn
 # "，" into "," (confusable with a thousands separator) and "（" into "(".
-_KEEP = frozenset("，；：（）！？")
+_KEEP = frozenset("，；：（）！？①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")  # circled ordinals too: NFKC makes ① a bare 1
 # traditional forms of the characters our labels and units use (web copies of reports mix them in)
 _TRADITIONAL = str.maketrans("萬億預算執資項報告決績評價調實際經費設計劃專撥款補貼務門單機關輔導統營運維護歲餘額數據覽總結論問題進證據額內標準達條",
                              "万亿预算执资项报告决绩评价调实际经费设计划专拨款补贴务门单机关辅导统营运维护岁余额数据览总结论问题进证据额内标准达条")
@@ -58,7 +63,10 @@ def normalise(text: str) -> str:
 
 
 def is_heading(line: str) -> bool:
-    return bool(HEADING.match(line)) and len(line) <= 60
+    if HEADING.match(line):
+        return len(line) <= 60
+    return (len(line) <= BARE_HEADING_CHARS and bool(_BARE_ORDINAL.match(line))
+            and not re.search(r"[，,。；;]", line) and any(w in line for w in words("heading_words")))
 
 
 @dataclass
