@@ -477,7 +477,8 @@ def extract_indicator_groups(flow: Flow, out: Extraction) -> None:
         # "社会效益指标2项" is a level-2 count that holds "效益指标2项": not a level-1 group's
         level2_spans = [d.span() for d in _DIM.finditer(sentence)]
         level1 = [m for m in _LEVEL1_COUNT.finditer(sentence)
-                  if not any(a <= m.start() and m.end() <= b and (a, b) != m.span() for a, b in level2_spans)]
+                  if not any(a <= m.start() and m.end() <= b and (a, b) != m.span() for a, b in level2_spans)
+                  and not _in_brackets(sentence, 0, m.start())]  # "（…成本指标1个）" breaks a group down
         if len(level1) >= 2:  # "共设置绩效指标12个，其中产出指标8个、效益指标3个…": counts per level-1 group
             counts = [(m.group("g"), chinese_int(m.group("n"))) for m in level1]
             fields = {"name": "全部", "dimensions": "、".join(g for g, _ in counts),

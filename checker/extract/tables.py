@@ -239,6 +239,18 @@ def _report_total(label: str, numbers: list[str]) -> bool:
     return len(values) >= 2 and FULL_MARKS in values[:-1]
 
 
+def _is_subtotal(name: str, level1: str) -> bool:
+    return any(name.endswith(w) or level1.endswith(w) for w in words("subtotal_words"))
+
+
+def _parent_of(level2: str) -> str:
+    """The level-1 group a level-2 name belongs to, where it belongs to one only (社会效益指标 -> 效益)."""
+    for parent, children in lexicon()["indicators"]["level2_parent"].items():
+        if any(level2.startswith(c) for c in children):
+            return parent
+    return ""
+
+
 def indicator_facts(block: Block, quote: str) -> list[Fact]:
     facts = []
     previous_level1 = ""
@@ -253,11 +265,12 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
                                   [Evidence(block.page, " | ".join(c for c in (clean(x) for x in row) if c))],
                                   "table.indicator-total", anchor="header"))
             continue
-        if not (name or cells.get("level1")):
-            continue
+        if not (name or cells.get("level1")) or _is_subtotal(name, cells.get("level1") or ""):
+            continue  # "产出指标合计 | 40 | 40": a group's subtotal, not an indicator
         level1 = cells.get("level1") or previous_level1
         if level1 and _LEVEL2_HINT.match(level1) and previous_level1:  # level-1 cell merged away
             level1 = previous_level1
+        level1 = _parent_of(cells.get("level2") or "") or level1  # a table split across pages loses its merged cell
         previous_level1 = level1 or previous_level1
         unit = cells.get("unit") or ""
         target, direction = _quantity(cells.get("target", ""), unit or _unit_of_name(name))

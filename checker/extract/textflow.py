@@ -42,8 +42,9 @@ SENTENCE_END = "。；;！？!?\n"
 # "，" into "," (confusable with a thousands separator) and "（" into "(".
 _KEEP = frozenset("，；：（）！？①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")  # circled ordinals too: NFKC makes ① a bare 1
 # traditional forms of the characters our labels and units use (web copies of reports mix them in)
-_TRADITIONAL = str.maketrans("萬億預算執資項報告決績評價調實際經費設計劃專撥款補貼務門單機關輔導統營運維護歲餘額數據覽總結論問題進證據額內標準達條",
-                             "万亿预算执资项报告决绩评价调实际经费设计划专拨款补贴务门单机关辅导统营运维护岁余额数据览总结论问题进证据额内标准达条")
+_TRADITIONAL = str.maketrans(
+    "萬億預算執資項報告決績評價調實際經費設計劃專撥款補貼務門單機關輔導統營運維護歲餘額數據覽總結論問題進證內標準達條為優級說會發與於後來區縣辦體況產質時間對滿蓋識類這個現開應當場書錄議員園衛醫療學長義們讓動態積極鄉鎮農業屬稱該圍獲變從將並無還過遲緩測屆續鑒",
+    "万亿预算执资项报告决绩评价调实际经费设计划专拨款补贴务门单机关辅导统营运维护岁余额数据览总结论问题进证内标准达条为优级说会发与于后来区县办体况产质时间对满盖识类这个现开应当场书录议员园卫医疗学长义们让动态积极乡镇农业属称该围获变从将并无还过迟缓测届续鉴")
 # OCR reads "7,938.27" as "7.938.27": a dot before exactly three digits and another dot is a separator
 _DOTTED_THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3})\.(\d{3})\.(\d{1,2})(?![\d.])")
 _FULLWIDTH_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
