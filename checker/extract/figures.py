@@ -7,7 +7,7 @@ that follows a label within a short filler ("为", "达到", a colon).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 
@@ -42,12 +42,13 @@ def _pattern(family: str) -> tuple[re.Pattern, dict[str, str]]:
 _FIGURE_ANY = re.compile(rf"(?P<sign>[-−])?(?P<num>{NUM})\s*(?P<unit>亿元|万元|千元|元|%)")
 _CLAUSE_START = re.compile(r"[，,。；;：:、（()）\n“”]")
 MAX_LABEL_CHARS = 16  # a label reaches back this far at most within its clause
+_INSERT = re.compile(r"[（(][^（()）]{1,6}[)）](?=[\u4e00-\u9fff])")  # "全年（调整）预算数": a short insert inside a label
 _TRAILING_FILLER = re.compile(r"(?:为|是|了|达到|达|约|共计|合计|共|计|:|：|\s)+$")
 
 
 def _clause_label(text: str, figure_start: int, floor: int) -> str:
     """The words of the figure's own clause that precede it ("该项目年初批复" for "…年初批复2,194.90万元")."""
-    lead = text[max(floor, figure_start - MAX_LABEL_CHARS): figure_start]
+    lead = _INSERT.sub("", text[max(floor, figure_start - MAX_LABEL_CHARS): figure_start])
     cut = max((m.end() for m in _CLAUSE_START.finditer(lead)), default=0)
     return _TRAILING_FILLER.sub("", lead[cut:])
 
@@ -67,7 +68,7 @@ def classify_label(label: str, family: str) -> str | None:
 def find_figures(text: str, family: str, base: int = 0) -> list[Figure]:
     """Label-value figures: an exact label from the lexicon right before the figure; failing that,
     the figure's clause words read by keyword (年初 + 批复 -> initial)."""
-    found = [f for f in _exact_figures(text, family, base)
+    found = [_full_year_if_said(text, f, family, base) for f in _exact_figures(text, family, base)
              if not _is_part(text, f.number_start - base) and not _names_category(text, f, family, base)]
     taken = {f.number_start for f in found}
     floor = 0
@@ -93,6 +94,17 @@ def _is_part(text: str, number_start: int) -> bool:
         if at > 0 and AMOUNT_RE.search(head, 0, at):
             return True
     return False
+
+
+_FULL_YEAR_FIELDS = ("adjusted", "full_year")
+
+
+def _full_year_if_said(text: str, figure: Figure, family: str, base: int) -> Figure:
+    """"全年下达资金1607.05万元": a budget label inside a clause that says 全年 / 调整后 is the full-year figure."""
+    if figure.field != "initial":
+        return figure
+    field = classify_label(_clause_label(text, figure.number_start - base, 0), family)
+    return replace(figure, field=field) if field in _FULL_YEAR_FIELDS else figure
 
 
 def _names_category(text: str, figure: Figure, family: str, base: int) -> bool:
