@@ -20,7 +20,8 @@ missed figure), so that nobody tunes on it.
   found ones whose matching fact's evidence overlaps the quote (read at the right place);
 * precision: each numeric field of the structured facts (not amount/document, before derive) is
   correct when its unit is the kind printed with it and its value is among the truth figures or
-  its written form occurs in the document (not inside a longer number). Computed counters
+  its written form occurs in the document (not inside a longer number; the document NFKC-folded, or
+  as the extractor normalises it — traditional characters folded —, since that is what it wrote). Computed counters
   (COMPUTED) are not statements of the report and are left out.
 
 Every figure has a FACT FAMILY (FAMILIES): a truth figure's from its key, scope and unit
@@ -377,12 +378,21 @@ def unit_consistent(q) -> bool:
     return m is None or field_type(m.group(1)) == field_type(q.unit)
 
 
-def in_source(q, source_flat: str) -> bool:
+def in_source(q, *sources: str) -> bool:
     for form in written_forms(q):
         lead = r"(?<![\d.])" if form[0].isdigit() or form[0] == "-" else ""
-        if re.search(lead + re.escape(form), source_flat):
+        if any(re.search(lead + re.escape(form), source) for source in sources):
             return True
     return False
+
+
+def as_extracted(text: str) -> str:
+    """The text as the extractor normalises it (its own folding), flat; NFKC alone without it."""
+    try:
+        from checker.extract.textflow import normalise
+    except ImportError:
+        return flat(text)
+    return flat("\n".join(normalise(line) for line in text.split("\n")))
 
 
 def at_quote(tf: TruthFigure, where: str) -> bool:
@@ -404,6 +414,7 @@ class Excerpt:
     source_flat: str
     truth: list[TruthFigure]
     truth_doc: dict = field(default_factory=dict)
+    source_extracted: str = ""  # flat, as the extractor normalises it
 
 
 def split_header(raw: list[str], stem: str) -> tuple[str, list[str]]:
@@ -422,8 +433,9 @@ def read_excerpt(txt: Path, corpus: str = "real", split: dict | None = None) -> 
     title, body = split_header(raw, txt.stem)
     truth_path = txt.with_name(f"{txt.stem}.truth.yaml")
     truth = (yaml.safe_load(truth_path.read_text(encoding="utf-8")) if truth_path.exists() else None) or {}
-    return Excerpt(txt.stem, corpus, part_of(corpus, txt.stem, split or {}), txt, title, body,
-                   flat(title + "\n" + "\n".join(body)), truth_figures(truth), truth)
+    text = title + "\n" + "\n".join(body)
+    return Excerpt(txt.stem, corpus, part_of(corpus, txt.stem, split or {}), txt, title, body, flat(text),
+                   truth_figures(truth), truth, as_extracted(text))
 
 
 @dataclass
@@ -454,7 +466,8 @@ def _score_figures(outcome: Outcome, ex: Excerpt, read) -> None:
         if is_computed(name, q):
             outcome.computed += 1
             continue
-        ok = unit_consistent(q) and (any(matches(tf, q) for tf in ex.truth) or in_source(q, ex.source_flat))
+        ok = unit_consistent(q) and (any(matches(tf, q) for tf in ex.truth)
+                                     or in_source(q, ex.source_flat, ex.source_extracted))
         outcome.figures.append((kind, name, q, ok))
 
 
