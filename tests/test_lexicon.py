@@ -1,6 +1,8 @@
 """The lexicon: the genre's wordings in one file, and phrasings read from it."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from checker.extract import extract, lexicon as lexicon_module
@@ -94,3 +96,18 @@ def test_a_part_after_qizhong_is_no_figure_of_its_own():
     from checker.extract.figures import find_figures
     figures = find_figures("项目资金总预算为2455.5万元，其中部门预算项目支出87.5万元，专项预算支出2350万元。", "project")
     assert [(f.field, str(f.value.value)) for f in figures] == [("initial", "2455.5")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "自评得分98.34分，具体为：产出指标得分57.74分（分值60分）、效益指标得分18.60分（分值20分）、"
+    "满意度指标得分10分（分值10分）、预算执行率得分10分（分值10分）。",
+    "自评得分98.34分，各部分得分：产出指标60分，得57.74分、效益指标20分，得18.60分、满意度指标10分，得10分、"
+    "预算执行率10分，得10分。",
+])
+def test_the_total_score_broken_down_by_part(sentence):
+    facts = extract(doc_of("某局2023年度部门整体支出绩效自评报告\n" + sentence))
+    groups = {f.fields["name"]: (f.fields["full_marks"].value, f.fields["score"].value)
+              for f in facts if f.kind == "indicator_group" and "full_marks" in f.fields}
+    assert groups == {"产出": (60, Decimal("57.74")), "效益": (20, Decimal("18.60")), "满意度": (10, 10)}
+    [execution] = [f for f in facts if f.kind == "execution_score"]
+    assert (execution.fields["weight"].value, execution.fields["score"].value) == (10, 10)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..model import Document, Fact
 from .facts import (
     Extraction, extract_amounts, extract_budgets, extract_document, extract_execution_score,
-    extract_indicator_groups,
+    extract_indicator_groups, extract_score_parts,
     extract_projects, extract_self_evaluation, extract_tables, extract_breakdowns, extract_own_project, extract_sum_lines, extract_figures, extract_products, extract_enumerations,
     document_tables, extract_cell_tables, own_project_name,
 )
@@ -27,6 +27,7 @@ def extract(doc: Document) -> list[Fact]:
     extract_self_evaluation(flow, out)
     extract_indicator_groups(flow, out)
     extract_execution_score(flow, out)
+    extract_score_parts(flow, out)
     extract_breakdowns(flow, out)
     extract_sum_lines(flow, out)
     extract_products(flow, out)

@@ -577,6 +577,57 @@ def extract_execution_score(flow: Flow, out: Extraction) -> None:
         return
 
 
+_PART_NAME = re.compile(rf"(?P<name>{alternation('indicators.level1_counted')})指标|(?P<exec>预算执行率|资金执行率|执行率)")
+_PART_FULL = re.compile(rf"(?:{alternation('score_parts.full_labels')})[为是:：]?\s*(?P<num>{NUM})\s*分")
+_PART_GOT = re.compile(rf"(?:{alternation('score_parts.score_labels')})[为是:：]?\s*(?P<num>{NUM})\s*分")
+_BARE_MARKS = re.compile(rf"^[（(]?\s*(?P<num>{NUM})\s*分")
+MIN_SCORE_PARTS = 3  # a sentence breaking the total down names at least this many parts
+
+
+def _part_scores(segment: str) -> tuple[str | None, str | None]:
+    """(full marks, score) in one part's words: "得分57.74分（分值60分）", "60分，得53.20分"."""
+    full, got = _PART_FULL.search(segment), _PART_GOT.search(segment)
+    bare = _BARE_MARKS.match(segment)
+    full_num = full.group("num") if full else (bare.group("num") if bare and (not got or got.start() > 0) else None)
+    return full_num, got.group("num") if got else None
+
+
+def extract_score_parts(flow: Flow, out: Extraction) -> None:
+    """"产出指标得分57.74分（分值60分）、效益指标…、预算执行率得分10分（分值10分）": the total score broken
+    down by part, read as each level-1 group's (and the execution block's) full marks and score."""
+    for s, e in _sentences(flow):
+        sentence = flow.text[s:e]
+        names = list(_PART_NAME.finditer(sentence))
+        if len(names) < MIN_SCORE_PARTS:
+            continue
+        parts = []
+        for i, m in enumerate(names):
+            stop = names[i + 1].start() if i + 1 < len(names) else len(sentence)
+            full, got = _part_scores(sentence[m.end():stop])
+            if full is not None and got is not None:
+                parts.append((m.group("name"), full, got))
+        if len(parts) < MIN_SCORE_PARTS:
+            continue
+        quote = flow.quote(s, e - 1, limit=240)
+        for name, full, got in parts:
+            _add_part(out, name, plain(full, "分"), plain(got, "分"), quote)
+        return
+
+
+def _add_part(out: Extraction, name: str | None, full: Quantity, got: Quantity, quote: Evidence) -> None:
+    if name is None:  # the execution block
+        if not any(f.kind == "execution_score" for f in out.facts):
+            out.facts.append(Fact("execution_score", "预算执行率得分", {"weight": full, "score": got}, [quote],
+                                  "score_parts.sentence"))
+        return
+    group = next((f for f in out.facts if f.kind == "indicator_group" and f.fields.get("name") == name), None)
+    if group is None:
+        group = Fact("indicator_group", f"{name}指标", {"name": name}, [quote], "score_parts.sentence")
+        out.facts.append(group)
+    group.fields.setdefault("full_marks", full)
+    group.fields.setdefault("score", got)
+
+
 # ---------------------------------------------------------------- sections
 
 _EMPTY_SECTION = re.compile(r"^[:：\s]*(无|暂无|没有|无。|暂无。|无明显问题|暂无问题)[。.]?\s*$")
