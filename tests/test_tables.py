@@ -267,3 +267,48 @@ def test_flattened_header_cells_run_together_at_a_line_break():
     line = Line(1, "项目资金(万元) 年初预算数 全年预算数 全年执行数 分值执行率 得分 年度资金总额: 50 40 30 10 75% 7.5 其中:本年财政拨款 50 40 30")
     (table,) = space_tables([line])
     assert table.rows[0][1:] == ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+
+
+CELL_INDICATORS = """某局2023年度项目支出绩效自评报告
+一级指标
+二级指标
+绩效指标
+权重
+年度指标值
+全年实际值
+指标得分（分）
+说明
+产出指标
+数量指标
+完成项目个数
+9
+≥8个
+9个
+9
+质量指标
+验收合格率
+8
+≥100%
+75%
+6
+部分工程未验收
+效益指标
+社会效益指标
+受益群众人数
+5
+1000人
+1072人
+5
+3
+总分
+正文又开始了，这是一段较长的文字，不再是表格。
+"""
+
+
+def test_an_indicator_table_copied_one_cell_per_line():
+    rows = by_kind(extract(doc(CELL_INDICATORS)), "indicator")
+    assert [(r.fields["level1"], r.fields["level2"], r.fields["name"]) for r in rows] == [
+        ("产出", "数量指标", "完成项目个数"), ("产出", "质量指标", "验收合格率"), ("效益", "社会效益指标", "受益群众人数")]
+    assert [r.fields["score"].value for r in rows] == [9, 6, 5]
+    assert rows[1].fields["reason"] == "部分工程未验收" and "reason" not in rows[0].fields
+    # the stray "3" after the last row does not start a row: its cells would not line up

@@ -726,10 +726,13 @@ def join_continued(tables: list) -> list:
 
 def document_tables(doc) -> list:
     """Every table of the document: ruled ones, "|" rows typed as text, flattened spreadsheet forms."""
-    from .tables import space_indicator_tables, space_tables
+    from .tables import blocks_of, cell_indicator_tables, space_indicator_tables, space_tables
 
     lines = logical_lines(doc)
-    return join_continued(doc.tables + _text_tables(doc, lines)) + space_tables(lines) + space_indicator_tables(lines)
+    tables = join_continued(doc.tables + _text_tables(doc, lines)) + space_tables(lines) + space_indicator_tables(lines)
+    if not any(b.kind == "indicator" for t in tables for b in blocks_of(t)):  # the same table is read once
+        tables += cell_indicator_tables([l for l in lines if "|" not in l.text])
+    return tables
 
 
 def extract_tables(tables: list, flow: Flow, out: Extraction, report_kind: str | None) -> None:

@@ -76,6 +76,11 @@ def classify_header(row: list[str]) -> Block | None:
                 if fld not in columns and cell and _match(cell, words):
                     columns[fld] = index
                     break
+        if kind == "indicator" and "name" not in columns:
+            # "绩效指标" names the item column only where no 三级指标 / 指标名称 does (elsewhere it titles a block)
+            exact = [i for i, c in enumerate(cells) if c in lexicon()["cell_table_indicator_name"] and i not in columns.values()]
+            if exact:
+                columns["name"] = exact[0]
         if not _enough(kind, columns):
             continue
         # a list with a 项目名称 column is a project list, however many money columns it shares
@@ -239,6 +244,9 @@ def _report_total(label: str, numbers: list[str]) -> bool:
     return len(values) >= 2 and FULL_MARKS in values[:-1]
 
 
+_NAMELIKE = re.compile(r"[\u4e00-\u9fff]{2}")  # an indicator's name has words in it
+
+
 def _is_subtotal(name: str, level1: str) -> bool:
     return any(name.endswith(w) or level1.endswith(w) for w in words("subtotal_words"))
 
@@ -267,6 +275,8 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
             continue
         if not (name or cells.get("level1")) or _is_subtotal(name, cells.get("level1") or ""):
             continue  # "产出指标合计 | 40 | 40": a group's subtotal, not an indicator
+        if name and not _NAMELIKE.search(name):
+            continue  # "3", "%": a figure in the name column means the row's cells are misaligned
         level1 = cells.get("level1") or previous_level1
         if level1 and _LEVEL2_HINT.match(level1) and previous_level1:  # level-1 cell merged away
             level1 = previous_level1
@@ -598,3 +608,85 @@ def cell_runs(lines) -> list[CellRun]:
             runs.append(CellRun(page, header, units[0], figures))
         i = j
     return runs
+
+
+# ---------------------------------------------------------------- indicator tables one cell per line
+
+_LEVEL_CELL = re.compile(rf"^(?:{alternation('indicators.level1_in_tables')}|{alternation('indicators.level2')})指标(?:[(（]\d+(?:\.\d+)?分[)）])?$")
+_TOTAL_CELL = re.compile(r"^(?:总分|合计|总计)$")
+MAX_HEADER_CELLS = 12
+
+
+def _header_run(cells: list[str], start: int) -> Block | None:
+    """The indicator header typed one cell per line from `start`, as a Block (its cells in order)."""
+    spec = lexicon()["table_headers"]["indicator"]
+    header_words = [w for ws in spec.values() for w in ws] + list(words("cell_table_indicator_name"))
+    end = start
+    while end < len(cells) and end - start < MAX_HEADER_CELLS and len(cells[end]) <= _CELL_MAX and _match(cells[end], header_words):
+        end += 1
+    block = classify_header(cells[start:end]) if end - start >= 4 else None
+    return block if block is not None and block.kind == "indicator" and "name" in block.columns else None
+
+
+def _value_columns(block: Block) -> list[int]:
+    named = {block.columns.get(k) for k in ("level1", "level2", "name", "reason")}
+    return [i for i in range(len(block.header)) if i not in named]
+
+
+def _fits_row(cells: list[str], at: int, block: Block, values: list[int]) -> bool:
+    """Whether a row can start at `at`: a name, then value cells whose weight and score are numbers."""
+    if at >= len(cells) or _LEVEL_CELL.match(cells[at]) or _TOTAL_CELL.match(cells[at]) or not _NAMELIKE.search(cells[at]):
+        return False
+    row = cells[at + 1: at + 1 + len(values)]
+    if len(row) < len(values):
+        return False
+    by_column = dict(zip(values, row))
+    return all(_IS_NUMBER.match(by_column[block.columns[k]].replace(",", ""))
+               for k in ("weight", "score") if block.columns.get(k) in by_column)
+
+
+def _cell_rows(cells: list[str], at: int, block: Block) -> list[list[str]]:
+    values, rows = _value_columns(block), []
+    level1 = level2 = ""
+    while at < len(cells):
+        cell = cells[at]
+        if _LEVEL_CELL.match(cell):
+            is_level1 = any(cell.startswith(w) for w in words("indicators.level1_row_labels")) and not _LEVEL2_TOKEN.match(cell)
+            level1, level2 = (cell, "") if is_level1 else (level1, cell)
+            at += 1
+            continue
+        if not _fits_row(cells, at, block, values):
+            break  # the table ends, or its cells no longer line up: stop rather than guess
+        row = [""] * len(block.header)
+        for key, value in (("level1", level1), ("level2", level2), ("name", cell)):
+            if key in block.columns:
+                row[block.columns[key]] = value
+        for column, value in zip(values, cells[at + 1: at + 1 + len(values)]):
+            row[column] = value
+        at += 1 + len(values)
+        if "reason" in block.columns and at < len(cells) and not _LEVEL_CELL.match(cells[at]) \
+                and not _fits_row(cells, at, block, values) and not _TOTAL_CELL.match(cells[at]) and len(cells[at]) <= 60:
+            row[block.columns["reason"]] = cells[at]
+            at += 1
+        rows.append(row)
+    return rows
+
+
+def cell_indicator_tables(lines) -> list[Table]:
+    """Indicator tables copied one cell per line (web pages, Word exports): the header's cells give the
+    columns; rows are read in the header's order, a level-1 / level-2 cell standing only where it changes
+    and the reason cell only where there is one. Rebuilt as Tables for the indicator block reader."""
+    cells = [(l.page, clean(l.text)) for l in lines if clean(l.text)]
+    texts = [t for _, t in cells]
+    tables, i = [], 0
+    while i < len(texts):
+        block = _header_run(texts, i) if len(texts[i]) <= _CELL_MAX else None
+        if block is None:
+            i += 1
+            continue
+        start = i + len(block.header)
+        rows = _cell_rows(texts, start, block)
+        if rows:
+            tables.append(Table(cells[i][0], [block.header] + rows))
+        i = start + 1
+    return tables
