@@ -312,3 +312,29 @@ def test_an_indicator_table_copied_one_cell_per_line():
     assert [r.fields["score"].value for r in rows] == [9, 6, 5]
     assert rows[1].fields["reason"] == "部分工程未验收" and "reason" not in rows[0].fields
     # the stray "3" after the last row does not start a row: its cells would not line up
+
+
+SPACE_FORM = """财政项目支出绩效自评表
+项目名称 农田水利建设项目
+主管部门 某县农业局 实施单位 某县农业局
+项目资金（元） 预算批复数 调整后预算 全年执行数 分值 执行率 得分 原因
+年度资金总额： 1000000.00 1000000.00 900000.00 10 90% 9 上级资金于年底下达，未能在当年支出完毕
+一级指标 二级指标 指标名称 指标权重（分） 年度目标值 全年实际值 指标得分（分） 偏差原因分析及改进措施
+产出指标 数量指标 新建渠道长度 30 ≥10公里 8公里 24 部分工程延期
+质量指标 验收合格率 20 ≥100% 100% 20
+效益指标 社会效益指标 受益农户 30 ≥500户 500户 30
+满意度指标 服务对象满意度指标 农户满意度 10 ≥90% 95% 10
+总分 100 93
+等次为优
+"""
+
+
+def test_a_form_typed_as_space_separated_rows():
+    facts = extract(doc(SPACE_FORM))
+    [project] = by_kind(facts, "project")
+    assert project.fields["name"] == "农田水利建设项目" and project.fields["explanation"].startswith("上级资金")
+    rows = by_kind(facts, "indicator")
+    assert [r.fields["name"] for r in rows] == ["新建渠道长度", "验收合格率", "受益农户", "农户满意度"]
+    assert rows[1].fields["level1"] == "产出" and rows[0].fields["reason"] == "部分工程延期"
+    [se] = by_kind(facts, "self_evaluation")
+    assert se.fields["score_total"].value == 93 and se.fields["grade_stated"] == "优"

@@ -214,6 +214,8 @@ def extract_projects(flow: Flow, out: Extraction) -> None:
         if not money_fields & {"initial", "adjusted", "spent"}:
             continue  # an enumerated point ("一是拓展便民政务"), not a project entry
         name = _entry_name(m.group("name"))
+        if name.endswith(words("paragraph_title_endings")):
+            continue  # "(2)项目资金执行情况。": a numbered paragraph title, not a project's name
         fields: dict = {"name": name}
         ordinal = _ordinal(m.group("ord"))
         if ordinal:
@@ -678,9 +680,15 @@ def own_project_name(flow: Flow, tables) -> str:
             cells = [str(c or "").strip() for c in row]
             if cells and cells[0].replace(" ", "") == "项目名称" and len(cells) > 1 and cells[1]:
                 return re.sub(r"^[0-9A-Za-z]{10,}-", "", re.sub(r"\s", "", cells[1]))  # drop a budget system code
+    labelled = list(_PROJECT_NAME_LINE.finditer(flow.text))  # "项目名称 国家基本公共卫生服务补助资金" as text
+    if len(labelled) == 1 and flow.text.count("项目名称") == 1:  # several forms: which one is meant is unclear
+        return labelled[0].group("name")
     title, _ = _title(flow)
     name = _TITLE_NOISE.sub("", title).strip(" -—:：")
     return name or "本项目"
+
+
+_PROJECT_NAME_LINE = re.compile(r"项目名称[:：|\s]*(?P<name>[^\s|，,。；;:：]{4,40}?)(?=\s*(?:主管部门|实施单位|\||\n|$))")
 
 
 def _text_tables(doc, lines: list) -> list:
@@ -726,12 +734,15 @@ def join_continued(tables: list) -> list:
 
 def document_tables(doc) -> list:
     """Every table of the document: ruled ones, "|" rows typed as text, flattened spreadsheet forms."""
-    from .tables import blocks_of, cell_indicator_tables, space_indicator_tables, space_tables
+    from .tables import blocks_of, cell_indicator_tables, space_indicator_tables, space_row_tables, space_tables
 
     lines = logical_lines(doc)
     tables = join_continued(doc.tables + _text_tables(doc, lines)) + space_tables(lines) + space_indicator_tables(lines)
-    if not any(b.kind == "indicator" for t in tables for b in blocks_of(t)):  # the same table is read once
-        tables += cell_indicator_tables([l for l in lines if "|" not in l.text])
+    # the readers below find tables the ones above may have read already: each kind of block is read once
+    for reader in (space_row_tables, cell_indicator_tables):
+        kinds = {b.kind for t in tables for b in blocks_of(t)}
+        tables += [t for t in reader([l for l in lines if "|" not in l.text])
+                   if not {b.kind for b in blocks_of(t)} & kinds]
     return tables
 
 
@@ -765,6 +776,8 @@ def _fund_block(block, rows, flow: Flow, tables: list, out: Extraction, report_k
         for src, dst in (("initial", "initial"), ("adjusted", "adjusted"), ("spent", "spent"), ("rate", "rate_stated")):
             if src in total:
                 fields[dst] = total[src]
+        if total.get("reason"):  # the form's 原因 column: why the rate fell short
+            fields["explanation"] = total["reason"]
         if len(fields) > 1:
             out.facts.append(Fact("project", f"项目：{name}", fields, evidence, "table.fund", anchor="header"))
     if report_kind == "部门整体":

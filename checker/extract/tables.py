@@ -344,6 +344,7 @@ def _money_and_rate(cells: dict[str, str], unit: str, rate_key: str) -> dict:
     return out
 
 
+_NO_REASON = ("/", "-", "—", "无", "－")  # a reason cell left empty in words
 MAX_SCORE = Decimal(100)  # a weight or a score above this is no score: the row's cells are misaligned
 MAX_RATE = Decimal(1000)  # an execution rate of more than 1000 % is a misread figure
 
@@ -370,6 +371,9 @@ def fund_rows(block: Block, default_unit: str = "万元") -> tuple[dict | None, 
         cells = _aligned(block, row)
         label = clean(row[0]) if row else ""
         values: dict = {"label": label, "text": _row_text(row), **_money_and_rate(cells, unit, "rate")}
+        reason = cells.get("reason", "")
+        if reason and reason not in _NO_REASON:
+            values["reason"] = reason
         for key in ("weight", "score"):
             score = _score(cells.get(key, ""))
             if score is not None:
@@ -689,4 +693,40 @@ def cell_indicator_tables(lines) -> list[Table]:
         if rows:
             tables.append(Table(cells[i][0], [block.header] + rows))
         i = start + 1
+    return tables
+
+
+# ---------------------------------------------------------------- tables typed as space-separated rows
+
+MIN_ROW_CELLS = 3  # a row of a space-separated table has a label and at least two figures or cells
+
+
+def _row_tokens(text: str) -> list[str]:
+    return [t for t in re.split(r"\s+|\t", unicodedata.normalize("NFKC", text).strip()) if t]
+
+
+def space_row_tables(lines) -> list[Table]:
+    """Tables typed as one row per line, cells apart by spaces or tabs (Excel and WPS exports, text
+    pasted from them): a line whose cells are header words starts a table, the lines after it are its
+    rows while they split into a row's worth of cells. Rebuilt as Tables for the block readers."""
+    tables, i = [], 0
+    while i < len(lines):
+        header = _row_tokens(lines[i].text)
+        block = classify_header(header) if len(header) >= 4 else None
+        if block is None:
+            i += 1
+            continue
+        rows, j = [], i + 1
+        while j < len(lines):
+            cells = _row_tokens(lines[j].text)
+            if not (MIN_ROW_CELLS <= len(cells) <= len(header) + 1) or classify_header(cells) is not None:
+                break
+            rows.append(cells)
+            j += 1
+        if block.kind == "indicator":  # merged level cells are left out where they repeat: read by type
+            totals = [r for r in rows if _TOTAL_CELL.match(r[0])]
+            rows = _cell_rows([c for r in rows if r not in totals for c in r], 0, block) + totals
+        if rows:
+            tables.append(Table(lines[i].page, [header] + rows))
+        i = j
     return tables
