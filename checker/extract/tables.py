@@ -349,12 +349,11 @@ MAX_SCORE = Decimal(100)  # a weight or a score above this is no score: the row'
 MAX_RATE = Decimal(1000)  # an execution rate of more than 1000 % is a misread figure
 
 
-def _plausible(values: dict, row: list, block: Block) -> bool:
-    """Whether a row's typed cells fit their columns' meaning. A flattened form row that ran into
-    the next one (more cells than the header) or put a budget in the score column is misaligned."""
+def _plausible(values: dict) -> bool:
+    """Whether a row's typed cells fit their columns' meaning: a flattened form row that put a budget in
+    the score column is misaligned. (A row that ran into the next one keeps its leading cells, which
+    align with the header; the surplus is the next row's.)"""
     weight, score, rate = values.get("weight"), values.get("score"), values.get("rate")
-    if len([c for c in row if clean(c)]) > len(block.header):
-        return False
     if any(q is not None and not (0 <= q.value <= MAX_SCORE) for q in (weight, score)):
         return False
     if weight is not None and score is not None and score.value > weight.value:
@@ -378,7 +377,7 @@ def fund_rows(block: Block, default_unit: str = "万元") -> tuple[dict | None, 
             score = _score(cells.get(key, ""))
             if score is not None:
                 values[key] = score
-        if not _plausible(values, row, block):  # keep the money columns, which lead the row
+        if not _plausible(values):  # keep the money columns, which lead the row
             for key in ("rate", "weight", "score"):
                 values.pop(key, None)
         if total is None and any(label.startswith(w) for w in words["total"]):
