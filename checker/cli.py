@@ -451,7 +451,11 @@ def facts(report, fmt):
     for f in items:
         values = "；".join(f"{k}={_fmt_value(v)}" for k, v in f.fields.items())
         pages = ",".join(str(e.page) for e in f.evidence)
-        click.echo(f"[{f.kind}] {f.subject}（第{pages}页）\n    {values}")
+        click.echo(f"[{f.kind}] {f.subject}（第{pages}页；{ANCHOR_CN[f.anchor]}）\n    {values}")
+
+
+# how a fact was tied to what it is about (model.ANCHORS), as `facts` shows it
+ANCHOR_CN = {"label": "据同句标签", "header": "据表头或章节标题", "title": "据列表项标题", "inferred": "按位置推断"}
 
 
 def _fmt_value(v) -> str:
@@ -469,7 +473,7 @@ def _fact_json(f) -> dict:
         return v
 
     return {
-        "kind": f.kind, "subject": f.subject, "extractor": f.extractor,
+        "kind": f.kind, "subject": f.subject, "extractor": f.extractor, "anchor": f.anchor,
         "fields": {k: enc(v) for k, v in f.fields.items()},
         "evidence": [e.as_dict() for e in f.evidence],
         "field_evidence": {k: e.as_dict() for k, e in f.field_evidence.items()},

@@ -134,6 +134,8 @@ def test_facts_dump():
     facts = json.loads(result.stdout)
     six = next(f for f in facts if f["kind"] == "project" and "一期" in f["subject"])
     assert six["fields"]["initial"]["written"] == "2655.11元" and six["evidence"][0]["page"] == 6
+    assert six["anchor"] == "title"  # a list item's title names the project
+    assert "（第6页；据列表项标题）" in run("facts", EXAMPLE_PDF).stdout
 
 
 def test_explain_fired_not_fired_and_not_evaluable():
