@@ -131,7 +131,7 @@ def extract_document(flow: Flow) -> Fact:
 # ---------------------------------------------------------------- projects
 
 _ENTRY = re.compile(
-    r"(?:^|(?<=[。；;：:\n]))\s*(?P<ord>[一二三四五六七八九十]+是|[(（]\d{1,2}[)）]|\d{1,2}[、.．](?!\d)|[①-⑳])"
+    r"(?:^|(?<=[。；;：:\n]))\s*(?P<ord>[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、]|[(（]\d{1,2}[)）]|\d{1,2}[、.．](?!\d)|[①-⑳])"
     r"(?P<name>[^，,。；;:：\n]{2,50}?)[，,：:。]"
 )
 _QUOTED_NAME = re.compile(r"^[“\"'‘「《](?P<name>[^”\"'’」》]{2,48})[”\"'’」》](?:项目)?$")
@@ -150,7 +150,7 @@ def _ordinal(text: str) -> int | None:
         return int(digits)
     if text and text[0] in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
         return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(text[0]) + 1
-    return chinese_int(text.rstrip("是"))
+    return chinese_int(text.lstrip("第").rstrip("是，,、"))
 
 
 def _explanation(flow: Flow, start: int, end: int, after: int) -> tuple[str, Evidence] | None:
@@ -308,10 +308,11 @@ def _section_of(flow: Flow, offset: int) -> tuple[int, str]:
 
 
 def _heading_scope(heading: str) -> str | None:
-    scopes = lexicon()["scope"]
-    for scope in ("basic", "project", "overall"):
-        if any(w in heading for w in scopes[scope]):
-            return scope
+    """The department's scope when a heading names it. A 项目支出 heading does not anchor: the
+    paragraphs under it are mostly about single projects, whose figures are not the category's."""
+    if any(w in heading for w in lexicon()["scope"]["overall"]) and not any(
+            w in heading for w in (*lexicon()["scope"]["basic"], *lexicon()["scope"]["project"])):
+        return "overall"
     return None
 
 
