@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from ..model import Quantity
 from .lexicon import lexicon
-from .numbers import AMOUNT_RE, NUM, money, percent
+from .numbers import AMOUNT_RE, NOT_A_FRAGMENT, NUM, money, percent
 
 _FILLER = r"[为是了达到约共计合计:：\s]{0,4}"
 
@@ -35,11 +35,11 @@ def _pattern(family: str) -> tuple[re.Pattern, dict[str, str]]:
         for word in words:
             by_label.setdefault(word, field)
     alternation = "|".join(re.escape(w) for w in sorted(by_label, key=len, reverse=True))
-    figure = rf"(?P<sign>[-−])?(?P<num>{NUM})\s*(?P<unit>亿元|万元|千元|元|%)"
+    figure = rf"{NOT_A_FRAGMENT}(?P<sign>[-−])?(?P<num>{NUM})\s*(?P<unit>亿元|万元|千元|元|%)"
     return re.compile(rf"(?P<label>{alternation}){_FILLER}{figure}"), by_label
 
 
-_FIGURE_ANY = re.compile(rf"(?P<sign>[-−])?(?P<num>{NUM})\s*(?P<unit>亿元|万元|千元|元|%)")
+_FIGURE_ANY = re.compile(rf"{NOT_A_FRAGMENT}(?P<sign>[-−])?(?P<num>{NUM})\s*(?P<unit>亿元|万元|千元|元|%)")
 _CLAUSE_START = re.compile(r"[，,。；;：:、（()）\n“”]")
 MAX_LABEL_CHARS = 16  # a label reaches back this far at most within its clause
 _INSERT = re.compile(r"[（(][^（()）]{1,6}[)）](?=[\u4e00-\u9fff])")  # "全年（调整）预算数": a short insert inside a label

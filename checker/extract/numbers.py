@@ -13,7 +13,9 @@ NUM = r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?"
 MONEY_UNITS = {"亿元": Decimal(10000), "万元": Decimal(1), "千元": Decimal("0.1"), "元": Decimal("0.0001")}
 # places shift when a figure in this unit is expressed in 万元
 _SHIFT = {"亿元": -4, "万元": 0, "千元": 1, "元": 4}
-AMOUNT_RE = re.compile(rf"(?P<sign>[-−])?(?P<num>{NUM})\s*(?P<unit>亿元|万元|千元|元)")
+# a fragment after a decimal point and a stray space or line break ("84048800. 00元") is no amount of its own
+NOT_A_FRAGMENT = r"(?<!\d\.)(?<!\d\.\s)(?<![\d.])"
+AMOUNT_RE = re.compile(rf"{NOT_A_FRAGMENT}(?P<sign>[-−])?(?P<num>{NUM})\s*(?P<unit>亿元|万元|千元|元)")
 PERCENT_RE = re.compile(rf"(?P<num>{NUM})\s*%")
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
