@@ -5,6 +5,7 @@ report does not state is left out, never set to zero.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from decimal import Decimal
 from dataclasses import dataclass, field
@@ -297,14 +298,11 @@ _OTHER_YEAR = re.compile(alternation("other_year"))
 BUDGET_LABELS = {"initial": "年初预算数", "full_year": "全年预算数", "final": "决算数"}
 
 
-def _section_of(flow: Flow, offset: int) -> tuple[int, str]:
-    """(offset, text) of the heading the offset stands under ((-1, "") before the first one)."""
-    current = (-1, "")
-    for at, text, _ in flow.headings:
-        if at > offset:
-            break
-        current = (at, text)
-    return current
+def _section_of(flow: Flow, starts: list[int], offset: int) -> tuple[int, str]:
+    """(offset, text) of the heading the offset stands under ((-1, "") before the first one);
+    `starts` are the headings' offsets, in text order."""
+    i = bisect.bisect_right(starts, offset)
+    return (flow.headings[i - 1][0], flow.headings[i - 1][1]) if i else (-1, "")
 
 
 def _heading_scope(heading: str) -> str | None:
@@ -320,13 +318,14 @@ def _budget_clauses(flow: Flow, out: Extraction):
     """(scope, anchor, figures, start, end, sentence start, section) of each clause stating budget figures.
     A clause names its scope (label), or stands under a heading that does (header), or neither (inferred:
     then only a clause of two or more figures counts, and it is taken for the department's)."""
+    heading_starts = [at for at, _, _ in flow.headings]
     for s, e in _sentences(flow):
         if _inside(s, out.spans):
             continue
         sentence = flow.text[s:e]
         if not [f for f in find_figures(sentence, "budget", base=s) if not _inside(f.start, out.spans)]:
             continue
-        section, heading = _section_of(flow, s)
+        section, heading = _section_of(flow, heading_starts, s)
         cuts = [0] + [m.start() for m in re.finditer(r"其中|；|;", sentence)] + [len(sentence)]
         for a, b in zip(cuts, cuts[1:]):
             segment = sentence[a:b]

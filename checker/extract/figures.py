@@ -81,13 +81,13 @@ def find_figures(text: str, family: str, base: int = 0) -> list[Figure]:
     return sorted(found, key=lambda f: f.number_start)
 
 
-_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+_SENTENCE_ENDS = "。；;！？!?\n"
 
 
 def _is_part(text: str, number_start: int) -> bool:
     """"…总预算2455.5万元，其中部门预算项目支出87.5万元，专项预算支出2350万元": the figures after a total
     and its 其中 are its parts, not figures of their own."""
-    sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, number_start)), default=0)
+    sentence_start = max(text.rfind(ch, 0, number_start) for ch in _SENTENCE_ENDS) + 1  # -1 + 1: the text's start
     head = text[sentence_start:number_start]
     for word in lexicon()["parts_intro"]:
         at = head.find(word)
