@@ -55,6 +55,18 @@ def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= offset < b for a, b in spans)
 
 
+class _Claimed:
+    """The text project entries claimed, for many look-ups: spans that do not overlap, by start."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+
+    def __contains__(self, offset: int) -> bool:
+        i = bisect.bisect_right(self.starts, offset)
+        return i > 0 and offset < self.spans[i - 1][1]
+
+
 # ---------------------------------------------------------------- document
 
 
@@ -319,11 +331,12 @@ def _budget_clauses(flow: Flow, out: Extraction):
     A clause names its scope (label), or stands under a heading that does (header), or neither (inferred:
     then only a clause of two or more figures counts, and it is taken for the department's)."""
     heading_starts = [at for at, _, _ in flow.headings]
+    claimed = _Claimed(out.spans)
     for s, e in _sentences(flow):
-        if _inside(s, out.spans):
+        if s in claimed:
             continue
         sentence = flow.text[s:e]
-        if not [f for f in find_figures(sentence, "budget", base=s) if not _inside(f.start, out.spans)]:
+        if not [f for f in find_figures(sentence, "budget", base=s) if f.start not in claimed]:
             continue
         section, heading = _section_of(flow, heading_starts, s)
         cuts = [0] + [m.start() for m in re.finditer(r"其中|；|;", sentence)] + [len(sentence)]
@@ -331,7 +344,7 @@ def _budget_clauses(flow: Flow, out: Extraction):
             segment = sentence[a:b]
             if _OTHER_YEAR.search(segment):
                 continue  # last year's figures, or a comparison: not this report's budget
-            figures = [f for f in find_figures(segment, "budget", base=s + a) if not _inside(f.start, out.spans)]
+            figures = [f for f in find_figures(segment, "budget", base=s + a) if f.start not in claimed]
             amounts = len([f for f in figures if f.field != "rate_stated"])
             scope, anchored = _scope(segment)
             anchor = "label" if anchored else "inferred"
@@ -739,10 +752,13 @@ def document_tables(doc) -> list:
     lines = logical_lines(doc)
     tables = join_continued(doc.tables + _text_tables(doc, lines)) + space_tables(lines) + space_indicator_tables(lines)
     # the readers below find tables the ones above may have read already: each kind of block is read once
+    kinds = {b.kind for t in tables for b in blocks_of(t)}
+    plain_lines = [l for l in lines if "|" not in l.text]
     for reader in (space_row_tables, cell_indicator_tables):
-        kinds = {b.kind for t in tables for b in blocks_of(t)}
-        tables += [t for t in reader([l for l in lines if "|" not in l.text])
-                   if not {b.kind for b in blocks_of(t)} & kinds]
+        new = [(t, {b.kind for b in blocks_of(t)}) for t in reader(plain_lines)]
+        new = [(t, found) for t, found in new if not found & kinds]
+        tables += [t for t, _ in new]
+        kinds |= {k for _, found in new for k in found}
     return tables
 
 
