@@ -111,3 +111,15 @@ def test_the_total_score_broken_down_by_part(sentence):
     assert groups == {"产出": (60, Decimal("57.74")), "效益": (20, Decimal("18.60")), "满意度": (10, 10)}
     [execution] = [f for f in facts if f.kind == "execution_score"]
     assert (execution.fields["weight"].value, execution.fields["score"].value) == (10, 10)
+
+
+@pytest.mark.parametrize("sentence, done, total, rate", [
+    ("2024年我单位共有项目17个，全部纳入绩效自评范围，自评项目16个，自评覆盖率100%。", 16, 17, 100),
+    ("纳入自评范围的项目共4个（项目总数6个），自评覆盖率为100.0%。", 4, 6, 100),
+    ("本次对11个项目开展了绩效自评，占项目总数13个的84.62%。", 11, 13, Decimal("84.62")),
+])
+def test_coverage_counts_come_from_the_coverage_sentence(sentence, done, total, rate):
+    text = "某局2023年度部门整体支出绩效自评报告\n2023年重点实施项目5个。\n" + sentence
+    [se] = facts_of(text, "self_evaluation")
+    assert (se.fields["projects_evaluated"].value, se.fields["projects_total"].value) == (done, total)
+    assert se.fields["coverage_stated"].value == rate

@@ -391,6 +391,8 @@ def extract_budgets(flow: Flow, out: Extraction) -> None:
 
 _COVERAGE = re.compile(rf"自评(?:项目|资金)?覆盖率[^\d%。]{{0,6}}(?P<num>{NUM})\s*%|覆盖率[^\d%。]{{0,6}}(?P<num2>{NUM})\s*%(?=[^。]{{0,20}}自评)")
 _EVALUATED = re.compile(r"(?:共|涉及|对|完成)\s*(?:全部|所有)?\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*个(?:项目|二级项目|预算项目)")
+_EVALUATED_LABELLED = re.compile(
+    rf"(?:{alternation('coverage.evaluated_labels')})\s*(?:共|为|:|：)?\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*个")
 _TOTAL_PROJECTS = re.compile(r"(?:实施项目|项目总数|项目共|共有项目)\s*(?:共|为)?\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*个")
 _FUNDS = re.compile(r"(?:涉及|覆盖|自评)资金(?:总额|金额)?(?:为|共)?")
 _SCORE = re.compile(
@@ -411,7 +413,11 @@ def extract_self_evaluation(flow: Flow, out: Extraction) -> None:
         window_start = max(text.rfind("。", 0, s - 1) + 1, s - 200)  # the count often precedes
         window = text[window_start:e]
         fact.field_evidence["coverage_stated"] = flow.quote(cov.start(), cov.end())
-        ev = _EVALUATED.search(window)
+        in_window = _TOTAL_PROJECTS.search(window)  # the total the coverage was computed on, not another count
+        if in_window and chinese_int(in_window.group("n")) is not None:
+            fields["projects_total"] = plain(str(chinese_int(in_window.group("n"))), "个")
+            fact.field_evidence["projects_total"] = flow.quote(window_start + in_window.start(), window_start + in_window.end())
+        ev = _EVALUATED_LABELLED.search(window) or _EVALUATED.search(window)
         if ev and chinese_int(ev.group("n")) is not None:
             fields["projects_evaluated"] = plain(str(chinese_int(ev.group("n"))), "个")
             fact.field_evidence["projects_evaluated"] = flow.quote(window_start + ev.start(), window_start + ev.end())
@@ -422,8 +428,10 @@ def extract_self_evaluation(flow: Flow, out: Extraction) -> None:
                 fields["funds_covered"] = amount[2]
                 fact.field_evidence["funds_covered"] = flow.quote(amount[0], amount[1])
         fact.evidence.append(flow.quote(window_start, e - 1, limit=240))
+    if "coverage_stated" not in fields:
+        _coverage_as_share(flow, fact)
     total = _TOTAL_PROJECTS.search(text)
-    if total and chinese_int(total.group("n")) is not None:
+    if "coverage_stated" not in fields and total and chinese_int(total.group("n")) is not None:
         fields["projects_total"] = plain(str(chinese_int(total.group("n"))), "个")
         fact.field_evidence["projects_total"] = flow.quote(total.start(), total.end())
     score = _total_score(flow)
@@ -453,6 +461,29 @@ def extract_self_evaluation(flow: Flow, out: Extraction) -> None:
         table_total.evidence.extend(e for e in fact.evidence if e not in table_total.evidence)
     elif fields:
         out.facts.append(fact)
+
+
+_COUNT_OF = r"(?P<{}>\d+|[一二三四五六七八九十百]+)\s*个"
+_SHARE = re.compile(
+    rf"{_COUNT_OF.format('done')}(?:项目|二级项目|预算项目)?[^。；;%]{{0,20}}?(?:{alternation('coverage.share_words')})"
+    rf"[^。；;%\d]{{0,8}}?{_COUNT_OF.format('all')}[^。；;%\d]{{0,4}}?(?P<rate>{NUM})\s*%")
+
+
+def _coverage_as_share(flow: Flow, fact: Fact) -> None:
+    """"对11个项目开展了绩效自评，占项目总数13个的100%": coverage written as a share of the projects,
+    in one sentence that names the self-evaluation (the counts and the rate are that sentence's)."""
+    for m in _SHARE.finditer(flow.text):
+        s, e = flow.sentence_bounds(m.start(), m.end())
+        done, total = chinese_int(m.group("done")), chinese_int(m.group("all"))
+        if done is None or total is None or not any(w in flow.text[s:e] for w in ("自评", "评价")):
+            continue
+        quote = flow.quote(m.start(), m.end())
+        fact.fields.update(coverage_stated=percent(m.group("rate")), projects_evaluated=plain(str(done), "个"),
+                           projects_total=plain(str(total), "个"))
+        for key in ("coverage_stated", "projects_evaluated", "projects_total"):
+            fact.field_evidence[key] = quote
+        fact.evidence.append(flow.quote(s, e - 1, limit=240))
+        return
 
 
 def _total_score(flow: Flow):
