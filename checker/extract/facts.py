@@ -413,14 +413,18 @@ def extract_self_evaluation(flow: Flow, out: Extraction) -> None:
         window_start = max(text.rfind("。", 0, s - 1) + 1, s - 200)  # the count often precedes
         window = text[window_start:e]
         fact.field_evidence["coverage_stated"] = flow.quote(cov.start(), cov.end())
-        in_window = _TOTAL_PROJECTS.search(window)  # the total the coverage was computed on, not another count
-        if in_window and chinese_int(in_window.group("n")) is not None:
-            fields["projects_total"] = plain(str(chinese_int(in_window.group("n"))), "个")
-            fact.field_evidence["projects_total"] = flow.quote(window_start + in_window.start(), window_start + in_window.end())
         ev = _EVALUATED_LABELLED.search(window) or _EVALUATED.search(window)
+        taken = (window_start + ev.start(), window_start + ev.end()) if ev else (-1, -1)
         if ev and chinese_int(ev.group("n")) is not None:
             fields["projects_evaluated"] = plain(str(chinese_int(ev.group("n"))), "个")
-            fact.field_evidence["projects_evaluated"] = flow.quote(window_start + ev.start(), window_start + ev.end())
+            fact.field_evidence["projects_evaluated"] = flow.quote(*taken)
+        # the total the coverage was computed on: in its own sentence, else just before it — not another count,
+        # and not the evaluated count itself ("纳入自评范围的项目共4个")
+        totals = [m for lo in (s, window_start) for m in _TOTAL_PROJECTS.finditer(text, lo, e)
+                  if m.end() <= taken[0] or m.start() >= taken[1]]
+        if totals and chinese_int(totals[0].group("n")) is not None:
+            fields["projects_total"] = plain(str(chinese_int(totals[0].group("n"))), "个")
+            fact.field_evidence["projects_total"] = flow.quote(totals[0].start(), totals[0].end())
         funds = _FUNDS.search(text, s, min(len(text), e + 60))
         if funds:
             amount = next(money_mentions(text[funds.end(): funds.end() + 30], funds.end()), None)
