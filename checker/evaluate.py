@@ -248,7 +248,12 @@ def evaluate_document(cpack: CompiledPack, facts: list[Fact], report_kind: str |
             status = "not-applicable"
         findings.extend(rule_findings)
         summaries.append(RuleSummary(rule.id, rule.title, rule.severity, status, checked))
-    return Evaluation(_not_a_report(findings), summaries, diagnostics, fired)
+    findings = _not_a_report(findings)
+    still_fired = {f.rule for f in findings if f.outcome == "fired"}
+    for summary in summaries:  # the rule status table says what the findings say
+        if summary.status == "fired" and summary.rule not in still_fired:
+            summary.status = "not-evaluable"
+    return Evaluation(findings, summaries, diagnostics, fired)
 
 
 # ---------------------------------------------------------------- saying less when unsure

@@ -54,8 +54,9 @@ def test_the_same_finding_twice_is_reported_once(cpack):
 def test_a_text_that_is_no_report_gets_one_warning_and_no_arithmetic(cpack):
     text = "会议纪要\n今天讨论了食堂菜单。\n采购大米120元，采购面粉80万元，采购油5元。\n下次会议下周举行。\n"
     facts = derive(extract(doc_of(text)))
-    findings = run(cpack, facts, None)
-    assert [f.rule for f in fired(findings) if f.severity != "info"] == ["structure.looks-like-report"]
+    evaluation = evaluate_document(cpack, facts, None)
+    assert [f.rule for f in fired(evaluation.findings) if f.severity != "info"] == ["structure.looks-like-report"]
+    assert [s.rule for s in evaluation.summaries if s.status == "fired"] == ["structure.looks-like-report"]
 
 
 def test_a_report_is_not_taken_for_something_else(cpack):
