@@ -18,6 +18,7 @@ from decimal import Decimal
 from statistics import median
 
 from ..model import Fact, Quantity
+from ..extract.lexicon import words
 from ..extract.numbers import MONEY_UNITS, money
 
 FAR = 2.5  # orders of magnitude that make a figure "far" from its neighbours
@@ -362,7 +363,6 @@ def _fmt(q: Quantity) -> str:
 _MONEY_KINDS = ("budget", "project", "fund_source", "breakdown")
 _SCORE_KINDS = ("self_evaluation", "indicator", "indicator_group", "execution_score")
 _SECTION_FIELDS = ("has_basic_info", "has_self_evaluation", "has_problems", "has_measures")
-_GENRE_WORDS = ("绩效", "自评", "评价")
 
 
 def count_report_signals(facts: list[Fact]) -> None:
@@ -376,7 +376,7 @@ def count_report_signals(facts: list[Fact]) -> None:
         any(k in kinds for k in _MONEY_KINDS),
         any(k in kinds for k in _SCORE_KINDS),
         any(doc.fields.get(name) is True for name in _SECTION_FIELDS),
-        doc.fields.get("names_genre") is True or any(w in str(doc.fields.get("title", "")) for w in _GENRE_WORDS),
+        doc.fields.get("names_genre") is True or any(w in str(doc.fields.get("title", "")) for w in words("genre_title_words")),
     ]
     doc.fields["report_signals"] = Quantity(Decimal(sum(signals)), 0, "个")
 

@@ -51,10 +51,6 @@ def _sentences(flow: Flow, start: int = 0, end: int | None = None):
         yield pos, end
 
 
-def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= offset < b for a, b in spans)
-
-
 class _Claimed:
     """The text project entries claimed, for many look-ups: spans that do not overlap, by start."""
 
@@ -267,7 +263,8 @@ def extract_own_project(flow: Flow, out: Extraction, name: str) -> None:
     """A 项目 report states its own project's figures in prose ("下达预算2596万元，实际总支出…")."""
     if any(f.kind == "project" for f in out.facts):
         return
-    figures = [f for f in find_figures(flow.text, "project") if not _inside(f.start, out.spans)]
+    claimed = _Claimed(out.spans)
+    figures = [f for f in find_figures(flow.text, "project") if f.start not in claimed]
     if not figures:
         return
     window = [f for f in figures if f.start - figures[0].start <= 400]

@@ -16,6 +16,7 @@ from .lexicon import lexicon
 from .numbers import AMOUNT_RE, NOT_A_FRAGMENT, NUM, money, percent
 
 _FILLER = r"[为是了达到约共计合计:：\s]{0,4}"
+_FIGURE = rf"{NOT_A_FRAGMENT}(?P<sign>[-−])?(?P<num>{NUM})\s*(?P<unit>亿元|万元|千元|元|%)"  # an amount or a rate
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,10 @@ def _pattern(family: str) -> tuple[re.Pattern, dict[str, str]]:
         for word in words:
             by_label.setdefault(word, field)
     alternation = "|".join(re.escape(w) for w in sorted(by_label, key=len, reverse=True))
-    figure = rf"{NOT_A_FRAGMENT}(?P<sign>[-−])?(?P<num>{NUM})\s*(?P<unit>亿元|万元|千元|元|%)"
-    return re.compile(rf"(?P<label>{alternation}){_FILLER}{figure}"), by_label
+    return re.compile(rf"(?P<label>{alternation}){_FILLER}{_FIGURE}"), by_label
 
 
-_FIGURE_ANY = re.compile(rf"{NOT_A_FRAGMENT}(?P<sign>[-−])?(?P<num>{NUM})\s*(?P<unit>亿元|万元|千元|元|%)")
+_FIGURE_ANY = re.compile(_FIGURE)
 _CLAUSE_START = re.compile(r"[，,。；;：:、（()）\n“”]")
 MAX_LABEL_CHARS = 16  # a label reaches back this far at most within its clause
 _INSERT = re.compile(r"[（(][^（()）]{1,6}[)）](?=[\u4e00-\u9fff])")  # "全年（调整）预算数": a short insert inside a label
@@ -114,7 +114,7 @@ def _names_category(text: str, figure: Figure, family: str, base: int) -> bool:
     label = _clause_label(text, figure.number_start - base, 0)
     scopes = lexicon()["scope"]
     return any(w in label for w in (*scopes["basic"], *scopes["project"])) and not any(
-        w in label for w in ("实际", "全年", "累计", "已"))
+        w in label for w in lexicon()["label_keywords"]["spent_qualifiers"])
 
 
 def _keyword_figure(text: str, m: re.Match, family: str, base: int, floor: int) -> Figure | None:
