@@ -28,6 +28,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import cidfonts
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -159,8 +160,14 @@ def write_docx(blocks: list[Block], path: Path, ch: Chooser) -> None:
 # ---------------------------------------------------------------- PDF
 
 
+# reportlab 5.x lists MSung-Light (a traditional-Chinese, Adobe-CNS1 font) with the simplified-Chinese
+# encoding UniGB-UCS2-H, so its text prints and reads back as other characters; 4.x had UniCNS-UCS2-H.
+CID_ENCODINGS = {FONT2: ("cht", "UniCNS-UCS2-H")}
+
+
 @lru_cache(maxsize=1)
 def register_fonts() -> None:
+    cidfonts.defaultUnicodeEncodings.update(CID_ENCODINGS)
     for name in (FONT, FONT2):
         if name not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(UnicodeCIDFont(name))
