@@ -14,7 +14,7 @@ from ..model import Evidence, Fact, Quantity
 from .figures import Figure, find_figures, money_mentions
 from .lexicon import alternation, entry, lexicon, words
 from .numbers import NUM, chinese_int, money, percent, plain
-from .textflow import Flow, body_lines, logical_lines
+from .textflow import Flow, body_lines, heading_level, logical_lines
 
 # ---------------------------------------------------------------- helpers
 
@@ -209,15 +209,30 @@ def _read_project_figures(fact: Fact, figures, flow: Flow, out: Extraction, grou
     return last_end
 
 
+def _entry_end(flow: Flow, heading_starts: list[int], body_start: int, stop: int) -> int:
+    """An entry's body: its paragraphs up to the first that states a figure, never past the next heading.
+    A wrapped entry line that happens to end with 。 is a paragraph of its own, and the figures follow."""
+    i = bisect.bisect_right(heading_starts, body_start)
+    if i < len(heading_starts):
+        stop = min(stop, heading_starts[i])
+    at = body_start
+    while at < stop:
+        newline = flow.text.find("\n", at, stop)
+        end = stop if newline == -1 else newline
+        if next(money_mentions(flow.text[at:end]), None):
+            return end
+        at = end + 1
+    return stop
+
+
 def extract_projects(flow: Flow, out: Extraction) -> None:
     entries = list(_ENTRY.finditer(flow.text))
+    heading_starts = [at for at, _, _ in flow.headings]
     for i, m in enumerate(entries):
         start = m.start("ord")
-        stop = entries[i + 1].start("ord") if i + 1 < len(entries) else len(flow.text)
-        newline = flow.text.find("\n", m.end())
-        if newline != -1:
-            stop = min(stop, newline)
         body_start = m.end()
+        stop = entries[i + 1].start("ord") if i + 1 < len(entries) else len(flow.text)
+        stop = _entry_end(flow, heading_starts, body_start, stop)
         figures = find_figures(flow.text[body_start:stop], "project", base=body_start)
         money_fields = {f.field for f in figures if f.field != "rate_stated"}
         if not money_fields & {"initial", "adjusted", "spent"}:
@@ -292,14 +307,13 @@ def _scope(segment: str) -> tuple[str | None, bool]:
     scopes = lexicon()["scope"]
     first_label = min((segment.find(w) for w in ("预算", "决算", "支出") if w in segment), default=len(segment))
     lead = segment[: first_label + 4]
-    for scope in ("basic", "project"):
-        if any(w in lead for w in scopes[scope]):
-            return scope, True
-    if any(w in lead for w in scopes["overall"]):
-        return "overall", True
-    if any(w in lead for w in scopes["one_project"]):
-        return None, False
-    return "overall", False
+    # the scope word written first decides: 该项目年初部门预算 is one project's share of the department's budget
+    found = [(at, -len(w), scope) for scope in ("basic", "project", "overall", "one_project")
+             for w in scopes[scope] if (at := lead.find(w)) != -1]
+    if not found:
+        return "overall", False
+    scope = min(found)[2]
+    return (None, False) if scope == "one_project" else (scope, True)
 
 
 SCOPE_CN = {"overall": "部门整体", "basic": "基本支出", "project": "项目支出"}
@@ -680,17 +694,6 @@ def _add_part(out: Extraction, name: str | None, full: Quantity, got: Quantity, 
 _EMPTY_SECTION = re.compile(r"^[:：\s]*(无|暂无|没有|无。|暂无。|无明显问题|暂无问题)[。.]?\s*$")
 
 
-def heading_level(heading: str) -> int:
-    """一、 = 1; （一） = 2; 1. / 1、 = 3; 第X章 = 0."""
-    if heading.startswith("第"):
-        return 0
-    if re.match(r"[一二三四五六七八九十]+、", heading):
-        return 1
-    if re.match(r"[(（]", heading):
-        return 2
-    return 3
-
-
 def section_bodies(flow: Flow) -> dict[str, str]:
     """Text under each heading (sub-sections included), up to the next heading of its level or above."""
     bodies = {}
@@ -704,9 +707,9 @@ def section_bodies(flow: Flow) -> dict[str, str]:
 
 def problems_section_empty(flow: Flow) -> bool | None:
     """True when the 存在问题 section says only 无 / 暂无; None when there is no such section."""
-    words = ("存在的问题", "存在问题", "主要问题", "问题及原因")
+    titles = entry("sections")["has_problems"]
     for heading, body in section_bodies(flow).items():
-        if any(w in heading for w in words):
+        if any(w in heading for w in titles):
             tail = heading.split("问题", 1)[1] if "问题" in heading else ""
             text = (tail + body).strip(" :：")
             return bool(_EMPTY_SECTION.match(text)) or text == ""

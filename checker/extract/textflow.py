@@ -28,9 +28,14 @@ _PAGE_FURNITURE = re.compile(
     r"^\s*(?:[-—–_·•\s]*\d{1,4}[-—–_·•\s]*|第\s*\d+\s*页(?:\s*[,/，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|page\s*\d+(?:\s*of\s*\d+)?)\s*$",
     re.IGNORECASE,
 )
-HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[章节部分]|\d+(?:\.\d+)*[、.](?!\d))"
+# heading ordinals by level: 第一部分 (0), 一、/一. (1), （一） (2), 1. / 1、 / 1.2 (3); NFKC made 一． an 一.
+HEADING_LEVELS = (
+    (0, re.compile(r"^第[一二三四五六七八九十]+[章节部分]")),
+    (1, re.compile(r"^[一二三四五六七八九十]+[、.]")),
+    (2, re.compile(r"^[(（][一二三四五六七八九十]+[)）]")),
+    (3, re.compile(r"^\d+(?:\.\d+)*[、.](?!\d)")),
 )
+HEADING = re.compile("|".join(f"(?:{rx.pattern[1:]})" for _, rx in HEADING_LEVELS).join(("^(?:", ")")))
 # "一 部门基本情况" loses its space next to Chinese characters: a short line with no sentence punctuation
 # that starts with a numeral and names a section is a heading too ("一些问题" is a phrase, not an ordinal)
 _BARE_ORDINAL = re.compile(r"^[一二三四五六七八九十]{1,3}(?![些般直是方定致体起切同样旦])[\u4e00-\u9fff]")
@@ -61,6 +66,14 @@ def normalise(text: str) -> str:
     text = _SPACE_IN_DECIMAL.sub("", text)
     text = _SPACE_NEAR_CJK.sub("", text)
     return text.strip()
+
+
+def heading_level(heading: str) -> int:
+    """The level of a heading's ordinal; a bare numeral (一部门基本情况, its space lost) is level 1."""
+    for level, pattern in HEADING_LEVELS:
+        if pattern.match(heading):
+            return level
+    return 1 if _BARE_ORDINAL.match(heading) else 3
 
 
 def is_heading(line: str) -> bool:
