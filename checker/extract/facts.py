@@ -66,7 +66,19 @@ class _Claimed:
 # ---------------------------------------------------------------- document
 
 
-KIND_WORDS = [(kind, tuple(entry(f"report_kind.{kind}"))) for kind in ("部门整体", "项目")]  # title words, in order
+KIND_WORDS = [(kind, tuple(entry(f"report_kind.{kind}"))) for kind in ("部门整体", "项目")]  # in this order
+KIND_TITLE_WORDS = [(kind, tuple(entry(f"report_kind_in_title.{kind}"))) for kind in ("项目",)]
+KIND_TITLE_HINTS = [(kind, tuple(entry(f"report_kind_title_hint.{kind}"))) for kind in ("项目",)]
+
+
+def _report_kind(title: str, head: str) -> str | None:
+    """The kind the title names (部门整体 first), else the kind the opening names, else a title naming a
+    fund (……经费绩效自评报告)."""
+    for text, kinds in ((title, KIND_WORDS + KIND_TITLE_WORDS), (head, KIND_WORDS), (title, KIND_TITLE_HINTS)):
+        for kind, words in kinds:
+            if any(w in text for w in words):
+                return kind
+    return None
 SECTION_WORDS = {key: words(f"sections.{key}") for key in entry("sections")}
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
 
@@ -117,15 +129,9 @@ def extract_document(flow: Flow) -> Fact:
     dept = _department(title, year.group(0) if year else None, head)
     if dept:
         fields["department"] = dept
-    for kind, words in KIND_WORDS:
-        if any(w in title for w in words):
-            fields["report_kind"] = kind
-            break
-    else:
-        for kind, words in KIND_WORDS:
-            if any(w in head for w in words[:-1]):
-                fields["report_kind"] = kind
-                break
+    kind = _report_kind(title, head)
+    if kind:
+        fields["report_kind"] = kind
     names = [h for _, h, _ in flow.headings]
     for key, words in SECTION_WORDS.items():
         fields[key] = any(w in h for h in names for w in words)
@@ -162,13 +168,16 @@ def _ordinal(text: str) -> int | None:
     return chinese_int(text.lstrip("第").rstrip("是，,、"))
 
 
+_TABLE_CELLS = re.compile(r"\t|\|")  # a table row flattened into the text is no sentence of prose
+
+
 def _explanation(flow: Flow, start: int, end: int, after: int) -> tuple[str, Evidence] | None:
     """The cause given in a project's own entry: sentences after its figures first."""
     markers = lexicon()["cause_markers"]
     for lo in (after, start):
         for s, e in _sentences(flow, lo, end):
             sentence = flow.text[s:e].strip()
-            if any(m in sentence for m in markers):
+            if any(m in sentence for m in markers) and not _TABLE_CELLS.search(sentence):
                 return sentence, flow.quote(s, e - 1)
         if lo == start:
             break
@@ -274,27 +283,51 @@ def _name_before(flow: Flow, label_start: int) -> str | None:
     return None
 
 
+# a 项目 report's own figures: those of the section of its first figure, within this many characters of it
+OWN_FIGURES_SPAN = 400
+
+
+def _next_heading(flow: Flow, offset: int) -> int:
+    """Where the next heading after `offset` starts (the end of the text if none)."""
+    starts = [at for at, _, _ in flow.headings]
+    i = bisect.bisect_right(starts, offset)
+    return starts[i] if i < len(starts) else len(flow.text)
+
+
+def _own_project_fact(flow: Flow, out: Extraction, name: str, figures: list) -> Fact | None:
+    """The project fact read from `figures` (one section's), when it says at least two things."""
+    window = [f for f in figures if f.start - figures[0].start <= OWN_FIGURES_SPAN]
+    name = _name_before(flow, window[0].start) or name
+    fact = Fact("project", f"项目：{name}", {"name": name}, [], "project.prose")
+    scratch = Extraction()
+    _read_project_figures(fact, window, flow, scratch, "own-project")
+    if len(fact.fields) < 3:  # a name and one figure tell nothing to check
+        return None
+    out.owned.update(scratch.owned)
+    end = max(f.end for f in window)
+    fact.evidence = [flow.quote(window[0].start, end - 1, limit=300)]
+    found = _explanation(flow, window[0].start, max(end, _next_heading(flow, end)), end)
+    if found:
+        fact.fields["explanation"], fact.field_evidence["explanation"] = found
+    out.spans.append((window[0].start, end))
+    return fact
+
+
 def extract_own_project(flow: Flow, out: Extraction, name: str) -> None:
-    """A 项目 report states its own project's figures in prose ("下达预算2596万元，实际总支出…")."""
+    """A 项目 report states its own project's figures in prose ("下达预算2596万元，实际总支出…"): those of
+    the first section that states two of them; the cause of a low rate is looked for in that section."""
     if any(f.kind == "project" for f in out.facts):
         return
     claimed = _Claimed(out.spans)
     figures = [f for f in find_figures(flow.text, "project") if f.start not in claimed]
-    if not figures:
-        return
-    window = [f for f in figures if f.start - figures[0].start <= 400]
-    name = _name_before(flow, figures[0].start) or name
-    fact = Fact("project", f"项目：{name}", {"name": name}, [], "project.prose")
-    _read_project_figures(fact, window, flow, out, "own-project")
-    if len(fact.fields) < 3:  # a name and one figure tell nothing to check
-        return
-    end = max(f.end for f in window)
-    fact.evidence = [flow.quote(window[0].start, end - 1, limit=300)]
-    found = _explanation(flow, window[0].start, min(len(flow.text), end + 300), end)
-    if found:
-        fact.fields["explanation"], fact.field_evidence["explanation"] = found
-    out.facts.append(fact)
-    out.spans.append((window[0].start, end))
+    sections: dict[int, list] = {}
+    for f in figures:
+        sections.setdefault(_next_heading(flow, f.start), []).append(f)
+    for section in sections.values():
+        fact = _own_project_fact(flow, out, name, section)
+        if fact:
+            out.facts.append(fact)
+            return
 
 
 # ---------------------------------------------------------------- budget
