@@ -26,6 +26,20 @@ def test_parse_value_and_chinese_numerals():
     assert chinese_int("十二") == 12 and chinese_int("二十三") == 23 and chinese_int("一百零五") == 105
 
 
+def test_traditional_characters_read_as_simplified_but_not_simplified_ones():
+    assert normalise("內設科室5個，分別是政務管理科、調查評估和統計科") == "内设科室5个，分别是政务管理科、调查评估和统计科"
+    assert normalise("關於權重後") == "关于权重后"
+    # characters a simplified text uses stay as written, though a traditional table lists them
+    assert normalise("显著提升，乾隆年间") == "显著提升，乾隆年间"
+
+
+def test_traditional_enumeration_is_counted():
+    text = "一、部门基本情况\n內設科室5個，分別是政務管理科、調查評估和統計科、規劃與信息科、規劃財務科。\n"
+    facts = extract(Document("t.txt", "txt", [Line(1, t) for t in text.splitlines()]))
+    enum = next(f for f in facts if f.kind == "enumeration")
+    assert (enum.fields["count_stated"].value, enum.fields["count_listed"].value) == (5, 4)
+
+
 def test_normalise_full_width_and_spaces():
     assert normalise("年初预算 １，０６２．７８ 万元，2023 年") == "年初预算1,062.78万元，2023年"
     assert normalise("（一）部门职能") == "（一）部门职能"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ..model import Evidence, Fact, Quantity, Table
 from .lexicon import alternation, lexicon, words
 from .numbers import NUM, money, percent, plain
+from .textflow import simplified
 
 _PAREN = re.compile(r"[(（][^)）]*[)）]")
 _NUMBER = re.compile(rf"^\s*(?P<dir>[≥≤><=＞＜]=?|不低于|不少于|不高于|不超过|大于|小于)?\s*(?P<num>{NUM})\s*(?P<unit>%|万元|元|亿元|分|个|项|人次|人|次|天|日|家|户|座|台|套|件|份|场|期|批|篇|平方米|㎡|公里|km)?\s*(?P<tail>以上|以内|以下)?\s*$")
@@ -25,7 +26,8 @@ _LEVEL2_HINT = re.compile(rf"^({alternation('indicators.level2_prefixes')})")
 
 
 def clean(cell) -> str:
-    text = unicodedata.normalize("NFKC", str(cell or "")).replace("\n", "").replace(" ", "")
+    # traditional forms too: the 繁体 reposts of a report keep their tables' header words in them
+    text = simplified(unicodedata.normalize("NFKC", str(cell or ""))).replace("\n", "").replace(" ", "")
     return text.strip()
 
 

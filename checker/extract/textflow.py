@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass
 
@@ -46,10 +47,34 @@ SENTENCE_END = "。；;！？!?\n"
 # Chinese punctuation is kept as written so quotes read like the report; NFKC would turn
 # "，" into "," (confusable with a thousands separator) and "（" into "(".
 _KEEP = frozenset("，；：（）！？①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")  # circled ordinals too: NFKC makes ① a bare 1
-# traditional forms of the characters our labels and units use (web copies of reports mix them in)
-_TRADITIONAL = str.maketrans(
-    "萬億預算執資項報告決績評價調實際經費設計劃專撥款補貼務門單機關輔導統營運維護歲餘額數據覽總結論問題進證內標準達條為優級說會發與於後來區縣辦體況產質時間對滿蓋識類這個現開應當場書錄議員園衛醫療學長義們讓動態積極鄉鎮農業屬稱該圍獲變從將並無還過遲緩測屆續鑒",
-    "万亿预算执资项报告决绩评价调实际经费设计划专拨款补贴务门单机关辅导统营运维护岁余额数据览总结论问题进证内标准达条为优级说会发与于后来区县办体况产质时间对满盖识类这个现开应当场书录议员园卫医疗学长义们让动态积极乡镇农业属称该围获变从将并无还过迟缓测届续鉴")
+# Traditional characters (web copies and forms from Hong Kong, Macao, Taiwan or old systems mix them in)
+# read as simplified: zhconv's zh-hans table (MediaWiki's conversion data), one character for one, only
+# for characters a simplified text never uses (not in GB2312), so 乾隆 or 显著 stay as written; 後 and
+# 於 are in GB2312 but stand for 后 and 于 in any report of this genre.
+ALSO_TRADITIONAL = {"後": "后", "於": "于"}
+
+
+def _in_gb2312(text: str) -> bool:
+    try:
+        text.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+@lru_cache(maxsize=1)
+def _traditional_table() -> dict[int, str]:
+    from zhconv.zhconv import getdict  # loads its table (0.2 s): only for a text that needs it
+
+    pairs = {t: s for t, s in getdict("zh-hans").items() if len(t) == len(s) == 1 and t != s and not _in_gb2312(t)}
+    return str.maketrans({**pairs, **ALSO_TRADITIONAL})
+
+
+def simplified(text: str) -> str:
+    """The text with its traditional characters read as simplified (table cells use it too)."""
+    if _in_gb2312(text) and not any(ch in text for ch in ALSO_TRADITIONAL):
+        return text
+    return text.translate(_traditional_table())
 # OCR reads "7,938.27" as "7.938.27": a dot before exactly three digits and another dot is a separator
 _DOTTED_THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3})\.(\d{3})\.(\d{1,2})(?![\d.])")
 _FULLWIDTH_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
@@ -58,7 +83,7 @@ _FULLWIDTH_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
 def normalise(text: str) -> str:
     if not text.isascii():
         text = "".join(ch if ch in _KEEP else unicodedata.normalize("NFKC", ch) for ch in text)
-    text = text.replace("\u00a0", " ").translate(_TRADITIONAL)
+    text = simplified(text.replace("\u00a0", " "))
     text = _FULLWIDTH_THOUSANDS.sub(",", text)
     text = _DOTTED_THOUSANDS.sub(r"\1,\2.\3", text)
     # NFKC keeps the curly quotes and ideographic punctuation we match on; unify dashes
