@@ -641,6 +641,7 @@ def extract_amounts(flow: Flow, out: Extraction) -> None:
 
 def extract_cell_tables(doc, flow: Flow, out: Extraction) -> None:
     """Money cells of tables copied one cell per line (their columns cannot be told apart)."""
+    from .flat_forms import flat_form_facts
     from .tables import cell_runs
 
     for run in cell_runs(body_lines(doc, flow)):
@@ -649,6 +650,7 @@ def extract_cell_tables(doc, flow: Flow, out: Extraction) -> None:
             fields = {"value": money(cell, run.unit), "unit_written": run.unit}
             out.facts.append(Fact("amount", f"第{page}页表格金额", fields,
                                   [Evidence(page, f"{money_headers}：{cell}")], "table.cell-per-line"))
+    out.facts.extend(flat_form_facts(logical_lines(doc)))  # flattened forms: year tables, fund groups
 
 
 # ---------------------------------------------------------------- execution score
@@ -815,6 +817,7 @@ def join_continued(tables: list) -> list:
 
 def document_tables(doc) -> list:
     """Every table of the document: ruled ones, "|" rows typed as text, flattened spreadsheet forms."""
+    from .flat_forms import fund_form_tables
     from .tables import blocks_of, cell_indicator_tables, space_indicator_tables, space_row_tables, space_tables
 
     lines = logical_lines(doc)
@@ -822,7 +825,7 @@ def document_tables(doc) -> list:
     # the readers below find tables the ones above may have read already: each kind of block is read once
     kinds = {b.kind for t in tables for b in blocks_of(t)}
     plain_lines = [l for l in lines if "|" not in l.text]
-    for reader in (space_row_tables, cell_indicator_tables):
+    for reader in (space_row_tables, cell_indicator_tables, fund_form_tables):
         new = [(t, {b.kind for b in blocks_of(t)}) for t in reader(plain_lines)]
         new = [(t, found) for t, found in new if not found & kinds]
         tables += [t for t, _ in new]

@@ -395,7 +395,7 @@ def project_list_facts(block: Block, default_unit: str = "万元") -> list[Fact]
     for row in block.rows:
         cells = _aligned(block, row)
         name = cells.get("name", "")
-        if not name or name.startswith(("合计", "总计", "小计")):
+        if not name or name.startswith(("合计", "总计", "小计")) or _is_subtotal(name, ""):  # 支出合计: no project
             continue
         fields: dict = {"name": name, **_money_and_rate(cells, unit, "rate_stated")}
         reason = cells.get("reason", "")
@@ -411,6 +411,10 @@ def project_list_facts(block: Block, default_unit: str = "万元") -> list[Fact]
 
 _NUM_TOKEN = re.compile(rf"^-?(?:{NUM})%?$")
 _BLOCK_END = re.compile(r"指标|目标|绩效|说明|情况|完成")
+
+
+_UNIT_CELL = re.compile(r"^[(（](万元|亿元|元)[)）]$")  # a cell that is a unit alone
+UNIT_AFTER = 40  # how far after its header a flattened form's unit cell may stand
 
 
 def space_tables(lines) -> list[Table]:
@@ -434,6 +438,8 @@ def space_tables(lines) -> list[Table]:
         start, end = runs[0][0], runs[0][-1] + 1
         before = "".join(tokens[max(0, start - 3): start])
         unit = next((u for u in ("万元", "亿元", "元") if f"({u})" in before or f"（{u}）" in before), "")
+        if not unit:  # a PDF read out of order prints the header's "项目资金 (元)" after the figures
+            unit = next((m.group(1) for t in tokens[end:end + UNIT_AFTER] if (m := _UNIT_CELL.match(t))), "")
         header = [f"资金来源({unit})" if unit else "资金来源"] + [clean(t) for t in tokens[start:end]]
         rows, label, numbers = [header], [], []
         for token in tokens[end:]:

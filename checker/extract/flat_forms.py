@@ -1,0 +1,270 @@
+"""Self-evaluation forms flattened to text, read back into the rows of their form.
+
+A 自评表 or 基础数据表 copied from a web page or exported to text loses its grid: a cell per line,
+or cells apart by spaces, the empty cells gone. What is left is a sequence of cells: a run of
+header cells (年初预算数 全年预算数 全年执行数 分值 执行率 得分), then rows, each a label cell and
+the figures after it. This module turns that sequence back into rows:
+
+* a money table whose header names fund columns becomes a `Table` for the fund block reader
+  (columns by header meaning, as for any other table);
+* a table whose columns are years (2022年决算数 2023年预算数 2023年决算数: the 经费控制情况 of the
+  基础数据表) gives its money cells as amounts of the unit its header states — which year or figure
+  a cell is cannot be told once empty cells are gone, so no column is claimed;
+* cells that carry their own label ("按收入性质分:2030.12", "其中:基本支出:900.47") give the form's
+  two breakdowns of the year's funds by their group names (lexicon `fund_nature`).
+
+Precision first: a row with more figures than its header has columns, or a cell that is neither a
+label nor a figure inside a row, is dropped; a table whose unit is not stated gives no amounts.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Line, Table
+from .lexicon import entry, lexicon, words
+from .numbers import NUM
+from .tables import _NAMELIKE, _match, classify_header, clean
+from .textflow import _PAGE_FURNITURE, _edge_key, normalise, running_lines
+
+_VALUE = re.compile(rf"^-?(?:{NUM})%?$")
+_PLACEHOLDER = frozenset("—-/－–")  # an empty cell typed as a dash or slash keeps its column
+_YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年度?")
+_UNIT = re.compile(r"[(（]\s*(万元|亿元|元)\s*[)）]?|单位[:：]\s*(万元|亿元|元)")
+_LABELLED = re.compile(rf"^(?:其中[:：])?(?P<label>[^:：]{{2,30}}?)[:：](?P<num>{NUM})?$")
+_GLOSS = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")  # pinyin after a character: 经(jīng)费
+LABEL_MAX = 30  # a row label is short; a longer cell is prose, and ends the table
+UNIT_LOOKBACK = 40  # cells before a header where the form states its unit (单位:万元)
+
+
+@dataclass
+class Cell:
+    page: int
+    text: str
+
+
+def form_cells(lines: list[Line]) -> list[Cell]:
+    """The document's cells in order: each line split at its blanks (cells apart by spaces, or one
+    per line), "2023 年实际在职人数" and "其中: 基本支出" kept whole, "|" rows left to their reader."""
+    cells: list[Cell] = []
+    texts = [normalise(line.text) for line in lines]
+    running = running_lines([(t, line.page) for t, line in zip(texts, lines) if t])
+    by_page: dict[int, list[int]] = {}
+    for index, line in enumerate(lines):
+        by_page.setdefault(line.page, []).append(index)
+    # page furniture (running titles, page numbers) stands at a page's top or bottom, inside a table's cells
+    edges = {i for indices in by_page.values() for i in indices[:2] + indices[-2:]} if len(by_page) > 1 else set()
+    for index, line in enumerate(lines):
+        if "|" in line.text or index in edges and (_PAGE_FURNITURE.match(texts[index]) or _edge_key(texts[index]) in running):
+            continue
+        tokens = [clean(normalise(t)) for t in line.text.split()]
+        merged: list[str] = []
+        for token in tokens:
+            if merged and (token.startswith(("年", "月")) and merged[-1].isdigit()
+                           or re.fullmatch(r"其中[:：]", merged[-1])):
+                merged[-1] += token
+            else:
+                merged.append(token)
+        cells += [Cell(line.page, _GLOSS.sub("", t)) for t in merged if t]
+    return cells
+
+
+def _is_value(text: str) -> bool:
+    return bool(_VALUE.match(text.replace(",", ""))) or text in _PLACEHOLDER
+
+
+def _labelled_figure(text: str) -> bool:
+    """"按收入性质分:2030.12": a cell holding its label and its figure (a row label ends in ":" alone)."""
+    m = _LABELLED.match(text)
+    return bool(m and m.group("num"))
+
+
+def _header_words() -> list[str]:
+    spec = lexicon()["table_headers"]["fund"]
+    return [w for ws in spec.values() for w in ws]
+
+
+def _is_header(text: str, header_words: list[str]) -> bool:
+    return len(text) <= LABEL_MAX and _match(_YEAR_PREFIX.sub("", text), header_words)
+
+
+def _unit_before(cells: list[Cell], start: int, end: int) -> str:
+    """The money unit the form states in its header or the cells just before it."""
+    for cell in cells[start:end] + cells[max(0, start - 3):start][::-1] + cells[max(0, start - UNIT_LOOKBACK):start][::-1]:
+        m = _UNIT.search(cell.text)
+        if m:
+            return m.group(1) or m.group(2)
+    return ""
+
+
+@dataclass
+class FormTable:
+    """A header run and the rows read after it."""
+
+    page: int
+    header: list[str]
+    unit: str
+    by_year: bool  # its columns are years (经费控制情况), not fund columns
+    rows: list[list[str]] = field(default_factory=list)
+    end: int = 0  # the index of the first cell after it
+
+
+def _rows(cells: list[Cell], at: int, width: int, header_words: list[str]) -> tuple[list[list[str]], int]:
+    """Rows after a header: a label cell and up to `width` figures. A row with more figures, or broken
+    by a cell that is neither (7.50.), is dropped; prose, a form label or a new header ends the table."""
+    rows: list[list[str]] = []
+    row: list[str] | None = None
+    spoiled = False
+    form_labels = words("form_labels")
+
+    def close() -> None:
+        if row is not None and not spoiled and 1 < len(row) <= width + 1:
+            rows.append(row)
+
+    while at < len(cells):
+        text = cells[at].text
+        if _is_value(text):
+            if row is None:
+                break  # a figure before any label: the cells no longer follow the header
+            row.append("" if text in _PLACEHOLDER else text)
+        elif len(text) > LABEL_MAX or text.startswith(form_labels) or _is_header(text, header_words) or _labelled_figure(text):
+            break
+        elif _NAMELIKE.search(text):
+            close()
+            row, spoiled = [text], False
+        else:
+            spoiled = True  # a broken figure: the row's cells cannot be trusted
+        at += 1
+    close()
+    return rows, at
+
+
+def form_tables(cells: list[Cell]) -> list[FormTable]:
+    """Every run of at least two header cells and the rows that follow it."""
+    header_words = _header_words()
+    out: list[FormTable] = []
+    i = 0
+    while i < len(cells):
+        j = i
+        while j < len(cells) and _is_header(cells[j].text, header_words):
+            j += 1
+        if j - i < 2:
+            i += 1
+            continue
+        header = [c.text for c in cells[i:j]]
+        by_year = any(_YEAR_PREFIX.match(h) for h in header)
+        rows, end = _rows(cells, j, len(header), header_words)
+        if rows:
+            out.append(FormTable(cells[i].page, header, _unit_before(cells, i, j), by_year, rows, end))
+        i = max(end, j)
+    return out
+
+
+def fund_form_tables(lines: list[Line]) -> list[Table]:
+    """Flattened forms whose header names fund columns, as Tables for the fund block reader."""
+    tables = []
+    for form in form_tables(form_cells(lines)):
+        if form.by_year:
+            continue
+        title = f"资金来源({form.unit})" if form.unit else "资金来源"
+        rows = [[title] + form.header] + form.rows
+        block = classify_header(rows[0])
+        if block is not None and block.kind == "fund":
+            tables.append(Table(form.page, rows))
+    return tables
+
+
+@dataclass
+class FormAmount:
+    page: int
+    cell: str
+    unit: str
+    quote: str  # the row as printed, with its header
+
+
+def year_table_amounts(lines: list[Line]) -> list[FormAmount]:
+    """Money cells of flattened tables whose columns are years, in the unit their header states."""
+    out = []
+    for form in form_tables(form_cells(lines)):
+        if not form.by_year or not form.unit:
+            continue
+        for row in form.rows:
+            if any(c.endswith("%") for c in row[1:]):
+                continue  # a rate among the figures: not a money row
+            quote = f"{row[0]}（{'、'.join(form.header)}）：{' | '.join(c for c in row[1:] if c)}"
+            out += [FormAmount(form.page, c, form.unit, quote) for c in row[1:] if c]
+    return out
+
+
+@dataclass
+class NatureGroup:
+    """One of the form's breakdowns of the year's funds (按收入性质分 / 按支出性质分)."""
+
+    name: str
+    total: str
+    unit: str
+    page: int
+    quote: str
+    parts: list[tuple[str, str]] = field(default_factory=list)  # (label, figure)
+
+
+def nature_groups(lines: list[Line]) -> list[NatureGroup]:
+    """"按收入性质分:2030.12 按支出性质分:1925.67 其中:一般公共预算:1325.68 其中:基本支出:900.47 …": the
+    two groups' cells come interleaved; each labelled cell joins the group its label belongs to. A
+    labelled cell of neither group, or a bare figure among them, leaves the groups unread."""
+    cells = form_cells(lines)
+    groups_spec = entry("fund_nature")
+    out: list[NatureGroup] = []
+    i = 0
+    while i < len(cells):
+        m = _LABELLED.match(cells[i].text)
+        if not (m and m.group("num") and m.group("label") in groups_spec):
+            i += 1
+            continue
+        unit = _unit_before(cells, i, i)
+        groups: dict[str, NatureGroup] = {}
+        members: list[tuple[str, str, Cell]] = []
+        j, sound = i, True
+        while j < len(cells):
+            m = _LABELLED.match(cells[j].text)
+            if m is None:
+                sound = not _is_value(cells[j].text)  # a figure cut off from its label
+                break
+            label, num = m.group("label"), m.group("num") or ""
+            if label in groups_spec:
+                if num:
+                    groups[label] = NatureGroup(label, num, unit, cells[j].page, cells[j].text)
+            else:
+                members.append((label, num, cells[j]))
+            j += 1
+        owners = [[g for g, ws in groups_spec.items() if any(w in label for w in ws)] for label, _, _ in members]
+        if sound and unit and all(len(o) == 1 for o in owners):
+            for (label, num, cell), (owner,) in zip(members, owners):
+                if owner in groups and num:
+                    groups[owner].parts.append((label, num))
+                    groups[owner].quote += f" {cell.text}"
+            out += [g for g in groups.values() if g.parts]
+        i = max(j, i + 1)
+    return out
+
+
+def flat_form_facts(lines: list[Line]) -> list:
+    """Amounts of the year tables and breakdowns of the fund groups of flattened forms."""
+    from ..model import Evidence, Fact
+    from .facts import _breakdown
+    from .numbers import money
+
+    facts = []
+    for amount in year_table_amounts(lines):
+        fields = {"value": money(amount.cell, amount.unit), "unit_written": amount.unit}
+        facts.append(Fact("amount", f"第{amount.page}页表格金额", fields, [Evidence(amount.page, amount.quote)],
+                          "table.flat-form"))
+    for group in nature_groups(lines):
+        total = money(group.total, group.unit)
+        values = [money(num, group.unit) for _, num in group.parts]
+        facts.append(_breakdown(group.name, total, values, [label for label, _ in group.parts],
+                                [Evidence(group.page, group.quote)], "table.flat-form", anchor="label"))
+        facts += [Fact("amount", f"第{group.page}页表格金额", {"value": v, "unit_written": group.unit},
+                       [Evidence(group.page, f"{group.name}：{label}:{num}")], "table.flat-form")
+                  for v, (label, num) in zip(values, group.parts)]
+    return facts

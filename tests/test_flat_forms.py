@@ -1,0 +1,126 @@
+"""Self-evaluation forms flattened to text (a cell per line, cells apart by spaces) read back into rows."""
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from checker.derive import derive
+from checker.extract import extract
+from checker.extract.flat_forms import fund_form_tables, nature_groups, year_table_amounts
+from checker.ingest.text import pipe_tables
+from checker.model import Document, Line
+
+
+def doc(cells: list[str], pages: list[int] | None = None) -> Document:
+    lines = [Line(p, c) for p, c in zip(pages or [1] * len(cells), cells)]
+    return Document("t.txt", "txt", lines, pipe_tables(lines), page_count=max(pages or [1]))
+
+
+def by_kind(facts, kind):
+    return [f for f in facts if f.kind == kind]
+
+
+# the 部门整体 self-evaluation table, one cell per line as web pages print it
+SELF_EVALUATION = ["某县某局2023年度部门整体支出绩效自评表", "预算部门名称", "某县某局", "年度预算申请", "(万元)",
+                   "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "自评得分",
+                   "年度资金总额", "500.00", "620.50", "600.00", "10", "96.70%", "9.67",
+                   "按收入性质分:600.00", "按支出性质分:600.00", "其中: 一般公共预算:550.00", "其中:基本支出:400.00",
+                   "政府性基金拨款:", "项目支出:200.00", "其他资金:50.00", "年度总体目标", "预期目标"]
+
+
+def test_fund_row_of_a_form_one_cell_per_line():
+    facts = extract(doc(SELF_EVALUATION))
+    [budget] = by_kind(facts, "budget")
+    assert budget.anchor == "header"
+    assert {k: str(v) for k, v in budget.fields.items() if k != "scope"} == {
+        "initial": "500.00", "full_year": "620.50", "final": "600.00", "rate_stated": "96.70"}
+    [score] = by_kind(facts, "execution_score")
+    assert (score.fields["weight"].value, score.fields["score"].value) == (Decimal(10), Decimal("9.67"))
+
+
+def test_project_form_one_cell_per_line():
+    cells = ["某县2023年度项目支出绩效自评表", "项目名称", "农村道路养护项目", "主管部门", "某县交通运输局",
+             "项目资金", "(万元)", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分",
+             "年度资金总额", "120.00", "150.00", "142.50", "10", "95.00%", "9.5",
+             "其中:当年财政拨款", "120.00", "150.00", "142.50", "—", "—", "—",
+             "上年结转资金", "0", "0", "0", "其他资金", "年度总体目标", "预期目标"]
+    facts = extract(doc(cells))
+    [project] = by_kind(facts, "project")
+    assert project.fields["name"] == "农村道路养护项目" and project.anchor == "header"
+    assert [str(project.fields[k]) for k in ("initial", "adjusted", "spent", "rate_stated")] == ["120.00", "150.00", "142.50", "95.00"]
+    assert [f.fields["source"] for f in by_kind(facts, "fund_source")] == ["当年财政拨款", "上年结转资金"]
+
+
+def test_the_two_fund_groups_come_interleaved():
+    groups = {g.name: g for g in nature_groups([Line(1, c) for c in SELF_EVALUATION])}
+    assert groups["按收入性质分"].parts == [("一般公共预算", "550.00"), ("其他资金", "50.00")]
+    assert groups["按支出性质分"].parts == [("基本支出", "400.00"), ("项目支出", "200.00")]
+    breakdowns = {f.fields["label"]: f for f in by_kind(extract(doc(SELF_EVALUATION)), "breakdown")}
+    assert breakdowns["按收入性质分"].fields["parts_sum"].value == Decimal("600.00")
+    assert breakdowns["按支出性质分"].anchor == "label"
+
+
+def test_a_group_cell_of_no_known_group_leaves_the_groups_unread():
+    cells = SELF_EVALUATION[:22] + ["某种不明收入:30.00"] + SELF_EVALUATION[22:]
+    assert nature_groups([Line(1, c) for c in cells]) == []
+
+
+def test_a_group_without_a_stated_unit_is_not_read():
+    cells = [c for c in SELF_EVALUATION if c != "(万元)"]
+    assert nature_groups([Line(1, c) for c in cells]) == []
+
+
+# the 经费控制情况 of the 基础数据表: its columns are years
+CONTROL = ["经费控制情况(万元)", "2022年决算数", "2023年预算数", "2023年决算数",
+           "三公经费:", "3.20", "2.00", "1.80", "1、公务用车购置和维护经费", "其中:公车购置", "公务接待 1.20", "1.00",
+           "项目支出:", "300.00", "250.00", "280.00", "水费、电费、差旅费", "8.80", "13.00.", "12.64",
+           "会议费", "1", "2", "3", "4", "楼堂馆所控制情况"]
+
+
+def test_year_columns_give_amounts_and_claim_no_column():
+    amounts = year_table_amounts([Line(1, c) for c in CONTROL])
+    assert [a.cell for a in amounts] == ["3.20", "2.00", "1.80", "1.20", "1.00", "300.00", "250.00", "280.00"]
+    assert all(a.unit == "万元" for a in amounts) and "三公经费" in amounts[0].quote
+    facts = derive(extract(doc(CONTROL)))
+    assert not by_kind(facts, "budget") and not by_kind(facts, "fund_source")  # which year a cell is: not claimed
+    assert len([f for f in facts if f.extractor.endswith("table.flat-form")]) == 8
+
+
+def test_year_table_without_a_unit_gives_nothing():
+    assert year_table_amounts([Line(1, c) for c in CONTROL[1:]]) == []
+
+
+def test_cells_apart_by_spaces_and_running_titles_between_pages():
+    lines = ["某局2023年度部门整体支出绩效自评", "经费控制情况(万元) 2022年决算数 2023年预算数 2023年决算数",
+             "三公经费 3.20 2.00 1.80", "1", "某局2023年度部门整体支出绩效自评", "项目支出: 300.00", "250.00 280.00", "2",
+             "某局2023年度部门整体支出绩效自评", "公用经费 30.05 28.90 28.90", "3"]
+    pages = [1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3]
+    amounts = year_table_amounts([Line(p, t) for p, t in zip(pages, lines)])
+    assert [a.cell for a in amounts] == ["3.20", "2.00", "1.80", "300.00", "250.00", "280.00", "30.05", "28.90", "28.90"]
+
+
+def test_a_row_with_more_figures_than_columns_is_dropped():
+    cells = ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分",
+             "年度资金总额", "100", "100", "90", "10", "90%", "9", "1", "2"]
+    assert fund_form_tables([Line(1, c) for c in cells]) == []
+
+
+# real documents: the forms read, and no error on a document the auditor finds clean
+REAL2 = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real2"
+HELD_OUT = {"D03", "D05", "D07", "D13", "D20", "P07", "P09", "P10", "P15", "P19"}
+
+
+@pytest.mark.skipif(not REAL2.is_dir(), reason="the shared corpus is not here")
+def test_real_forms_give_amounts_and_no_false_error():
+    from checker.ingest import load
+
+    read = 0
+    for path in sorted(REAL2.glob("D*.txt")):
+        if path.stem in HELD_OUT:
+            continue
+        facts = derive(extract(load(path)))
+        read += len([f for f in facts if f.extractor.endswith("table.flat-form")])
+        for f in facts:
+            if f.extractor.endswith("table.flat-form") and f.kind == "breakdown":
+                assert abs(f.fields["total"].value - f.fields["parts_sum"].value) < Decimal("0.01"), f.fields
+    assert read >= 40
