@@ -118,3 +118,30 @@ def test_with_several_fund_tables_none_is_taken_for_the_departments_budget_for_s
     assert {f.anchor for f in two if f.kind == "budget"} == {"inferred"}
     doc = next(f for f in two if f.kind == "document")
     assert doc.meta["mentions"] == []  # no figures-consistent errors between two tables' totals
+
+
+def _breakdown_findings(cpack, text: str):
+    facts = derive(extract(doc_of(text)))
+    return [f for f in facts if f.kind == "breakdown"], fired(run(cpack, facts), "budget.breakdown-sum")
+
+
+def test_a_list_of_some_projects_under_a_total_is_not_an_error(cpack):
+    """其中 often names only the larger items: their sum falling short of the total proves nothing."""
+    [b], found = _breakdown_findings(cpack, "一、部门基本情况\n项目支出500万元，其中甲工程100万元，乙工程200万元。\n")
+    assert b.fields["complete"] is False and found == []
+
+
+def test_parts_of_one_partition_must_add_up(cpack):
+    [b], [f] = _breakdown_findings(cpack, "一、部门基本情况\n全年支出800万元，其中基本支出300万元，项目支出400万元。\n")
+    assert b.fields["complete"] is True and f.severity == "error"
+
+
+def test_parts_above_their_total_are_an_error_even_if_not_all_listed(cpack):
+    _, [f] = _breakdown_findings(cpack, "一、部门基本情况\n项目支出500万元，其中甲工程300万元，乙工程260万元。\n")
+    assert f.severity == "error"
+
+
+def test_a_change_beside_a_part_is_not_a_part_but_a_carried_over_fund_is(cpack):
+    [b], _ = _breakdown_findings(
+        cpack, "一、部门基本情况\n全年收入900万元，其中财政拨款600万元，较上年增加50万元，上年结转资金300万元。\n")
+    assert b.fields["parts_count"].value == 2 and b.fields["parts_sum"].value == 900

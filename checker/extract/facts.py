@@ -926,13 +926,23 @@ def _department_budget_rows(block, total: dict, parts: list[dict], out: Extracti
                 out.mentions.append((f"{scope}{BUDGET_LABELS[dst]}", row[src], Evidence(block.page, row["text"][:120])))
 
 
+def names_partition(names: list[str]) -> bool:
+    """Do the parts' names all belong to one way of dividing a total (lexicon `partitions`: 基本支出 and
+    项目支出, fund sources, government levels …)? Then the list is complete, and its sum must be the total."""
+    return any(all(any(w in n for w in family) for n in names) for family in entry("partitions").values())
+
+
 def _breakdown(label: str, total: Quantity, values: list[Quantity], names: list[str], evidence, extractor,
-               anchor: str | None = None) -> Fact:
+               anchor: str | None = None, complete: bool | None = None) -> Fact:
+    """`complete`: the parts are all there (a fund table's rows, terms listed before their 合计, or names of
+    one partition); else only parts that add up to more than the total are a contradiction."""
     places = max(v.places for v in values)
     parts_sum = Quantity(sum(v.value for v in values), places, "万元")
+    from_table = extractor.startswith("table")
     fields = {"label": label, "total": total, "parts_sum": parts_sum,
               "parts_count": plain(str(len(values)), "个"), "parts": "、".join(n for n in names if n),
-              "from_table": extractor.startswith("table")}
+              "from_table": from_table,
+              "complete": from_table or (complete if complete is not None else names_partition(names))}
     fact = Fact("breakdown", label, fields, evidence, extractor,
                 anchor=anchor or ("header" if extractor.startswith("table") else "label"))
     # the sum's tolerance is that of its terms added up, not of its widest term
@@ -962,7 +972,8 @@ def extract_breakdowns(flow: Flow, out: Extraction) -> None:
         if m.start() > 0 and text[m.start() - 1] in "(（":  # "(其中…)": the parts end with the bracket
             close = re.search(r"[)）]", text[m.end(): segment_end])
             segment_end = m.end() + close.start() if close else segment_end
-        parts = [p for p in money_mentions(text[m.end(): segment_end], m.end()) if not _in_brackets(text, m.end(), p[0])]
+        parts = [p for p in money_mentions(text[m.end(): segment_end], m.end())
+                 if not _in_brackets(text, m.end(), p[0]) and not _is_change(text, m.end(), p[0])]
         if parts and _cut_short(text, parts[-1][1]):
             continue  # an excerpt cut mid-list: the parts are not all there
         if len(parts) < 2:
@@ -988,6 +999,17 @@ def _in_brackets(text: str, start: int, pos: int) -> bool:
 _SUM_WORD = re.compile(rf"(?:{alternation('sum_words')})")
 _PARTS_FOLLOW = re.compile(rf"[，,：:\s]*(?:{alternation('parts_follow')})")
 _CHANGE = re.compile(alternation("change_words"))
+CHANGE_LOOKBACK = 8  # characters before an amount that may say it is a change (较上年增加…), not a part
+
+
+_PARTITION_WORD = re.compile("|".join(sorted((re.escape(w) for f in entry("partitions").values() for w in f),
+                                              key=len, reverse=True)))
+
+
+def _is_change(text: str, floor: int, pos: int) -> bool:
+    """较上年增加X万元 is a change, 上年结转资金X万元 a fund source."""
+    before = text[max(floor, pos - CHANGE_LOOKBACK): pos]
+    return bool(_CHANGE.search(before)) and not _PARTITION_WORD.search(before)
 
 
 def extract_sum_lines(flow: Flow, out: Extraction) -> None:
@@ -1001,16 +1023,17 @@ def extract_sum_lines(flow: Flow, out: Extraction) -> None:
             continue
         s, e = flow.sentence_bounds(m.start())
         parts = [p for p in money_mentions(text[s: m.start()], s) if not _in_brackets(text, s, p[0])]
-        anchor = "label"
+        anchor, complete = "label", True  # "A…、B…，合计T": the terms the total adds up
         if len(parts) < 2:  # "共计X万元，A支出…万元，B支出…万元": the parts follow the total
             if text[total[1]: total[1] + 2].startswith(("其中", "，其中", ",其中")):
                 continue
             parts = [p for p in money_mentions(text[total[1]: e], total[1])
-                     if not _in_brackets(text, total[1], p[0]) and not _CHANGE.search(text[max(total[1], p[0] - 8): p[0]])]
+                     if not _in_brackets(text, total[1], p[0]) and not _is_change(text, total[1], p[0])]
             if parts and _cut_short(text, parts[-1][1]):
                 continue
             # figures that merely follow a total are its parts only when a word says so ("包括…")
             anchor = "label" if _PARTS_FOLLOW.match(text[total[1]: total[1] + 8]) else "inferred"
+            complete = None  # "…，包括A、B": maybe only some of them
         if len(parts) < 2:
             continue
         names = [_part_name(text, ps, s) for ps, _, _, _ in parts]
@@ -1019,7 +1042,7 @@ def extract_sum_lines(flow: Flow, out: Extraction) -> None:
         between = text[m.end(): total[0]].strip(" 为是:：")
         name = between or _part_name(text, m.start(), s)
         out.facts.append(_breakdown(f"“{name}”合计", total[2], [q for _, _, q, _ in parts],
-                                    names, [flow.quote(s, total[1])], "breakdown.sum-line", anchor))
+                                    names, [flow.quote(s, total[1])], "breakdown.sum-line", anchor, complete))
 
 
 def _next_clause_break(text: str, start: int, end: int) -> int:

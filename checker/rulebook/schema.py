@@ -147,6 +147,7 @@ KINDS: dict[str, KindSpec] = {
         "parts_count": _f(COUNT, "分项个数"),
         "parts": _f(TEXT, "分项名称"),
         "from_table": _f(BOOL, "来自资金表（总额行与“其中”行）"),
+        "complete": _f(BOOL, "分项已列全（资金表各行、“合计”前逐项列出，或同属一种分法，如基本支出与项目支出）"),
     }),
     "figure": KindSpec("数字（比率、分值、个数）", {
         "value": _f(NUMBER, "数值"),
