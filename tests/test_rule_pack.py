@@ -217,3 +217,12 @@ def test_rules_guide_lists_every_fact_field():
     missing = [(kind, name) for kind, spec in KINDS.items() for name in spec.fields
                if f"| `{name}` |" not in sections.get(kind, "")]
     assert missing == []
+
+
+def test_lint_flags_a_repealed_document_cited_as_in_force():
+    from checker.rulebook.lint import repealed_citations
+
+    [message] = repealed_citations("财预〔2011〕285号第二十六条：绩效报告应数据准确")
+    assert "财预〔2020〕10号" in message and "废止" in message
+    assert repealed_citations("财预〔2011〕285号第二十七条（已由财预〔2020〕10号废止，地方模板仍沿用）") == []
+    assert repealed_citations("财预〔2020〕10号《项目支出绩效评价管理办法》") == []

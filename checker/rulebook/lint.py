@@ -1,7 +1,7 @@
 """`perfcheck rules lint`: rules that are valid but probably not what the author meant.
 
 * no test cases, or no case that fires / no case that passes;
-* a basis that names no document (no 《》, 〔〕 or 号);
+* a basis that names no document (no 《》, 〔〕 or 号), or cites a repealed one (repealed.yaml) as in force;
 * a condition that is never true, or always true, over the schema's value ranges — found by
   evaluating it on every combination of boundary values taken from the condition's own
   literals (the reference evaluator, three-valued: absent fields are tried too);
@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import itertools
 import random
+from functools import lru_cache
+from importlib import resources
 from dataclasses import dataclass
 from decimal import Decimal
+
+import yaml
 
 from .condition import (
     BOOL, COUNT, MONEY, NUMERIC, PERCENT, SCORE, TEXT, UNKNOWN, Context, Literal, Num, evaluate, field_names,
@@ -97,6 +101,22 @@ def _profiles():
     return [load_profile(name) for name in available()]
 
 
+REPEALED_NOTE = "废止"  # a basis that says the document is repealed cites it knowingly
+
+
+@lru_cache(maxsize=1)
+def _repealed() -> list[dict]:
+    text = resources.files("checker.rulebook").joinpath("repealed.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text) or []
+
+
+def repealed_citations(basis: str) -> list[str]:
+    """A sentence for each repealed document the basis cites as if it were in force."""
+    return [f"依据引用的{d['document']}（{d['title']}）已于{d['date']}由{d['repealed_by']}废止：请改引现行文件，"
+            f"或在依据中写明“已废止”及仍引用的理由" for d in _repealed()
+            if d["document"] in basis and REPEALED_NOTE not in basis]
+
+
 def lint(pack: Pack) -> list[LintIssue]:
     """Lint under the default profile's settings (substituted, as the engine sees them)."""
     from dataclasses import replace
@@ -121,6 +141,7 @@ def lint(pack: Pack) -> list[LintIssue]:
                 issues.append(LintIssue(rule, "没有不触发（expect: pass）的测试用例"))
         if not any(mark in rule.basis for mark in ("《", "〔", "号", "办法", "通知", "自评表")):
             issues.append(LintIssue(rule, f"依据“{rule.basis}”没有写明文件名称或文号"))
+        issues += [LintIssue(rule, message) for message in repealed_citations(rule.basis)]
         verdicts = _verdicts(rule)
         decided = verdicts - {UNKNOWN}
         if True not in verdicts:
