@@ -51,6 +51,16 @@ def test_project_form_one_cell_per_line():
     assert [f.fields["source"] for f in by_kind(facts, "fund_source")] == ["当年财政拨款", "上年结转资金"]
 
 
+def test_header_words_broken_at_a_line_end_and_rows_that_fit():
+    cells = ["资金(万元)", "年初预算", "数", "全年预算数", "全年执行", "数", "分值", "执行", "率", "得分",
+             "年度资金总额", "100", "120", "110", "10", "91.67%", "9.17",
+             "其中:财政拨款", "100", "120", "110", "其他资金", "20", "10", "上年结转", "5", "—", "—"]
+    [table] = fund_form_tables([Line(1, c) for c in cells])
+    assert table.rows[0][1:] == ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+    # two figures for three money columns: which two is not known, the row is dropped
+    assert [r[0] for r in table.rows[1:]] == ["年度资金总额", "其中:财政拨款", "上年结转"]
+
+
 def test_the_two_fund_groups_come_interleaved():
     groups = {g.name: g for g in nature_groups([Line(1, c) for c in SELF_EVALUATION])}
     assert groups["按收入性质分"].parts == [("一般公共预算", "550.00"), ("其他资金", "50.00")]
@@ -86,6 +96,16 @@ def test_year_columns_give_amounts_and_claim_no_column():
     assert len([f for f in facts if f.extractor.endswith("table.flat-form")]) == 8
 
 
+def test_columns_of_last_year_and_this_year_are_a_year_table():
+    cells = ["单位:万元", "上年决算数", "本年预算数", "本年决算数", "合计", "100.00", "120.00", "110.00"]
+    assert fund_form_tables([Line(1, c) for c in cells]) == []
+    assert [a.cell for a in year_table_amounts([Line(1, c) for c in cells])] == ["100.00", "120.00", "110.00"]
+    # one year's columns are fund columns
+    cells = ["资金(万元)", "2023年预算数", "2023年执行数", "执行率", "合计", "100.00", "90.00", "90%"]
+    [table] = fund_form_tables([Line(1, c) for c in cells])
+    assert table.rows[0][1:] == ["预算数", "执行数", "执行率"]
+
+
 def test_year_table_without_a_unit_gives_nothing():
     assert year_table_amounts([Line(1, c) for c in CONTROL[1:]]) == []
 
@@ -111,7 +131,7 @@ HELD_OUT = {"D03", "D05", "D07", "D13", "D20", "P07", "P09", "P10", "P15", "P19"
 
 
 @pytest.mark.skipif(not REAL2.is_dir(), reason="the shared corpus is not here")
-def test_real_forms_give_amounts_and_no_false_error():
+def test_real_forms_give_amounts_and_balanced_groups():
     from checker.ingest import load
 
     read = 0

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from ..model import Line, Table
 from .lexicon import entry, lexicon, words
 from .numbers import NUM
-from .tables import _NAMELIKE, _match, classify_header, clean
+from .tables import _NAMELIKE, _PAREN, _match, classify_header, clean
 from .textflow import _PAGE_FURNITURE, _edge_key, normalise, running_lines
 
 _VALUE = re.compile(rf"^-?(?:{NUM})%?$")
@@ -66,7 +66,19 @@ def form_cells(lines: list[Line]) -> list[Cell]:
             else:
                 merged.append(token)
         cells += [Cell(line.page, _GLOSS.sub("", t)) for t in merged if t]
-    return cells
+    return _join_broken_headers(cells)
+
+
+def _join_broken_headers(cells: list[Cell]) -> list[Cell]:
+    """A header word broken at a line end or a blank ("年初预算" "数", "执行" "率") is one cell again."""
+    exact = {w for w in _header_words()}
+    out: list[Cell] = []
+    for cell in cells:
+        if out and len(cell.text) <= 2 and not _is_value(cell.text) and _PAREN.sub("", out[-1].text + cell.text) in exact:
+            out[-1] = Cell(out[-1].page, out[-1].text + cell.text)
+        else:
+            out.append(cell)
+    return out
 
 
 def _is_value(text: str) -> bool:
@@ -84,8 +96,20 @@ def _header_words() -> list[str]:
     return [w for ws in spec.values() for w in ws]
 
 
+def _year_column(text: str) -> tuple[str, str]:
+    """"2022年决算数" -> ("2022", "决算数"); "上年决算数" -> ("上年", "决算数"); "执行数" -> ("", "执行数")."""
+    m = _YEAR_PREFIX.match(text)
+    if m:
+        return m.group(0)[:4], text[m.end():]
+    for key in ("past", "this"):
+        word = next((w for w in words(f"year_columns.{key}") if text.startswith(w)), None)
+        if word:
+            return key, text[len(word):]
+    return "", text
+
+
 def _is_header(text: str, header_words: list[str]) -> bool:
-    return len(text) <= LABEL_MAX and _match(_YEAR_PREFIX.sub("", text), header_words)
+    return len(text) <= LABEL_MAX and _match(_year_column(text)[1], header_words)
 
 
 def _unit_before(cells: list[Cell], start: int, end: int) -> str:
@@ -139,6 +163,12 @@ def _rows(cells: list[Cell], at: int, width: int, header_words: list[str]) -> tu
     return rows, at
 
 
+def _by_year(header: list[str]) -> bool:
+    """Columns of several years (2022年决算数 2023年预算数, 上年决算数 本年预算数): not one year's fund columns."""
+    years = {_year_column(h)[0] for h in header} - {""}
+    return len(years) > 1 or "past" in years
+
+
 def form_tables(cells: list[Cell]) -> list[FormTable]:
     """Every run of at least two header cells and the rows that follow it."""
     header_words = _header_words()
@@ -152,7 +182,7 @@ def form_tables(cells: list[Cell]) -> list[FormTable]:
             i += 1
             continue
         header = [c.text for c in cells[i:j]]
-        by_year = any(_YEAR_PREFIX.match(h) for h in header)
+        by_year = _by_year(header)
         rows, end = _rows(cells, j, len(header), header_words)
         if rows:
             out.append(FormTable(cells[i].page, header, _unit_before(cells, i, j), by_year, rows, end))
@@ -167,11 +197,21 @@ def fund_form_tables(lines: list[Line]) -> list[Table]:
         if form.by_year:
             continue
         title = f"资金来源({form.unit})" if form.unit else "资金来源"
-        rows = [[title] + form.header] + form.rows
+        rows = [[title] + [_year_column(h)[1] for h in form.header]] + form.rows
         block = classify_header(rows[0])
-        if block is not None and block.kind == "fund":
+        if block is None or block.kind != "fund":
+            continue
+        # a row fills every column, or the money columns that lead the header (its scores left empty);
+        # with fewer figures, which columns they belong to cannot be told
+        money = next((k for k in range(1, len(rows[0])) if k not in _money_columns(block)), len(rows[0])) - 1
+        rows = rows[:1] + [r for r in form.rows if len(r) - 1 in (len(form.header), money)]
+        if len(rows) > 1:
             tables.append(Table(form.page, rows))
     return tables
+
+
+def _money_columns(block) -> set[int]:
+    return {block.columns[f] for f in ("initial", "adjusted", "spent") if f in block.columns}
 
 
 @dataclass
