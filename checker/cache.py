@@ -24,16 +24,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
+from .resources import cache_dir as default_dir
 
 FORMAT = 1
-
-
-def default_dir() -> Path:
-    env = os.environ.get("PERFCHECK_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "perfcheck"
 
 
 @lru_cache(maxsize=1)

@@ -15,10 +15,10 @@ import click
 
 from . import __version__
 from .errors import PerfcheckError
+from .render.formats import FORMATS, format_help
 from .resources import override_note, rules_dir
 
 INPUT_SUFFIXES = (".pdf", ".docx", ".txt")
-FORMAT_SUFFIX = {"json": ".json", "md": ".md", "html": ".html"}
 
 
 # ---------------------------------------------------------------- helpers
@@ -137,15 +137,11 @@ def main() -> None:
     """perfcheck：检查绩效自评报告（PDF / .docx / .txt）中的数据与合规问题。"""
 
 
-AGGREGATE = {"text", "json", "sarif", "junit"}  # one output for all reports
-DOCUMENTS = {"html": ".html", "md": ".md", "docx": ".docx"}  # one document per report
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "html", "docx", "sarif", "junit"]),
-              default="text", show_default=True,
-              help="text 终端摘要；json 机器可读；html 可打印的审核意见；md Markdown；docx Word 审核意见；sarif / junit 供 CI 系统")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True, help=format_help())
 @click.option("-o", "--output", type=click.Path(allow_dash=True),
               help="输出文件；html/md/docx 检查多份报告时为输出目录（另写汇总 index.html / index.csv）。"
                    "不给时：html/docx 写在报告旁（报告名.findings.html），多份报告写入 ./perfcheck-out/；- 表示输出到终端")
@@ -175,7 +171,7 @@ def check(paths, fmt, output, rule_dirs, no_builtin_rules, profile, waivers, bas
     if not inputs:
         click.echo(f"在 {'、'.join(paths)} 中没有找到报告文件（支持 PDF、.docx、.txt）。", err=True)
         sys.exit(2)
-    per_report = fmt in DOCUMENTS or template
+    per_report = not FORMATS[fmt].aggregate or template
     output = _stdout_output(output, fmt, per_report, len(inputs))
     out_dir = _output_dir(output, per_report, len(inputs))
     waiver_list = _load_or_exit(lambda: __import__("checker.review", fromlist=["x"]).load_waivers(waivers)) if waivers else []
@@ -187,7 +183,7 @@ def check(paths, fmt, output, rule_dirs, no_builtin_rules, profile, waivers, bas
     options = BatchOptions(rule_paths, profile, jobs=min(jobs or os.cpu_count() or 1, max(len(todo), 1)),
                            timeout=timeout, cache_dir=None if no_cache else str(default_dir()), isolate=not in_process,
                            scheduler=scheduler)
-    with _progress(len(todo), quiet or fmt in AGGREGATE and not output) as advance:
+    with _progress(len(todo), quiet or FORMATS[fmt].aggregate and not output) as advance:
         fresh = run_batch(todo, options, on_result=lambda r: _finished(r, out_dir, advance), pack=pack)
     by_source = {**done, **{r.source: r for r in fresh}}
     results = [by_source[s] for s in inputs]
@@ -222,7 +218,7 @@ def _stdout_output(output, fmt: str, per_report: bool, count: int):
     output setting the rest of `check` uses (None: the default place)."""
     if output != STDOUT:
         return output
-    if per_report and (fmt == "docx" or count > 1):
+    if per_report and (FORMATS[fmt].binary or count > 1):
         click.echo("-o - 只能把一份报告的 html/md 结果输出到终端；Word 格式或多份报告请用 -o 指定文件或目录。", err=True)
         sys.exit(2)
     return STDOUT if per_report else None
@@ -335,24 +331,13 @@ def _review(results, waiver_list, baseline_data) -> list[str]:
 
 
 def _write_aggregate(results, meta, fmt, output, notices, pack) -> None:
-    from .render import to_json, to_terminal
+    from .render import to_terminal
 
-    if fmt == "text":
-        text = to_terminal(results, meta)
-    elif fmt == "json":
-        text = to_json(results, notices)
-    elif fmt == "sarif":
-        from .render.sarif import to_sarif
-
-        text = to_sarif(results, meta, rules=pack.rules)
-    else:
-        from .render.junit import to_junit
-
-        text = to_junit(results, meta)
+    text = FORMATS[fmt].render(results, meta, notices, pack.rules)
     if output:
         target = Path(output)
         if target.is_dir() or output.endswith(("/", os.sep)):
-            target = target / f"perfcheck.{ {'text': 'txt', 'json': 'json', 'sarif': 'sarif', 'junit': 'xml'}[fmt] }"
+            target = target / f"perfcheck{FORMATS[fmt].suffix}"
         write_atomic(target, text)
         click.echo(f"已写入 {target}", err=True)
         if fmt != "text":
@@ -366,20 +351,14 @@ def _render_one(result, meta, fmt, template) -> str | bytes:
         from .render.custom import render_custom
 
         return render_custom(template, result, meta)
-    if fmt == "docx":
-        from .render.word import to_docx
-
-        return to_docx(result, meta)
-    from .render import to_html, to_markdown
-
-    return to_html(result, meta) if fmt == "html" else to_markdown(result, meta)
+    return FORMATS[fmt].render(result, meta)
 
 
 def _write_documents(results, meta, fmt, output, out_dir, template) -> None:
     from .render import to_terminal
     from .render.custom import TemplateProblem, output_suffix
 
-    suffix = output_suffix(template) if template else DOCUMENTS[fmt]
+    suffix = output_suffix(template) if template else FORMATS[fmt].suffix
     if output == STDOUT or (out_dir is None and not output and suffix not in BESIDE_REPORT):
         try:
             click.echo(_render_one(results[0], meta, fmt, template))
@@ -494,7 +473,7 @@ def explain(report, rule_id, rule_dirs, profile):
     from .extract import extract
     from .ingest import load
     from .pipeline import document_summary
-    from .rulebook.explain import explain_rule
+    from .explain import explain_rule
 
     prof = load_profile_or_exit(profile)
     pack = load_rules(rule_dirs, True, prof)
@@ -584,7 +563,7 @@ def rules_validate(dirs, alone, profile):
 @PROFILE_OPTION
 def rules_test(dirs, only, profile):
     """运行每条规则自带的测试用例。"""
-    from .rulebook.testing import run_tests
+    from .ruletests import run_tests
 
     prof = load_profile_or_exit(profile)
     pack, problems = load_pack_or_exit([Path(d) for d in dirs] or [rules_dir()], prof)

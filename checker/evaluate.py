@@ -328,21 +328,6 @@ def missing_fields(rule: Rule, fact: Fact, node=None) -> list[str]:
     return sorted(causes(node))
 
 
-def _guarded(node) -> set[str]:
-    from .rulebook.condition import Exists, _children
-
-    out: set[str] = set()
-
-    def walk(n):
-        if isinstance(n, Exists):
-            out.add(n.name)
-        for child in _children(n):
-            walk(child)
-
-    walk(node)
-    return out
-
-
 def _judge(cr: CompiledRule, facts: list[Fact], fired: set, ctx: Context, diagnostics: list[str],
            verdicts: dict | None = None):
     rule = cr.rule

@@ -1,7 +1,7 @@
-"""One report through the whole pipeline: ingest -> extract -> derive -> evaluate."""
+"""One report through the whole pipeline: ingest -> extract -> derive -> evaluate (review and render follow
+in checker/review.py and checker/render/, for a batch in checker/batch.py)."""
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from .errors import InputError
@@ -27,30 +27,19 @@ def document_summary(facts, ctx: Context | None = None) -> dict:
     return info
 
 
-# The reading stages are imported on first use: a cache hit needs none of them (pdfplumber,
-# pdfminer and the extractors' patterns are most of a worker's start-up). Module attributes,
-# so tests can still replace them.
-_STAGES = {"load": "checker.ingest", "extract": "checker.extract", "derive": "checker.derive"}
-
-
-def __getattr__(name: str):
-    if name not in _STAGES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = globals()[name] = getattr(importlib.import_module(_STAGES[name]), name)
-    return value
-
-
-def _stage(name: str):
-    return globals().get(name) or __getattr__(name)
-
-
 def read_facts(path: str | Path, cache=None) -> list:
     """Ingest, extract and derive — or the cached result of exactly that for these bytes."""
     if cache is not None and Path(path).is_file():
         facts = cache.get(path)
         if facts is not None:
             return facts
-    facts = _stage("derive")(_stage("extract")(_stage("load")(path)))
+    # imported here, not at the top: a cache hit needs none of the reading stages (pdfplumber,
+    # pdfminer and the extractors' patterns are most of a worker's start-up)
+    from .derive import derive
+    from .extract import extract
+    from .ingest import load
+
+    facts = derive(extract(load(path)))
     if cache is not None:
         cache.put(path, facts)
     return facts

@@ -47,3 +47,12 @@ def override_note(name: str) -> str:
     missing folder then says where the path came from."""
     variable = ENV_OVERRIDES[name]
     return f"（由环境变量 {variable} 指定）" if os.environ.get(variable) else ""
+
+
+def cache_dir() -> Path:
+    """perfcheck's per-user cache folder (facts, validated packs, the condition grammar's tables)."""
+    env = os.environ.get("PERFCHECK_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "perfcheck"

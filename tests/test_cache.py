@@ -11,14 +11,14 @@ from conftest import EXAMPLE_TXT
 
 
 def test_same_bytes_hit_changed_bytes_miss(tmp_path: Path, monkeypatch):
-    import checker.pipeline as pipeline
+    import checker.extract as extract_stage
 
     store = FactCache(tmp_path / "c")
     report = tmp_path / "r.txt"
     report.write_bytes(EXAMPLE_TXT.read_bytes())
     first = read_facts(report, store)
     calls = []
-    monkeypatch.setattr(pipeline, "extract", lambda doc: calls.append(doc) or [])
+    monkeypatch.setattr(extract_stage, "extract", lambda doc: calls.append(doc) or [])
     again = read_facts(report, store)
     assert not calls and [f.subject for f in again] == [f.subject for f in first]
     report.write_bytes(EXAMPLE_TXT.read_bytes() + "\n补充一行。".encode())

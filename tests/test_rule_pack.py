@@ -3,7 +3,7 @@ reported as file:line:column problems."""
 from pathlib import Path
 
 from checker.rulebook.loader import load_pack
-from checker.rulebook.testing import run_tests
+from checker.ruletests import run_tests
 
 
 def test_every_rule_has_firing_and_non_firing_cases(pack):

@@ -252,7 +252,7 @@ def test_indicator_rows_typed_from_the_first_column_of_a_padded_table():
 
 
 def test_explain_tells_a_missing_figure_from_a_division_by_zero(pack):
-    from checker.rulebook.explain import explain_rule
+    from checker.explain import explain_rule
 
     rule = next(r for r in pack.rules if r.id == "execution.fund-source-rate")
     text = explain_rule(rule, derive(extract(doc(FORM))), set())

@@ -11,6 +11,7 @@ from decimal import Decimal
 from dataclasses import dataclass, field
 
 from ..model import Evidence, Fact, Quantity
+from .breakdowns import make_breakdown
 from .figures import Figure, find_figures, money_mentions
 from .lexicon import alternation, entry, lexicon, words
 from .numbers import NUM, chinese_int, money, percent, plain
@@ -883,7 +884,7 @@ def _fund_block(block, rows, flow: Flow, tables: list, out: Extraction, report_k
             break  # 基本支出 + 项目支出 = 整体 is budget.total-composition's to judge
         values = [p[key] for p in parts if key in p]
         if key in total and values:
-            out.facts.append(_breakdown(f"资金表“{total['label']}”{label}", total[key], values,
+            out.facts.append(make_breakdown(f"资金表“{total['label']}”{label}", total[key], values,
                                         [p["label"] for p in parts if key in p],
                                         evidence + [Evidence(block.page, p["text"][:120]) for p in parts[:3]],
                                         "table.fund"))
@@ -926,30 +927,6 @@ def _department_budget_rows(block, total: dict, parts: list[dict], out: Extracti
                 out.mentions.append((f"{scope}{BUDGET_LABELS[dst]}", row[src], Evidence(block.page, row["text"][:120])))
 
 
-def names_partition(names: list[str]) -> bool:
-    """Do the parts' names all belong to one way of dividing a total (lexicon `partitions`: 基本支出 and
-    项目支出, fund sources, government levels …)? Then the list is complete, and its sum must be the total."""
-    return any(all(any(w in n for w in family) for n in names) for family in entry("partitions").values())
-
-
-def _breakdown(label: str, total: Quantity, values: list[Quantity], names: list[str], evidence, extractor,
-               anchor: str | None = None, complete: bool | None = None) -> Fact:
-    """`complete`: the parts are all there (a fund table's rows, terms listed before their 合计, or names of
-    one partition); else only parts that add up to more than the total are a contradiction."""
-    places = max(v.places for v in values)
-    parts_sum = Quantity(sum(v.value for v in values), places, "万元")
-    from_table = extractor.startswith("table")
-    fields = {"label": label, "total": total, "parts_sum": parts_sum,
-              "parts_count": plain(str(len(values)), "个"), "parts": "、".join(n for n in names if n),
-              "from_table": from_table,
-              "complete": from_table or (complete if complete is not None else names_partition(names))}
-    fact = Fact("breakdown", label, fields, evidence, extractor,
-                anchor=anchor or ("header" if extractor.startswith("table") else "label"))
-    # the sum's tolerance is that of its terms added up, not of its widest term
-    fact.meta["terms"] = values
-    return fact
-
-
 # ---------------------------------------------------------------- prose breakdowns
 
 _PARTS_INTRO = re.compile(r"其中[:：,，]?")
@@ -980,7 +957,7 @@ def extract_breakdowns(flow: Flow, out: Extraction) -> None:
             continue
         names = [_part_name(text, ps, m.end()) for ps, _, _, _ in parts]
         evidence = [flow.quote(total_start, segment_end - 1, limit=240)]
-        out.facts.append(_breakdown(f"“{_part_name(text, total_start, max(0, total_start - 30))}”的构成",
+        out.facts.append(make_breakdown(f"“{_part_name(text, total_start, max(0, total_start - 30))}”的构成",
                                     total, [q for _, _, q, _ in parts], names, evidence, "breakdown.sentence"))
 
 
@@ -1041,7 +1018,7 @@ def extract_sum_lines(flow: Flow, out: Extraction) -> None:
             continue  # "收入合计…，支出合计…": a second total beside the first, not a part of it
         between = text[m.end(): total[0]].strip(" 为是:：")
         name = between or _part_name(text, m.start(), s)
-        out.facts.append(_breakdown(f"“{name}”合计", total[2], [q for _, _, q, _ in parts],
+        out.facts.append(make_breakdown(f"“{name}”合计", total[2], [q for _, _, q, _ in parts],
                                     names, [flow.quote(s, total[1])], "breakdown.sum-line", anchor, complete))
 
 

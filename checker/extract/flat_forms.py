@@ -291,7 +291,7 @@ def nature_groups(lines: list[Line]) -> list[NatureGroup]:
 def flat_form_facts(lines: list[Line]) -> list:
     """Amounts of the year tables and breakdowns of the fund groups of flattened forms."""
     from ..model import Evidence, Fact
-    from .facts import _breakdown
+    from .breakdowns import make_breakdown
     from .numbers import money
 
     facts = []
@@ -302,7 +302,7 @@ def flat_form_facts(lines: list[Line]) -> list:
     for group in nature_groups(lines):
         total = money(group.total, group.unit)
         values = [money(num, group.unit) for _, num in group.parts]
-        facts.append(_breakdown(group.name, total, values, [label for label, _ in group.parts],
+        facts.append(make_breakdown(group.name, total, values, [label for label, _ in group.parts],
                                 [Evidence(group.page, group.quote)], "table.flat-form", anchor="label"))
         facts += [Fact("amount", f"第{group.page}页表格金额", {"value": v, "unit_written": group.unit},
                        [Evidence(group.page, f"{group.name}：{label}:{num}")], "table.flat-form")

@@ -254,10 +254,10 @@ def _grammar_cache() -> str | bool:
     """lark's own cache of the analysed grammar (LALR tables), in perfcheck's per-user cache folder
     rather than lark's default of the shared temp directory: building the tables is most of the
     first condition parse in every `check` run. lark checks the grammar's hash before using it."""
-    from ..cache import default_dir
+    from ..resources import cache_dir
 
     try:
-        folder = default_dir()
+        folder = cache_dir()
         folder.mkdir(parents=True, exist_ok=True)
         return str(folder / "condition-grammar.lark-cache")
     except OSError:

@@ -5,11 +5,12 @@ of each part of the condition, and the verdict — with the part that decided it
 """
 from __future__ import annotations
 
-from .condition import (
+from .evaluate import display, missing_fields, rule_context
+from .rulebook.condition import (
     UNKNOWN, And, Compare, Context, Exists, Field, In, Node, Not, Or, evaluate, field_names, to_text,
 )
-from .loader import SEVERITIES, Rule
-from .schema import KINDS, field_label
+from .rulebook.loader import SEVERITIES, Rule
+from .rulebook.schema import KINDS, field_label
 
 MARK = {True: "✓ 是", False: "✗ 否"}
 
@@ -21,8 +22,6 @@ def _verdict_text(value) -> str:
 def _value_text(value, node: Node | None = None, fields: dict | None = None) -> str:
     """A value as the report gives it; unknown because a figure is missing, or because every figure is
     there but the arithmetic has no answer (a rate over a budget of 0)."""
-    from ..evaluate import display
-
     if value is not UNKNOWN:
         return display(value)
     if node is not None and fields is not None and all(fields.get(n) is not None for n in field_names(node)):
@@ -67,8 +66,6 @@ def _deciding_part(node: Node, fields: dict, dims: dict, ctx: Context, want) -> 
 def explain_rule(rule: Rule, facts: list, fired_fids: set[int], ctx: Context | None = None) -> str:
     doc = next((f for f in facts if f.kind == "document"), None)
     about = "约" if doc is not None and doc.meta.get("pages_approximate") else ""
-    from ..evaluate import missing_fields, rule_context
-
     ctx = rule_context(rule, ctx or Context())
     dims = KINDS[rule.kind].dims()
     kind_label = KINDS[rule.kind].label

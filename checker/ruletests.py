@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Evidence, Fact
-from .loader import Pack, Rule, RuleTest
+from .evaluate import compile_pack, evaluate_document
+from .model import Evidence, Fact
+from .rulebook.loader import Pack, Rule, RuleTest
 
 OUTCOME_CN = {"fire": "触发", "pass": "通过（不触发）", "not-evaluable": "无法评估"}
 
@@ -24,8 +25,6 @@ class CaseResult:
 
 
 def run_case(cpack, rule: Rule, case: RuleTest) -> CaseResult:
-    from ..evaluate import evaluate_document
-
     fact = Fact(rule.kind, "测试对象", dict(case.facts), [Evidence(1, "（测试用例）")], "test", fid=1)
     result = evaluate_document(cpack, [fact], case.report_kind or rule.report_kinds[0])
     mine = [f for f in result.findings if f.rule == rule.id]
@@ -50,8 +49,6 @@ def run_case(cpack, rule: Rule, case: RuleTest) -> CaseResult:
 
 def run_tests(pack: Pack, only: str | None = None, profile=None) -> list[CaseResult]:
     """Each rule's cases, under `profile` (default national); rules it switches off are skipped."""
-    from ..evaluate import compile_pack
-
     cpack = compile_pack(pack, profile)
     results = []
     for compiled in cpack.rules:

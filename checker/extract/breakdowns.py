@@ -1,0 +1,32 @@
+"""Breakdown facts: a total and the figures that make it up, from prose (其中 …, … 合计) or a fund table.
+
+Shared by the prose readers (facts.py) and the flattened-form reader (flat_forms.py)."""
+from __future__ import annotations
+
+from ..model import Fact, Quantity
+from .lexicon import entry
+from .numbers import plain
+
+
+def names_partition(names: list[str]) -> bool:
+    """Do the parts' names all belong to one way of dividing a total (lexicon `partitions`: 基本支出 and
+    项目支出, fund sources, government levels …)? Then the list is complete, and its sum must be the total."""
+    return any(all(any(w in n for w in family) for n in names) for family in entry("partitions").values())
+
+
+def make_breakdown(label: str, total: Quantity, values: list[Quantity], names: list[str], evidence, extractor,
+                   anchor: str | None = None, complete: bool | None = None) -> Fact:
+    """`complete`: the parts are all there (a fund table's rows, terms listed before their 合计, or names of
+    one partition); else only parts that add up to more than the total are a contradiction."""
+    places = max(v.places for v in values)
+    parts_sum = Quantity(sum(v.value for v in values), places, "万元")
+    from_table = extractor.startswith("table")
+    fields = {"label": label, "total": total, "parts_sum": parts_sum,
+              "parts_count": plain(str(len(values)), "个"), "parts": "、".join(n for n in names if n),
+              "from_table": from_table,
+              "complete": from_table or (complete if complete is not None else names_partition(names))}
+    fact = Fact("breakdown", label, fields, evidence, extractor,
+                anchor=anchor or ("header" if extractor.startswith("table") else "label"))
+    # the sum's tolerance is that of its terms added up, not of its widest term
+    fact.meta["terms"] = values
+    return fact
