@@ -6,7 +6,7 @@ import pytest
 
 from checker.derive import derive
 from checker.extract import extract
-from checker.extract.flat_forms import fund_form_tables, nature_groups, year_table_amounts
+from checker.extract.flat_forms import count_tables, fund_form_tables, labelled_amounts, nature_groups, year_table_amounts
 from checker.ingest.text import pipe_tables
 from checker.model import Document, Line
 
@@ -104,6 +104,32 @@ def test_columns_of_last_year_and_this_year_are_a_year_table():
     cells = ["资金(万元)", "2023年预算数", "2023年执行数", "执行率", "合计", "100.00", "90.00", "90%"]
     [table] = fund_form_tables([Line(1, c) for c in cells])
     assert table.rows[0][1:] == ["预算数", "执行数", "执行率"]
+
+
+def test_a_year_table_in_pipe_rows():
+    lines = ["经费控制情况(万元) | 2022年决算数 | 2023年预算数 | 2023年决算数 |", "三公经费 | 3.20 | 2.00 | 1.80 |",
+             "公务接待 | | 1.00 | 0.90 |"]
+    assert [a.cell for a in year_table_amounts([Line(1, t) for t in lines])] == ["3.20", "2.00", "1.80", "1.00", "0.90"]
+
+
+def test_fields_that_state_their_unit_beside_their_label():
+    lines = ["项目负责人 | 张三 | 联系电话 | 12345678 |", "计划安排资金(万元) | 1088.00 | 实际到位资金(万元) | 1020.02 |",
+             "支出内容 | 计划支出数(万元) | 实际支出数(万元) |", "合计 | 1088.00 | 1020.02 |", "实际支出(元) | 10,200.50 |"]
+    amounts = labelled_amounts([Line(1, t) for t in lines])
+    assert [(a.cell, a.unit) for a in amounts] == [("1088.00", "万元"), ("1020.02", "万元"), ("10,200.50", "元")]
+    assert amounts[0].quote == "计划安排资金(万元)：1088.00"
+
+
+def test_a_small_table_of_counts():
+    cells = ["财政供养人员情况(人)", "编制数", "实际在职人数", "控制率", "46", "50", "108.70%", "经费控制情况(万元)"]
+    assert [(c.label, c.cell, c.unit) for c in count_tables([Line(1, t) for t in cells])] == [
+        ("编制数", "46", "人"), ("实际在职人数", "50", "人")]
+    facts = [f for f in extract(doc(cells)) if f.kind == "figure" and f.extractor.endswith("table.flat-form")]
+    assert [str(f.fields["value"].written) for f in facts] == ["46人", "50人"]
+    # the rate left empty: the two counts are still the two columns that are no rate
+    assert [c.cell for c in count_tables([Line(1, t) for t in cells[:4] + ["46", "50", "经费控制情况(万元)"]])] == ["46", "50"]
+    # a count lost: which column it was cannot be told
+    assert count_tables([Line(1, t) for t in cells[:4] + ["46", "108.70%", "经费控制情况(万元)"]]) == []
 
 
 def test_year_table_without_a_unit_gives_nothing():

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Line, Table
-from .lexicon import entry, lexicon, words
+from .lexicon import alternation, entry, lexicon, words
 from .numbers import NUM
 from .tables import _NAMELIKE, _PAREN, _match, classify_header, clean
 from .textflow import _PAGE_FURNITURE, _edge_key, normalise, running_lines
@@ -45,7 +45,7 @@ class Cell:
 
 def form_cells(lines: list[Line]) -> list[Cell]:
     """The document's cells in order: each line split at its blanks (cells apart by spaces, or one
-    per line), "2023 年实际在职人数" and "其中: 基本支出" kept whole, "|" rows left to their reader."""
+    per line), "2023 年实际在职人数" and "其中: 基本支出" kept whole; a "|" row split at its bars."""
     cells: list[Cell] = []
     texts = [normalise(line.text) for line in lines]
     running = running_lines([(t, line.page) for t, line in zip(texts, lines) if t])
@@ -55,9 +55,9 @@ def form_cells(lines: list[Line]) -> list[Cell]:
     # page furniture (running titles, page numbers) stands at a page's top or bottom, inside a table's cells
     edges = {i for indices in by_page.values() for i in indices[:2] + indices[-2:]} if len(by_page) > 1 else set()
     for index, line in enumerate(lines):
-        if "|" in line.text or index in edges and (_PAGE_FURNITURE.match(texts[index]) or _edge_key(texts[index]) in running):
+        if index in edges and (_PAGE_FURNITURE.match(texts[index]) or _edge_key(texts[index]) in running):
             continue
-        tokens = [clean(normalise(t)) for t in line.text.split()]
+        tokens = [clean(normalise(t)) for t in (line.text.split("|") if "|" in line.text else line.text.split())]
         merged: list[str] = []
         for token in tokens:
             if merged and (token.startswith(("年", "月")) and merged[-1].isdigit()
@@ -236,6 +236,68 @@ def year_table_amounts(lines: list[Line]) -> list[FormAmount]:
     return out
 
 
+_COUNT_TITLE = re.compile(rf"[(（](?P<unit>{alternation('units.count')})[)）]?$")
+_UNIT_LABEL = re.compile(r"^(?P<label>.{2,20}?)[(（](?P<unit>万元|亿元|元)[)）]$")
+
+
+def labelled_amounts(lines: list[Line]) -> list[FormAmount]:
+    """A form's field that states its unit beside its label, its figure in the next cell:
+    "计划安排资金(万元) | 1088.00", "实际支出(万元)" "1020.02" (a label followed by a second figure is a
+    table's header, its figures the rows')."""
+    cells = form_cells(lines)
+    out = []
+    for i, cell in enumerate(cells[:-1]):
+        m = _UNIT_LABEL.match(cell.text)
+        value = cells[i + 1].text
+        if not (m and _NAMELIKE.search(m.group("label")) and _VALUE.match(value.replace(",", "")) and not value.endswith("%")):
+            continue
+        if i + 2 < len(cells) and _is_value(cells[i + 2].text):
+            continue
+        out.append(FormAmount(cell.page, value, m.group("unit"), f"{cell.text}：{value}"))
+    return out
+
+
+MAX_COUNT_COLUMNS = 6
+
+
+@dataclass
+class FormCount:
+    page: int
+    label: str
+    cell: str
+    unit: str
+    quote: str
+
+
+def count_tables(lines: list[Line]) -> list[FormCount]:
+    """A small table whose title states a count unit ("财政供养人员情况(人)" "编制数" "实际在职人数" "控制率"
+    "46" "50" "108.70%"): its counts, the bare figures in the order of the columns that are no rate (控制率),
+    when there are exactly as many (else which column lost its figure cannot be told). Percentages are
+    read as prose figures already."""
+    cells = form_cells(lines)
+    out = []
+    for i, cell in enumerate(cells):
+        m = _COUNT_TITLE.search(cell.text)
+        if not m:
+            continue
+        j = i + 1
+        while j < len(cells) and j - i <= MAX_COUNT_COLUMNS and not _is_value(cells[j].text) and _NAMELIKE.search(cells[j].text) \
+                and len(cells[j].text) <= LABEL_MAX:
+            j += 1
+        k = j
+        while k < len(cells) and _is_value(cells[k].text):
+            k += 1
+        header, values = [c.text for c in cells[i + 1:j]], [c.text for c in cells[j:k]]
+        counted = [h for h in header if not h.endswith(words("rate_column_endings"))]
+        bare = [v for v in values if not v.endswith("%")]
+        if len(header) < 2 or len(values) > len(header) or len(bare) != len(counted) \
+                or len(values) - len(bare) > len(header) - len(counted):
+            continue
+        quote = f"{cell.text}：{' '.join(header)} {' '.join(values)}"
+        out += [FormCount(cells[j].page, h, v, m.group("unit"), quote) for h, v in zip(counted, bare) if v not in _PLACEHOLDER]
+    return out
+
+
 @dataclass
 class NatureGroup:
     """One of the form's breakdowns of the year's funds (按收入性质分 / 按支出性质分)."""
@@ -289,16 +351,19 @@ def nature_groups(lines: list[Line]) -> list[NatureGroup]:
 
 
 def flat_form_facts(lines: list[Line]) -> list:
-    """Amounts of the year tables and breakdowns of the fund groups of flattened forms."""
+    """Amounts of the year tables and of labelled fields, breakdowns of the fund groups of flattened forms."""
     from ..model import Evidence, Fact
     from .breakdowns import make_breakdown
-    from .numbers import money
+    from .numbers import money, plain
 
     facts = []
-    for amount in year_table_amounts(lines):
+    for amount in year_table_amounts(lines) + labelled_amounts(lines):
         fields = {"value": money(amount.cell, amount.unit), "unit_written": amount.unit}
         facts.append(Fact("amount", f"第{amount.page}页表格金额", fields, [Evidence(amount.page, amount.quote)],
                           "table.flat-form"))
+    for count in count_tables(lines):
+        fields = {"value": plain(count.cell, count.unit), "unit_written": count.unit, "label": count.label}
+        facts.append(Fact("figure", f"第{count.page}页数字", fields, [Evidence(count.page, count.quote)], "table.flat-form"))
     for group in nature_groups(lines):
         total = money(group.total, group.unit)
         values = [money(num, group.unit) for _, num in group.parts]
