@@ -620,16 +620,39 @@ def rules_lint(dirs):
     sys.exit(1 if issues else 0)
 
 
+DECIDED_CN = {"engine": "引擎判断", "mixed": "引擎判断，部分是/否由 Python 给出", "precomputed": "Python 判断"}
+
+
 @rules.command("list")
 @click.argument("dirs", nargs=-1)
-def rules_list(dirs):
-    """列出规则：编号、严重程度、标题。"""
+@PROFILE_OPTION
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="json：每条规则及其在该配置下是否启用、由谁判断（decided_by）、在 Python 中算出的数")
+def rules_list(dirs, profile, fmt):
+    """列出规则：编号、严重程度、标题；以及由规则引擎还是 Python 判断。"""
+    from .evaluate import compile_pack
+    from .rulebook.condition import to_text
     from .rulebook.loader import SEVERITIES
 
-    pack, problems = load_pack_or_exit([Path(d) for d in dirs] or [rules_dir()], "national")
+    prof = load_profile_or_exit(profile)
+    pack, problems = load_pack_or_exit([Path(d) for d in dirs] or [rules_dir()], profile)
+    compiled = {cr.rule.id: cr.compiled for cr in compile_pack(pack, prof).rules} if not problems else {}
+    rows = []
     for rule in pack.rules:
-        state = "" if rule.enabled else "（默认停用）"
-        click.echo(f"{rule.id:<36} {SEVERITIES[rule.severity]}  {rule.title}{state}")
+        c = compiled.get(rule.id)
+        rows.append({"id": rule.id, "severity": rule.severity, "title": rule.title, "kind": rule.kind,
+                     "enabled": c is not None,
+                     "decided_by": c.decided_by if c else None,
+                     "computed_in_python": [to_text(node) for _, node, _ in c.computed] if c else [],
+                     "decided_in_python": ([to_text(node) for _, node in c.synthetic] + c.judgments) if c else []})
+    if fmt == "json":
+        on = [r for r in rows if r["enabled"]]
+        engine = sum(r["decided_by"] == "engine" for r in on)
+        click.echo(json.dumps({"profile": prof.name, "enabled": len(on), "decided_by_engine": engine,
+                               "rules": rows}, ensure_ascii=False, indent=1))
+    for row in rows if fmt == "table" else []:
+        state = DECIDED_CN[row["decided_by"]] if row["enabled"] else "（该配置下停用）"
+        click.echo(f"{row['id']:<36} {SEVERITIES[row['severity']]}  {row['title']}  [{state}]")
     if problems:
         click.echo(f"（另有 {len(problems)} 处错误，运行 perfcheck rules validate 查看）", err=True)
         sys.exit(2)

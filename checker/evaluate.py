@@ -1,8 +1,10 @@
 """Evaluate stage: compiled rule pack + facts of one document -> findings.
 
-The durable_rules engine decides what fires. The reference evaluator (three-valued, same
-AST) runs beside it: it supplies "not evaluable" (which the engine cannot express), the
-values shown in messages, and a cross-check — a disagreement is recorded as a diagnostic.
+The durable_rules engine decides what fires: comparisons, sums and differences of a fact's fields and
+their rounding tolerance are its own expressions (rulebook/compiler.py); ratios, products and grade
+bands reach it as computed values. The reference evaluator (three-valued, same AST) runs beside it:
+it supplies "not evaluable" (which the engine cannot express), those computed values, the figures shown
+in messages, and a cross-check that the tests hold to zero disagreements.
 """
 from __future__ import annotations
 
@@ -16,10 +18,13 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from . import engine
 from .model import Evidence, Fact, Finding, Quantity, RuleSummary
-from .rulebook.compiler import Compiled, compile_condition, encode_number, ruleset_entry
-from .rulebook.condition import UNKNOWN, And, Context, Num, evaluate, field_names, format_num, substitute
+from .rulebook.compiler import HALF, Compiled, compile_condition, encode_number, ruleset_entry
+from .rulebook.condition import (
+    NUMBER as NUMERIC_DIM, NUMERIC, TEXT, UNKNOWN, And, Context, Num, evaluate, field_names, format_num, substitute,
+    to_value,
+)
 from .rulebook.loader import REPORT_KINDS, Pack, Rule
-from .rulebook.schema import KINDS, field_label
+from .rulebook.schema import DERIVED_JUDGMENTS, KINDS, field_label
 
 _messages = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
 
@@ -61,7 +66,8 @@ def compile_pack(pack: Pack, profile=None) -> CompiledPack:
                        expected=substitute(rule.expected, profile.params) if rule.expected is not None else None,
                        actual=substitute(rule.actual, profile.params) if rule.actual is not None else None)
         node = And(items=(rule.where, rule.when)) if rule.where is not None else rule.when
-        compiled = compile_condition(node, KINDS[rule.kind].dims(), prefix=f"r{index}_")
+        compiled = compile_condition(node, KINDS[rule.kind].dims(), prefix=f"r{index}_", tolerance=rule.tolerance,
+                                     judgments=DERIVED_JUDGMENTS.get(rule.kind, frozenset()))
         ruleset[rule.id] = ruleset_entry(rule.id, rule.kind, compiled.expr)
         rules.append(CompiledRule(rule, compiled, node, frozenset(field_names(rule.when))))
         index += 1
@@ -83,16 +89,18 @@ class Evaluation:
 # ---------------------------------------------------------------- engine facts
 
 
-def _encode(value):
+def _encode_field(out: dict, name: str, value, dim: str) -> None:
+    """A fact field as engine fields: a number and its half-width (`name__h`), a yes/no as 0/1, or a text."""
     if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, Quantity):
-        return encode_number(value.value)
-    if isinstance(value, int):
-        return encode_number(Decimal(value))
-    if isinstance(value, Decimal):
-        return encode_number(value)
-    return str(value)
+        out[name] = int(value)
+        return
+    num = to_value(value, dim) if dim in NUMERIC else None
+    if isinstance(num, Num):
+        out[name], out[name + HALF] = encode_number(num.point), encode_number(num.half)
+    elif isinstance(value, (Quantity, int, Decimal)):
+        out[name] = encode_number(value.value if isinstance(value, Quantity) else Decimal(value))
+    else:
+        out[name] = str(value)
 
 
 def engine_fact(fact: Fact, active: list[CompiledRule], ctx: Context, verdicts: dict | None = None,
@@ -105,7 +113,9 @@ def engine_fact(fact: Fact, active: list[CompiledRule], ctx: Context, verdicts: 
     dims = KINDS[fact.kind].dims() if fact.kind in KINDS else {}
     out = {"kind": fact.kind, "fid": fact.fid}
     # only the fields the compiled conditions read (long texts need not be serialised)
-    out.update({k: _encode(v) for k, v in fact.fields.items() if v is not None and (wanted is None or k in wanted)})
+    for k, v in fact.fields.items():
+        if v is not None and (wanted is None or k in wanted):
+            _encode_field(out, k, v, dims.get(k, TEXT))
     values: dict = {}  # each field's evaluator value, shared by the rules of this fact's kind
     for cr in active:
         if cr.rule.kind != fact.kind:
@@ -121,6 +131,12 @@ def engine_fact(fact: Fact, active: list[CompiledRule], ctx: Context, verdicts: 
             value = memo.get(id(node), UNKNOWN)
             if value is not UNKNOWN:
                 out[name] = int(bool(value))
+        for name, node, _dim in cr.compiled.computed:  # figures the engine compares but cannot compute
+            value = memo.get(id(node), UNKNOWN)
+            if value is UNKNOWN:
+                value = evaluate(node, fact.fields, dims, rule_ctx, None, values)
+            if value is not UNKNOWN:
+                _encode_field(out, name, value, NUMERIC_DIM if isinstance(value, Num) else TEXT)
     return out
 
 

@@ -71,3 +71,99 @@ def test_near_misses_of_the_rounding_boundary(cpack):
         assert result.diagnostics == []
         fired = [f for f in result.findings if f.rule == "budget.adjustment-arithmetic" and f.outcome == "fired"]
         assert bool(fired) is fires, adjusted
+
+
+# ---------------------------------------------------------------- every rule, at its edges (issue 12)
+
+import pytest  # noqa: E402
+
+from checker.evaluate import compile_pack  # noqa: E402
+from checker.profile import available, load_profile  # noqa: E402
+from checker.rulebook.condition import field_names  # noqa: E402
+
+PER_RULE = 200  # generated fact sets per rule
+EDGE_VALUES = ["0", "0.00", "0.01", "-0.01", "0.005", "100", "100.00", "99.99", "100.01", "90", "89.99", "60",
+               "95", "10", "9.64", "-592.33", "2655.11", "1062.78", "2062.78", "592.33", "1.5", "12"]
+UNITS = {MONEY: "万元", PERCENT: "%", SCORE: "分", COUNT: "个"}
+
+
+def _quantity(text: str, dim: str) -> Quantity:
+    value = Decimal(text)
+    if dim == COUNT:
+        value = abs(value).to_integral_value()
+    places = max(0, -value.as_tuple().exponent)
+    return Quantity(value, places, UNITS.get(dim, ""), f"{value}{UNITS.get(dim, '')}")
+
+
+@st.composite
+def edge_fact(draw, kind: str, read: set[str]):
+    """A fact of `kind` whose fields the rule reads are missing, edge values, random, or the sum or
+    difference of two others moved by nothing, by their rounding, or just past it."""
+    specs = KINDS[kind].fields
+    fields: dict = {}
+    numeric = []
+    for name in sorted(read):
+        if name not in specs:
+            continue
+        dim = specs[name].dim
+        choice = draw(st.integers(0, 5))
+        if choice == 0:
+            continue  # missing
+        if dim == BOOL:
+            fields[name] = draw(st.booleans())
+        elif dim == TEXT:
+            fields[name] = draw(st.sampled_from(TEXTS))
+        elif choice <= 2 or len(numeric) < 2:
+            fields[name] = _quantity(draw(st.sampled_from(EDGE_VALUES)), dim)
+        elif choice == 3:
+            fields[name] = draw(quantity(dim))
+        else:
+            a, b = draw(st.sampled_from(numeric)), draw(st.sampled_from(numeric))
+            sign = draw(st.sampled_from([1, -1]))
+            nudge = Decimal(draw(st.sampled_from(["0", "0.005", "0.01", "0.011", "-0.005", "-0.01", "-0.011"])))
+            total = fields[a].value + sign * fields[b].value + nudge
+            fields[name] = _quantity(str(total.quantize(Decimal("0.001"))), dim)
+        if name in fields and dim not in (BOOL, TEXT):
+            numeric.append(name)
+    return Fact(kind, "生成的事实", fields, [Evidence(1, "生成")], "hypothesis", fid=1)
+
+
+def _every_rule():
+    """(profile name, rule id) for every rule some shipped profile switches on."""
+    from checker.rulebook.loader import load_pack
+    from conftest import ROOT
+
+    pack, _ = load_pack([ROOT / "rules"])
+    seen, out = set(), []
+    for name in available():
+        for cr in compile_pack(pack, load_profile(name)).rules:
+            if cr.rule.id not in seen:
+                seen.add(cr.rule.id)
+                out.append((name, cr.rule.id))
+    return out
+
+
+@pytest.fixture(scope="module")
+def packs(pack):
+    return {name: compile_pack(pack, load_profile(name)) for name in available()}
+
+
+@pytest.mark.parametrize("profile,rule_id", _every_rule())
+def test_engine_decides_as_the_reference_on_every_rule(packs, profile, rule_id):
+    cpack = packs[profile]
+    [cr] = [c for c in cpack.rules if c.rule.id == rule_id]
+    read = set(field_names(cr.condition))
+
+    @settings(max_examples=PER_RULE, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+              derandomize=True)
+    @given(fact=edge_fact(cr.rule.kind, read), report_kind=st.sampled_from(cr.rule.report_kinds))
+    def check(fact, report_kind):
+        result = evaluate_document(cpack, [fact], report_kind)
+        assert result.diagnostics == [], (fact.fields, result.diagnostics)
+
+    check()
+
+
+def test_most_rules_are_decided_by_the_engine(cpack):
+    decided = [cr.compiled.decided_by for cr in cpack.rules]
+    assert decided.count("engine") >= 0.8 * len(decided), decided

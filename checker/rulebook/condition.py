@@ -11,7 +11,7 @@ when rounding cannot explain the difference.
 from __future__ import annotations
 
 from dataclasses import dataclass, field as dc_field
-from decimal import Decimal, InvalidOperation, ROUND_HALF_UP
+from decimal import Decimal, InvalidOperation, ROUND_CEILING, ROUND_HALF_EVEN, ROUND_HALF_UP
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -58,6 +58,19 @@ class Num:
 
     def __str__(self) -> str:
         return str(self.point.normalize()) if self.point == self.point.to_integral() else str(self.point)
+
+
+# Computed values (a product, a quotient, a percentage) are settled to this quantum, the point rounded and its
+# half-width rounded up: the engine receives numbers as integers in this unit (compiler.SCALE), so both
+# evaluators compare exactly the same figures, even at the edge of the rounding tolerance.
+QUANTUM = Decimal("1e-8")
+
+
+def settle(v: "Num") -> "Num":
+    if not v.half.is_finite():
+        return Num(v.point.quantize(QUANTUM, rounding=ROUND_HALF_EVEN), v.half, v.dim)
+    return Num(v.point.quantize(QUANTUM, rounding=ROUND_HALF_EVEN), v.half.quantize(QUANTUM, rounding=ROUND_CEILING),
+               v.dim)
 
 
 def num_equal(a: Num, b: Num) -> bool:
@@ -322,7 +335,7 @@ def _pct(a: Num, b: Num) -> Any:
     if b.point == 0:
         return UNKNOWN
     q = _div(a, b)
-    return Num(q.point * 100, q.half * 100, PERCENT)
+    return settle(Num(q.point * 100, q.half * 100, PERCENT))
 
 
 def _div(a: Num, b: Num) -> Num:
@@ -623,12 +636,12 @@ def _arith(op: str, a, b):
         return Num(a.point - b.point, a.half + b.half, dim)
     if op == "*":
         half = abs(a.point) * b.half + abs(b.point) * a.half + a.half * b.half
-        return Num(a.point * b.point, half, dim)
+        return settle(Num(a.point * b.point, half, dim))
     try:
         q = _div(a, b)
     except (ZeroDivisionError, InvalidOperation):
         return UNKNOWN
-    return Num(q.point, q.half, NUMBER if a.dim == b.dim else a.dim)
+    return settle(Num(q.point, q.half, NUMBER if a.dim == b.dim else a.dim))
 
 
 def _call(n: Call, ev, ctx: Context):

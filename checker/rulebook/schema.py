@@ -186,3 +186,13 @@ def field_label(kind: str, name: str) -> str:
     if spec and name in spec.fields:
         return spec.fields[name].label
     return name
+
+
+# Yes/no fields the derive stage decides in Python (issue 12: to become rules of their own). A rule that
+# tests one is not decided by the engine alone: `perfcheck rules list` says so.
+DERIVED_JUDGMENTS: dict[str, frozenset] = {
+    "amount": frozenset({"unit_anomaly"}),
+    "indicator": frozenset({"met"}),
+    "product": frozenset({"unit_slip"}),
+    "document": frozenset({"has_deviation"}),
+}
