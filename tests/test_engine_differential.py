@@ -167,3 +167,15 @@ def test_engine_decides_as_the_reference_on_every_rule(packs, profile, rule_id):
 def test_most_rules_are_decided_by_the_engine(cpack):
     decided = [cr.compiled.decided_by for cr in cpack.rules]
     assert decided.count("engine") >= 0.8 * len(decided), decided
+
+
+def test_the_engine_operators_the_compiler_uses_are_exact():
+    """bench/engine_operators.py in its own process (a crash of the C core would end this one)."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "engine_operators.py")], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "0 missing, 0 extra" in run.stdout

@@ -7,7 +7,12 @@
 * numbers as scaled integers, booleans as 0/1, no floats;
 * a fact that matches no rule is not an error (MessageNotHandledException);
 * every session ends with a sentinel fact that a built-in rule always fires on: we measured
-  `delete_state` segfaulting on a session in which no action had run (2.0.28, CPython 3.11).
+  `delete_state` segfaulting on a session in which no action had run (2.0.28, CPython 3.11);
+* the operators the compiler emits, measured by bench/engine_operators.py (run by the tests in a process
+  of its own): $gt $gte $lt $lte $neq against a fact's own field ({"$m": …}) and against nested $add/$sub
+  of own fields and literals, own-field text equality and $neq, and $mt ".*词.*" — 400 facts × 18 rules,
+  4,144 activations, exact on CPython 3.11.7 and 3.12.1, including false comparisons, negative numbers and
+  integers to 9e17. Cross-fact joins (the crash of notes 2.7b) are never emitted.
 """
 from __future__ import annotations
 
