@@ -70,6 +70,16 @@ def test_the_two_fund_groups_come_interleaved():
     assert breakdowns["按支出性质分"].anchor == "label"
 
 
+def test_group_labels_and_figures_in_cells_of_their_own():
+    cells = ["单位:万元", "按收入性质分:", "600.00", "按支出性质分:", "600.00", "其中:一般公共预算", "550.00", "其中:基本支出",
+             "400.00", "政府性基金拨款", "项目支出", "200.00", "其他资金", "50.00", "年度总体目标"]
+    groups = {g.name: g.parts for g in nature_groups([Line(1, c) for c in cells])}
+    assert groups == {"按收入性质分": [("一般公共预算", "550.00"), ("其他资金", "50.00")],
+                      "按支出性质分": [("基本支出", "400.00"), ("项目支出", "200.00")]}
+    # two figures after one label: the cells do not pair up
+    assert nature_groups([Line(1, c) for c in cells[:7] + ["1.00"] + cells[7:]]) == []
+
+
 def test_a_group_cell_of_no_known_group_leaves_the_groups_unread():
     cells = SELF_EVALUATION[:22] + ["某种不明收入:30.00"] + SELF_EVALUATION[22:]
     assert nature_groups([Line(1, c) for c in cells]) == []
@@ -149,6 +159,32 @@ def test_a_row_with_more_figures_than_columns_is_dropped():
     cells = ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分",
              "年度资金总额", "100", "100", "90", "10", "90%", "9", "1", "2"]
     assert fund_form_tables([Line(1, c) for c in cells]) == []
+
+
+def test_the_forms_read_the_same_from_a_typeset_pdf(tmp_path):
+    """bench/typeset.py prints the cells as a PDF would (page numbers, wrapped lines, ruled tables)."""
+    import importlib.util
+    import sys
+
+    from checker.ingest import load
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "typeset.py"
+    spec = importlib.util.spec_from_file_location("bench_typeset", path)
+    typeset = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = typeset
+    spec.loader.exec_module(typeset)
+
+    def read(facts):
+        return sorted((f.kind, str(sorted((k, str(v)) for k, v in f.fields.items()))) for f in facts
+                      if f.extractor.endswith(("table.flat-form", "table.fund")))
+
+    for name, cells in (("self-evaluation", SELF_EVALUATION), ("control", CONTROL)):
+        typed = read(extract(doc(cells)))
+        assert typed
+        for layout in ("paragraph", "font2", "table"):
+            out = tmp_path / f"{name}.{layout}.pdf"
+            typeset.typeset(layout, cells[0], cells[1:], out)
+            assert read(extract(load(out))) == typed, (name, layout)
 
 
 # real documents: the forms read, and no error on a document the auditor finds clean

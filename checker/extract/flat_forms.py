@@ -31,7 +31,8 @@ _VALUE = re.compile(rf"^-?(?:{NUM})%?$")
 _PLACEHOLDER = frozenset("—-/－–")  # an empty cell typed as a dash or slash keeps its column
 _YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年度?")
 _UNIT = re.compile(r"[(（]\s*(万元|亿元|元)\s*[)）]?|单位[:：]\s*(万元|亿元|元)")
-_LABELLED = re.compile(rf"^(?:其中[:：])?(?P<label>[^:：]{{2,30}}?)[:：](?P<num>{NUM})?$")
+_LABELLED = re.compile(rf"^(?:(?:{alternation('fund_rows.part_prefix')})[:：])?(?P<label>[^:：]{{2,30}}?)[:：](?P<num>{NUM})?$")
+_PART_PREFIX = re.compile(rf"^(?:{alternation('fund_rows.part_prefix')})[:：]")
 _GLOSS = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")  # pinyin after a character: 经(jīng)费
 LABEL_MAX = 30  # a row label is short; a longer cell is prose, and ends the table
 UNIT_LOOKBACK = 40  # cells before a header where the form states its unit (单位:万元)
@@ -52,16 +53,18 @@ def form_cells(lines: list[Line]) -> list[Cell]:
     by_page: dict[int, list[int]] = {}
     for index, line in enumerate(lines):
         by_page.setdefault(line.page, []).append(index)
-    # page furniture (running titles, page numbers) stands at a page's top or bottom, inside a table's cells
-    edges = {i for indices in by_page.values() for i in indices[:2] + indices[-2:]} if len(by_page) > 1 else set()
+    # page furniture (running titles, page numbers) stands at a page's top or bottom, inside a table's cells;
+    # in a text of one page a bare number there is a cell, a decorated one ("— 1 —") still a page number
+    edges = {i for indices in by_page.values() for i in indices[:2] + indices[-2:]}
     for index, line in enumerate(lines):
-        if index in edges and (_PAGE_FURNITURE.match(texts[index]) or _edge_key(texts[index]) in running):
+        furniture = _PAGE_FURNITURE.match(texts[index]) and (len(by_page) > 1 or not texts[index].isdigit())
+        if index in edges and (furniture or _edge_key(texts[index]) in running):
             continue
         tokens = [clean(normalise(t)) for t in (line.text.split("|") if "|" in line.text else line.text.split())]
         merged: list[str] = []
         for token in tokens:
             if merged and (token.startswith(("年", "月")) and merged[-1].isdigit()
-                           or re.fullmatch(r"其中[:：]", merged[-1])):
+                           or _PART_PREFIX.fullmatch(merged[-1])):
                 merged[-1] += token
             else:
                 merged.append(token)
@@ -312,42 +315,56 @@ class NatureGroup:
 
 def nature_groups(lines: list[Line]) -> list[NatureGroup]:
     """"按收入性质分:2030.12 按支出性质分:1925.67 其中:一般公共预算:1325.68 其中:基本支出:900.47 …": the
-    two groups' cells come interleaved; each labelled cell joins the group its label belongs to. A
-    labelled cell of neither group, or a bare figure among them, leaves the groups unread."""
+    two groups' cells come interleaved; each label joins the group its words belong to, its figure in the
+    same cell or the next. A labelled cell of neither group, or a figure no label claims, leaves the
+    groups unread."""
     cells = form_cells(lines)
     groups_spec = entry("fund_nature")
     out: list[NatureGroup] = []
     i = 0
     while i < len(cells):
-        m = _LABELLED.match(cells[i].text)
-        if not (m and m.group("num") and m.group("label") in groups_spec):
+        items, j, sound = _group_items(cells, i, groups_spec)
+        heads = [(label, num, quote) for label, num, quote in items if label in groups_spec]
+        if not (items and items[0][0] in groups_spec and items[0][1]):
             i += 1
             continue
         unit = _unit_before(cells, i, i)
-        groups: dict[str, NatureGroup] = {}
-        members: list[tuple[str, str, Cell]] = []
-        j, sound = i, True
-        while j < len(cells):
-            m = _LABELLED.match(cells[j].text)
-            if m is None:
-                sound = not _is_value(cells[j].text)  # a figure cut off from its label
-                break
-            label, num = m.group("label"), m.group("num") or ""
-            if label in groups_spec:
-                if num:
-                    groups[label] = NatureGroup(label, num, unit, cells[j].page, cells[j].text)
-            else:
-                members.append((label, num, cells[j]))
-            j += 1
+        groups = {label: NatureGroup(label, num, unit, cells[i].page, quote) for label, num, quote in heads if num}
+        members = [(label, num, quote) for label, num, quote in items if label not in groups_spec]
         owners = [[g for g, ws in groups_spec.items() if any(w in label for w in ws)] for label, _, _ in members]
         if sound and unit and all(len(o) == 1 for o in owners):
-            for (label, num, cell), (owner,) in zip(members, owners):
+            for (label, num, quote), (owner,) in zip(members, owners):
                 if owner in groups and num:
                     groups[owner].parts.append((label, num))
-                    groups[owner].quote += f" {cell.text}"
+                    groups[owner].quote += f" {quote}"
             out += [g for g in groups.values() if g.parts]
         i = max(j, i + 1)
     return out
+
+
+def _group_items(cells: list[Cell], i: int, groups_spec: dict) -> tuple[list[tuple[str, str, str]], int, bool]:
+    """(label, figure, quote) items from cell i on: a "label:figure" cell, or a label cell and the
+    figure cell after it; they end at a cell that is neither. Sound unless they end at a stray figure."""
+    group_words = tuple(w for ws in groups_spec.values() for w in ws) + tuple(groups_spec)
+    items: list[tuple[str, str, str]] = []
+    j = i
+    while j < len(cells):
+        text = cells[j].text
+        m = _LABELLED.match(text)
+        bare = _PART_PREFIX.sub("", text).rstrip(":：")
+        if m:
+            label, num = m.group("label"), m.group("num") or ""
+        elif _NAMELIKE.search(bare) and len(bare) <= LABEL_MAX and any(w in bare for w in group_words):
+            label, num = bare, ""
+        else:
+            return items, j, not _is_value(text)  # a figure no label claims: the cells do not pair up
+        quote = text
+        if not num and j + 1 < len(cells) and _VALUE.match(cells[j + 1].text.replace(",", "")):
+            num, j = cells[j + 1].text, j + 1
+            quote += f":{num}"
+        items.append((label, num, quote))
+        j += 1
+    return items, j, True
 
 
 def flat_form_facts(lines: list[Line]) -> list:
