@@ -53,7 +53,8 @@ def test_indicator_rows_and_groups():
     assert rows["受益农户"].fields["formula_score"].value == Decimal("16.00")
     assert rows["农户满意度"].fields["met"] is True
     groups = {g.fields["name"]: g for g in by_kind(facts, "indicator_group")}
-    assert groups["产出"].fields["rows"].value == 2 and groups["产出"].fields["rows_score"].value == 50
+    assert groups["产出"].fields["rows_full_marks"].value == 50 and groups["产出"].fields["rows_score"].value == 50
+    assert "rows" not in groups["产出"].fields  # the form states no marks of 产出: read whole or not is unknown
 
 
 def test_findings_on_the_form(cpack):

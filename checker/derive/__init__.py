@@ -267,8 +267,16 @@ def _has_deviation(facts: list[Fact], se: Fact | None) -> bool:
     return bool(score is not None and score.value < 100)
 
 
-_MET_TEXT = ("已完成", "完成", "达到", "达标", "实现", "是", "良好", "满意", "有效", "合格", "按时", "及时", "优")
-_UNMET_TEXT = ("未完成", "未达到", "未达标", "未实现", "未", "否", "不合格", "滞后", "延期")
+def _text_met(target: str, achieved: str) -> bool | None:
+    """Whether a result written in words met its target: the target's own words, or a word of
+    completion not qualified as partial (基本完成 falls short of 建立 / 及时 / 显著提升)."""
+    if not achieved:
+        return None
+    if achieved == target:
+        return True
+    if achieved.startswith(words("indicators.partly")) or any(w in achieved for w in words("indicators.unmet")):
+        return False
+    return True if any(w in achieved for w in words("indicators.met")) else None
 
 
 def judge_indicators(facts: list[Fact]) -> None:
@@ -288,13 +296,33 @@ def judge_indicators(facts: list[Fact]) -> None:
                 expected = weight.value * min(ratio, Decimal(1))
                 f.fields["formula_score"] = Quantity(expected.quantize(Decimal("0.01")), 2, "分")
         else:
-            text = f.fields.get("achieved_text") or ""
-            if any(w in text for w in _UNMET_TEXT):
-                met = False
-            elif any(w in text for w in _MET_TEXT):
-                met = True
+            met = _text_met(f.fields.get("target_text") or "", f.fields.get("achieved_text") or "")
         if met is not None:
             f.fields["met"] = met
+
+
+def merge_group_subtotals(facts: list[Fact]) -> list[Fact]:
+    """A table's group 合计 row states the group's marks and score: the prose's fact of that group takes
+    the ones it lacks and the row's fact goes; a group the prose does not describe keeps the row's fact."""
+    groups: dict[str, Fact] = {}
+    subtotals: list[Fact] = []
+    for f in facts:
+        if f.kind != "indicator_group":
+            continue
+        if f.extractor.endswith("table.indicator-subtotal"):
+            subtotals.append(f)
+        else:
+            groups.setdefault(f.fields.get("name"), f)
+    dropped = set()
+    for sub in subtotals:
+        name = sub.fields["name"]
+        if name in groups:
+            for key in ("full_marks", "score"):
+                groups[name].fields.setdefault(key, sub.fields[key])
+            dropped.add(id(sub))
+        else:
+            groups[name] = sub
+    return [f for f in facts if id(f) not in dropped]
 
 
 def aggregate_indicator_rows(facts: list[Fact]) -> list[Fact]:
@@ -313,11 +341,15 @@ def aggregate_indicator_rows(facts: list[Fact]) -> list[Fact]:
             if dims:
                 group.fields["dimensions"] = "、".join(dims)
             created.append(group)
-        group.fields["rows"] = Quantity(Decimal(len(items)), 0, "个")
         for key, target in (("weight", "rows_full_marks"), ("score", "rows_score")):
             values = [i.fields[key] for i in items if i.fields.get(key) is not None]
             if values and len(values) == len(items):
                 group.fields[target] = Quantity(sum(v.value for v in values), max(v.places for v in values), "分")
+        # the rows are counted only where the table was read whole: their weights add up to the group's
+        # marks (stated in the prose or the table's 合计 row); a row dropped or a page lost would not
+        full, read = group.fields.get("full_marks"), group.fields.get("rows_full_marks")
+        if full is not None and read is not None and full.value == read.value:
+            group.fields["rows"] = Quantity(Decimal(len(items)), 0, "个")
     return created
 
 
@@ -386,6 +418,7 @@ def derive(facts: list[Fact]) -> list[Fact]:
     mark_unit_anomalies(facts)
     check_products(facts)
     judge_indicators(facts)
+    facts = merge_group_subtotals(facts)
     facts = facts + aggregate_indicator_rows(facts)
     summarise_scores(facts)
     derived = budget_compositions(facts) + figure_repeats(facts)

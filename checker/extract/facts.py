@@ -564,6 +564,24 @@ _GOT = re.compile(rf"(?<!总)得分(?:为)?\s*(?P<num>{NUM})\s*分")
 
 
 _LEVEL1_COUNT = re.compile(rf"(?P<g>{alternation('indicators.level1_counted')})指标\s*(?:共|为)?\s*(?P<n>\d+|[一二三四五六七八九十]+)\s*(?:个|项|条)")
+_BRACKETED = re.compile(r"\s*[（(](?P<inner>[^（()）]*)[)）]")
+
+
+def _group_count(flow: Flow, s: int, m: re.Match) -> Fact:
+    """One level-1 group of a count sentence ("产出指标6项（数量指标1个、质量指标2个…）"): its stated count,
+    and the sum of its level-2 counts where brackets break it down (else the stated count is its count)."""
+    count_end = s + m.end()
+    stated = plain(str(chinese_int(m.group("n")) or 0), "个")
+    fields: dict = {"name": m.group("g"), "count_sum": stated}
+    inner = _BRACKETED.match(flow.text, count_end)
+    dims = list(_DIM.finditer(inner.group("inner"))) if inner else []
+    if dims:
+        counts = [(d.group("dim"), chinese_int(d.group("n"))) for d in dims]
+        fields.update(dimensions="、".join(d for d, _ in counts), count_stated=stated,
+                      count_sum=plain(str(sum(n or 0 for _, n in counts)), "个"))
+    end = inner.end() if inner else count_end
+    return Fact("indicator_group", f"{m.group('g')}指标", fields, [flow.quote(s + m.start(), end - 1)],
+                "indicator_group.level1-counts")
 
 
 def extract_indicator_groups(flow: Flow, out: Extraction) -> None:
@@ -583,6 +601,8 @@ def extract_indicator_groups(flow: Flow, out: Extraction) -> None:
                 fields["count_stated"] = plain(str(chinese_int(stated.group("n"))), "个")
             out.facts.append(Fact("indicator_group", "全部绩效指标", fields, [flow.quote(s, e - 1, limit=240)],
                                   "indicator_group.level1-counts"))
+            for m in level1:
+                out.facts.append(_group_count(flow, s, m))
             continue
         dims = list(_DIM.finditer(sentence))
         group = _GROUP.search(sentence)
@@ -782,10 +802,12 @@ def _text_tables(doc, lines: list) -> list:
     from ..ingest.text import pipe_tables
     from .tables import clean
 
-    def key(row) -> tuple:  # a ruled table's rows come back as text lines too, without trailing empty cells
+    def key(row) -> tuple:  # a ruled table's rows come back as text lines too, without their outer empty cells
         cells = [clean(c) for c in row]
         while cells and not cells[-1]:
             cells.pop()
+        while cells and not cells[0]:
+            cells.pop(0)  # "| 成本指标 | …": a continued table's empty first cell reads as a Markdown row's edge
         return tuple(cells)
 
     known = {key(t.rows[0]) for t in doc.tables if t.rows}
@@ -800,34 +822,21 @@ def usual_unit(flow: Flow) -> str:
     return max(set(units), key=units.count) if units else "万元"
 
 
-def join_continued(tables: list) -> list:
-    """A table that goes on over the page break comes back as two: join the headless second part."""
-    from ..model import Table
-    from .tables import classify_header, fill_merged
-
-    joined: list = []
-    for table in tables:
-        if (joined and table.rows and table.page == joined[-1].page + 1
-                and classify_header(fill_merged(table.rows[:1])[0]) is None
-                and any(classify_header(r) for r in fill_merged(joined[-1].rows))):
-            joined[-1] = Table(joined[-1].page, joined[-1].rows + table.rows)
-        else:
-            joined.append(table)
-    return joined
-
-
 def document_tables(doc) -> list:
     """Every table of the document: ruled ones, "|" rows typed as text, flattened spreadsheet forms."""
     from .flat_forms import fund_form_tables
-    from .tables import blocks_of, cell_indicator_tables, space_indicator_tables, space_row_tables, space_tables
+    from .tables import (blocks_of, cell_indicator_tables, join_continued, space_indicator_tables, space_row_tables,
+                         space_tables)
 
     lines = logical_lines(doc)
     tables = join_continued(doc.tables + _text_tables(doc, lines)) + space_tables(lines) + space_indicator_tables(lines)
     # the readers below find tables the ones above may have read already: each kind of block is read once
     kinds = {b.kind for t in tables for b in blocks_of(t)}
     plain_lines = [l for l in lines if "|" not in l.text]
+    # a table printed one cell per line is read from the printed lines: a short cell is no wrapped line
+    cell_lines = [l for l in doc.lines if "|" not in l.text]
     for reader in (space_row_tables, cell_indicator_tables, fund_form_tables):
-        new = [(t, {b.kind for b in blocks_of(t)}) for t in reader(plain_lines)]
+        new = [(t, {b.kind for b in blocks_of(t)}) for t in reader(cell_lines if reader is cell_indicator_tables else plain_lines)]
         new = [(t, found) for t, found in new if not found & kinds]
         tables += [t for t, _ in new]
         kinds |= {k for _, found in new for k in found}

@@ -8,6 +8,7 @@ a leading row-label column the data rows do not repeat is detected and skipped.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from decimal import Decimal
 import unicodedata
 from dataclasses import dataclass, field
@@ -15,19 +16,23 @@ from dataclasses import dataclass, field
 from ..model import Evidence, Fact, Quantity, Table
 from .lexicon import alternation, lexicon, words
 from .numbers import NUM, money, percent, plain
-from .textflow import simplified
+from .textflow import _PAGE_FURNITURE, is_heading, simplified
 
 _PAREN = re.compile(r"[(（][^)）]*[)）]")
-_NUMBER = re.compile(rf"^\s*(?P<dir>[≥≤><=＞＜]=?|不低于|不少于|不高于|不超过|大于|小于)?\s*(?P<num>{NUM})\s*(?P<unit>%|万元|元|亿元|分|个|项|人次|人|次|天|日|家|户|座|台|套|件|份|场|期|批|篇|平方米|㎡|公里|km)?\s*(?P<tail>以上|以内|以下)?\s*$")
-_MET_WORDS = words("indicators.met")
-_UNMET_WORDS = words("indicators.unmet")
+_VALUE_UNITS = "|".join(sorted({"%", "万元", "元", "亿元", *words("units.count"), *words("indicators.value_units")}, key=len, reverse=True))
+_NUMBER = re.compile(rf"^\s*(?P<dir>[≥≤><=＞＜]=?|不低于|不少于|不高于|不超过|大于|小于)?\s*(?P<num>{NUM})\s*(?P<unit>{_VALUE_UNITS})?\s*(?P<tail>以上|以内|以下)?\s*$")
 _LEVEL1 = re.compile(rf"({alternation('indicators.level1_in_tables')})")
 _LEVEL2_HINT = re.compile(rf"^({alternation('indicators.level2_prefixes')})")
+
+
+_KEEP_WIDE = str.maketrans({"(": "（", ")": "）"})
 
 
 def clean(cell) -> str:
     # traditional forms too: the 繁体 reposts of a report keep their tables' header words in them
     text = simplified(unicodedata.normalize("NFKC", str(cell or ""))).replace("\n", "").replace(" ", "")
+    if "（" in str(cell or ""):  # a name quotes the report as written: 项目（工程）验收合格率, as the prose has it
+        text = text.translate(_KEEP_WIDE)
     return text.strip()
 
 
@@ -63,21 +68,43 @@ class Block:
     page: int = 1
 
 
-def _match(cell: str, words: list[str]) -> bool:
+MAX_QUALIFIER = 4  # "自评得分", "年度目标值", "本年实际完成值": a short qualifier before a header word
+
+
+def _rank(cell: str, words: list[str]) -> tuple[int, int]:
+    """How well a header cell names a column: the whole cell (3), its start (2), or its end after a short
+    qualifier (1), then the length of the word — so 调整后预算数 is 调整后预算数, not 预算数."""
     bare = _PAREN.sub("", cell)
-    return any(bare == w or bare.startswith(w) for w in words)
+    best = (0, 0)
+    for w in words:
+        if bare == w:
+            rank = 3
+        elif bare.startswith(w):
+            rank = 2
+        elif bare.endswith(w) and len(bare) - len(w) <= MAX_QUALIFIER and not re.search(r"\d", bare):
+            rank = 1
+        else:
+            continue
+        best = max(best, (rank, len(w)))
+    return best
+
+
+def _match(cell: str, words: list[str]) -> bool:
+    return _rank(cell, words)[0] > 0
 
 
 def classify_header(row: list[str]) -> Block | None:
     cells = [clean(c) for c in row]
     best = None
     for kind, spec in lexicon()["table_headers"].items():
+        # each field to the cell naming it best (exact before a start before an end after a qualifier), each
+        # cell to one field: "年度预算数(万元)" titles a form's rows where "年初预算" names the column
+        candidates = sorted(((rank, -index, fld) for index, cell in enumerate(cells) if cell
+                             for fld, ws in spec.items() if (rank := _rank(cell, ws))[0] > 0), reverse=True)
         columns: dict[str, int] = {}
-        for index, cell in enumerate(cells):
-            for fld, words in spec.items():
-                if fld not in columns and cell and _match(cell, words):
-                    columns[fld] = index
-                    break
+        for _, minus_index, fld in candidates:
+            if fld not in columns and -minus_index not in columns.values():
+                columns[fld] = -minus_index
         if kind == "indicator" and "name" not in columns:
             # "绩效指标" names the item column only where no 三级指标 / 指标名称 does (elsewhere it titles a block)
             exact = [i for i, c in enumerate(cells) if c in lexicon()["cell_table_indicator_name"] and i not in columns.values()]
@@ -161,6 +188,36 @@ def _ends_block(row: list[str]) -> bool:
     return first.startswith(_FORM_LABELS)
 
 
+def _continued_rows(previous: Table, last_page: int, table: Table) -> list[list] | None:
+    """The rows `table` adds to `previous` (whose last part is on `last_page`) when it is that table going
+    on over the page break: it starts headless, or repeats the header of the block `previous` ends with."""
+    if not table.rows or table.page != last_page + 1:
+        return None
+    headers = [h for h in (classify_header(r) for r in fill_merged(previous.rows)) if h is not None]
+    if not headers:
+        return None
+    first = classify_header(fill_merged(table.rows[:1])[0])
+    if first is None:
+        return table.rows
+    return table.rows[1:] if first.header == headers[-1].header else None  # the repeated header left out
+
+
+def join_continued(tables: list[Table]) -> list[Table]:
+    """A table that goes on over page breaks comes back in parts: join them into one, so its block is
+    read whole (its level-1 cells carried on, its rows counted together)."""
+    joined: list[Table] = []
+    last_pages: list[int] = []
+    for table in tables:
+        rows = _continued_rows(joined[-1], last_pages[-1], table) if joined else None
+        if rows is not None:
+            joined[-1] = Table(joined[-1].page, joined[-1].rows + rows)
+            last_pages[-1] = table.page
+        else:
+            joined.append(table)
+            last_pages.append(table.page)
+    return joined
+
+
 def blocks_of(table: Table) -> list[Block]:
     rows = fill_merged(table.rows)
     blocks: list[Block] = []
@@ -221,16 +278,6 @@ def _level1(text: str) -> str:
     return m.group(1) if m else (text or "").replace("指标", "")
 
 
-def _qualitative_met(text: str) -> bool | None:
-    if not text:
-        return None
-    if any(w in text for w in _UNMET_WORDS) and not text.startswith("完成"):
-        return False
-    if any(w in text for w in _MET_WORDS):
-        return True
-    return None
-
-
 # ---------------------------------------------------------------- facts
 
 
@@ -275,8 +322,13 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
                                   [Evidence(block.page, " | ".join(c for c in (clean(x) for x in row) if c))],
                                   "table.indicator-total", anchor="header"))
             continue
-        if not (name or cells.get("level1")) or _is_subtotal(name, cells.get("level1") or ""):
-            continue  # "产出指标合计 | 40 | 40": a group's subtotal, not an indicator
+        if _is_subtotal(name, cells.get("level1") or ""):  # "产出指标合计 | 40 | 40": a group's subtotal
+            subtotal = _subtotal_fact(block, row, cells, previous_level1)
+            if subtotal is not None:
+                facts.append(subtotal)
+            continue
+        if not (name or cells.get("level1")):
+            continue
         if name and not _NAMELIKE.search(name):
             continue  # "3", "%": a figure in the name column means the row's cells are misaligned
         level1 = cells.get("level1") or previous_level1
@@ -309,6 +361,26 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
         facts.append(Fact("indicator", f"指标：{fields['name']}", fields, [Evidence(block.page, text[:200])],
                           f"table.{block.kind}", anchor="header"))
     return facts
+
+
+def _subtotal_fact(block: Block, row: list, cells: dict[str, str], previous_level1: str) -> Fact | None:
+    """A group's 合计 row as the group's marks and score as the table states them: from the weight and
+    score columns where the row is the header's width, else from its only two figures (分值 before 得分)."""
+    label = clean(row[0]) if row else ""
+    group = _level1(label) if _LEVEL1.search(label) else _level1(previous_level1)
+    if not group:
+        return None
+    if len(row) >= len(block.header):
+        weight, score = _score(cells.get("weight", "")), _score(cells.get("score", ""))
+    else:
+        figures = [c for c in (clean(x) for x in row[1:]) if c]
+        if len(figures) != 2:
+            return None
+        weight, score = _score(figures[0]), _score(figures[1])
+    if weight is None or score is None:
+        return None
+    return Fact("indicator_group", f"{group}指标", {"name": group, "full_marks": weight, "score": score},
+                [Evidence(block.page, _row_text(row)[:200])], "table.indicator-subtotal", anchor="header")
 
 
 _COUNTED = re.compile(r"(人次|人|户|家|所|个|次)数$")
@@ -490,7 +562,7 @@ def _runs(indices: list[int]) -> list[list[int]]:
 
 # ---------------------------------------------------------------- flattened indicator tables
 
-_LEVEL1_TOKEN = re.compile(rf"^({alternation('indicators.level1_tokens')})指标(\(\d+(?:\.\d+)?分\))?$")
+_LEVEL1_TOKEN = re.compile(rf"^({alternation('indicators.level1_tokens')})指标([(（]\d+(?:\.\d+)?分[)）])?$")
 _LEVEL2_TOKEN = re.compile(rf"^({alternation('indicators.level2')})指标$")
 _INDICATOR_HEADER = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因"]
 _REASON_HINT = re.compile(r"原因|由于|因|未|偏差|滞后|影响")
@@ -631,12 +703,22 @@ MAX_HEADER_CELLS = 12
 def _header_run(cells: list[str], start: int) -> Block | None:
     """The indicator header typed one cell per line from `start`, as a Block (its cells in order)."""
     spec = lexicon()["table_headers"]["indicator"]
-    header_words = [w for ws in spec.values() for w in ws] + list(words("cell_table_indicator_name"))
+    header_words = [w for ws in spec.values() for w in ws]
+    name_words = words("cell_table_indicator_name")  # whole cells only: 产出指标 is a row's cell
+
+    def is_header(cell: str) -> bool:
+        return len(cell) <= _CELL_MAX and (_match(cell, header_words) or cell in name_words)
+
     end = start
-    while end < len(cells) and end - start < MAX_HEADER_CELLS and len(cells[end]) <= _CELL_MAX and _match(cells[end], header_words):
+    while end < len(cells) and end - start < MAX_HEADER_CELLS and is_header(cells[end]):
         end += 1
     block = classify_header(cells[start:end]) if end - start >= 4 else None
     return block if block is not None and block.kind == "indicator" and "name" in block.columns else None
+
+
+def _is_total(cell: str) -> bool:
+    """合计 / 总分, or a group's subtotal (产出指标合计)."""
+    return bool(_TOTAL_CELL.match(cell)) or _is_subtotal(cell, "")
 
 
 def _value_columns(block: Block) -> list[int]:
@@ -644,43 +726,153 @@ def _value_columns(block: Block) -> list[int]:
     return [i for i in range(len(block.header)) if i not in named]
 
 
-def _fits_row(cells: list[str], at: int, block: Block, values: list[int]) -> bool:
-    """Whether a row can start at `at`: a name, then value cells whose weight and score are numbers."""
-    if at >= len(cells) or _LEVEL_CELL.match(cells[at]) or _TOTAL_CELL.match(cells[at]) or not _NAMELIKE.search(cells[at]):
+_SCORE_CELL = re.compile(rf"^(?:{NUM})分?$")  # a weight or a score: a bare figure, no unit or percentage
+# cells a unit or a direction column holds; a qualitative indicator leaves its unit cell empty, and a
+# table copied without its empty cells then has one cell fewer in that row
+_OPTIONAL_CELLS = {
+    "unit": re.compile(rf"^(?:{_VALUE_UNITS})$"),
+    "direction": re.compile(rf"^(?:[≥≤><=＞＜]=?|{alternation('indicators.direction_cells')})$"),
+}
+
+
+def _read_values(cells: list[str], at: int, block: Block) -> tuple[list[str], int] | None:
+    """The cells from `at` read into the block's value columns in order, and where they end: a unit or
+    direction column whose cell is not of its type was left empty and takes none. None when the weight
+    and score columns would not hold figures (the cells do not line up)."""
+    fields = {index: fld for fld, index in block.columns.items()}
+    out = []
+    for column in _value_columns(block):
+        fld = fields.get(column)
+        cell = cells[at] if at < len(cells) else None
+        if fld in _OPTIONAL_CELLS and (cell is None or not _OPTIONAL_CELLS[fld].match(cell)):
+            out.append("")
+            continue
+        if cell is None or (fld in ("weight", "score") and not _SCORE_CELL.match(cell.replace(",", ""))):
+            return None
+        out.append(cell)
+        at += 1
+    return out, at
+
+
+def _fits_row(cells: list[str], at: int, block: Block) -> bool:
+    """Whether a row can start at `at`: a name, then value cells whose weight and score are figures."""
+    if at >= len(cells) or _LEVEL_CELL.match(cells[at]) or _is_total(cells[at]) or not _NAMELIKE.search(cells[at]):
         return False
-    row = cells[at + 1: at + 1 + len(values)]
-    if len(row) < len(values):
-        return False
-    by_column = dict(zip(values, row))
-    return all(_IS_NUMBER.match(by_column[block.columns[k]].replace(",", ""))
-               for k in ("weight", "score") if block.columns.get(k) in by_column)
+    return _read_values(cells, at + 1, block) is not None
+
+
+def _level_cells(cells: list[str], at: int, block: Block, level1: str) -> tuple[str, str, int]:
+    """The level-1 / level-2 cells standing at `at` (merged cells print only where they change), as
+    (level1, level2, how many cells). Two in a row are a level-1 and a level-2 cell; a lone one is a
+    level-1 cell where the table has no level-2 column or it names no level-2 group, else a level-2 cell
+    (满意度指标, 成本指标 may be either: a new level-1 group prints both its cells)."""
+    if at + 1 < len(cells) and _LEVEL_CELL.match(cells[at + 1]) and "level2" in block.columns:
+        return cells[at], cells[at + 1], 2
+    cell = cells[at]
+    if "level2" not in block.columns or not _LEVEL2_TOKEN.match(cell) or not level1:
+        return cell, "", 1
+    return level1, cell, 1
+
+
+def _place(block: Block, level1: str, level2: str, name: str, values: list[str], reason: str = "") -> list[str]:
+    """A row of the block's header width from the cells read by type."""
+    row = [""] * len(block.header)
+    for key, value in (("level1", level1), ("level2", level2), ("name", name), ("reason", reason)):
+        if key in block.columns:
+            row[block.columns[key]] = value
+    for column, value in zip(_value_columns(block), values):
+        row[column] = value
+    return row
 
 
 def _cell_rows(cells: list[str], at: int, block: Block) -> list[list[str]]:
-    values, rows = _value_columns(block), []
+    rows: list[list[str]] = []
     level1 = level2 = ""
     while at < len(cells):
         cell = cells[at]
         if _LEVEL_CELL.match(cell):
-            is_level1 = any(cell.startswith(w) for w in words("indicators.level1_row_labels")) and not _LEVEL2_TOKEN.match(cell)
-            level1, level2 = (cell, "") if is_level1 else (level1, cell)
-            at += 1
+            level1, level2, n = _level_cells(cells, at, block, level1)
+            at += n
             continue
-        if not _fits_row(cells, at, block, values):
+        if _is_total(cell):  # a group's 合计 row or the table's: its label and the figures it prints
+            end = at + 1
+            while end < len(cells) and end - at <= len(block.header) and _SCORE_CELL.match(cells[end].replace(",", "")):
+                end += 1
+            rows.append(cells[at:end])
+            at = end
+            continue
+        read = _read_values(cells, at + 1, block) if _fits_row(cells, at, block) else None
+        if read is None:
             break  # the table ends, or its cells no longer line up: stop rather than guess
-        row = [""] * len(block.header)
-        for key, value in (("level1", level1), ("level2", level2), ("name", cell)):
-            if key in block.columns:
-                row[block.columns[key]] = value
-        for column, value in zip(values, cells[at + 1: at + 1 + len(values)]):
-            row[column] = value
-        at += 1 + len(values)
+        values, at = read
+        row = _place(block, level1, level2, cell, values)
         if "reason" in block.columns and at < len(cells) and not _LEVEL_CELL.match(cells[at]) \
-                and not _fits_row(cells, at, block, values) and not _TOTAL_CELL.match(cells[at]) and len(cells[at]) <= 60:
+                and not _fits_row(cells, at, block) and not _is_total(cells[at]) and len(cells[at]) <= 60 \
+                and not is_heading(cells[at]):  # the section after the table
             row[block.columns["reason"]] = cells[at]
             at += 1
         rows.append(row)
     return rows
+
+
+def _name_part(cell: str) -> bool:
+    return not (_IS_NUMBER.match(cell.replace(",", "")) or _quantity(cell)[0] is not None
+                or any(p.match(cell) for p in _OPTIONAL_CELLS.values()))
+
+
+def _line_rows(lines: list[list[str]], block: Block) -> list[list[str]]:
+    """Indicator rows typed one per line, cells apart by spaces: the level cells that stand at a line's
+    start, then the name, the value cells and what is left as the reason. A name typed with spaces is
+    joined where only one split puts figures in the weight and score columns; other lines are dropped."""
+    rows = []
+    level1 = level2 = ""
+    for cells in lines:
+        if _is_total(cells[0]):
+            rows.append(cells)  # a total row: the block reader reads its figures
+            continue
+        at = 0
+        while at < len(cells) - 1 and _LEVEL_CELL.match(cells[at]):
+            level1, level2, n = _level_cells(cells, at, block, level1)
+            at += n
+        splits = []
+        for end in range(at + 1, len(cells)):
+            if end > at + 1 and not _name_part(cells[end - 1]):
+                break  # a name typed with spaces is made of words, not of figures, units or signs
+            read = _read_values(cells, end, block)
+            if read is None or (read[1] < len(cells) and "reason" not in block.columns):
+                continue
+            values, rest = read[0], cells[read[1]:]
+            splits.append(_place(block, level1, level2, "".join(cells[at:end]), values, "".join(rest)))
+        if len(splits) == 1 and _NAMELIKE.search(splits[0][block.columns["name"]]):
+            rows.append(splits[0])
+    return rows
+
+
+def _page_furniture(cells: list[tuple[int, str]]) -> set[int]:
+    """Which cells are page furniture standing between a table's cells: a page's first or last cell
+    printed as a page number ("第3页", "- 3 -", or a bare number that runs with the page: the offset from
+    the page index shared by two pages or more), or a running title repeated at the edges of half the pages.
+    A bare number at a page's edge that does not run with the pages is a cell."""
+    pages: dict[int, list[int]] = {}
+    for i, (page, _) in enumerate(cells):
+        pages.setdefault(page, []).append(i)
+    if len(pages) < 2:
+        return set()
+    edges = {i for indices in pages.values() for i in {indices[0], indices[-1]}}
+    offsets = Counter(int(cells[i][1]) - cells[i][0] for i in edges if cells[i][1].isdigit())
+    running = {offset for offset, n in offsets.items() if n >= 2}
+    titles = Counter(cells[i][1] for indices in pages.values() for i in set(indices[:2] + indices[-2:]))
+    repeated = {t for t, n in titles.items() if n >= max(3, len(pages) / 2) and not _NUM_TOKEN.match(t)}
+    out = set()
+    for indices in pages.values():
+        for i in set(indices[:2] + indices[-2:]):
+            page, text = cells[i]
+            if text in repeated:
+                out.add(i)
+            elif i in edges and _PAGE_FURNITURE.match(text):
+                if not text.isdigit() or int(text) - page in running:
+                    out.add(i)
+    return out
 
 
 def cell_indicator_tables(lines) -> list[Table]:
@@ -688,6 +880,8 @@ def cell_indicator_tables(lines) -> list[Table]:
     columns; rows are read in the header's order, a level-1 / level-2 cell standing only where it changes
     and the reason cell only where there is one. Rebuilt as Tables for the indicator block reader."""
     cells = [(l.page, clean(l.text)) for l in lines if clean(l.text)]
+    furniture = _page_furniture(cells)
+    cells = [c for i, c in enumerate(cells) if i not in furniture]
     texts = [t for _, t in cells]
     tables, i = [], 0
     while i < len(texts):
@@ -709,7 +903,7 @@ MIN_ROW_CELLS = 3  # a row of a space-separated table has a label and at least t
 
 
 def _row_tokens(text: str) -> list[str]:
-    return [t for t in re.split(r"\s+|\t", unicodedata.normalize("NFKC", text).strip()) if t]
+    return [t for t in re.split(r"\s+|\t", simplified(unicodedata.normalize("NFKC", text)).strip()) if t]
 
 
 def space_row_tables(lines) -> list[Table]:
@@ -731,8 +925,7 @@ def space_row_tables(lines) -> list[Table]:
             rows.append(cells)
             j += 1
         if block.kind == "indicator":  # merged level cells are left out where they repeat: read by type
-            totals = [r for r in rows if _TOTAL_CELL.match(r[0])]
-            rows = _cell_rows([c for r in rows if r not in totals for c in r], 0, block) + totals
+            rows = _line_rows(rows, block)
         if rows:
             tables.append(Table(lines[i].page, [header] + rows))
         i = j
