@@ -287,3 +287,17 @@ def test_short_lines_beside_a_ruled_table_do_not_wrap(tmp_path):
     c.save()
     doc = load(path)
     assert doc.tables and [l.wraps for l in doc.lines if "填报人" in l.text or "联系电话" in l.text] == [False, False]
+
+
+def _enumerations(text: str) -> list[tuple]:
+    facts = extract(Document("t.txt", "txt", [Line(1, "一、部门基本情况"), Line(1, text)]))
+    return [(f.fields["label"], f.fields["count_stated"].value, f.fields["count_listed"].value)
+            for f in facts if f.kind == "enumeration"]
+
+
+def test_names_listed_before_their_count():
+    assert _enumerations("设信息和宣传科、财政事务与国库支付中心、综合股、热线管理科5个内设机构。") == [("内设机构", 5, 4)]
+    assert _enumerations("局机关下设办公室、财务股和综合股共3个股室。") == [("股室", 3, 3)]
+    # 建设 is no list's lead; "等5个" need not name them all
+    assert _enumerations("建设甲工程、乙工程、丙工程3个项目。") == []
+    assert _enumerations("包括办公室、财务股等5个股室。") == []

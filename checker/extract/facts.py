@@ -1118,9 +1118,19 @@ def extract_products(flow: Flow, out: Extraction) -> None:
 
 # ---------------------------------------------------------------- stated count vs listed items
 
+_COUNT = r"(?P<n>\d+|[一二三四五六七八九十]+)\s*(?P<unit>" + alternation("enumeration.units") + r"|人)"
 _ENUMERATION = re.compile(
-    r"(?P<n>\d+|[一二三四五六七八九十]+)\s*(?P<unit>个|家|项|所|名|人)[^，,。；;\d]{0,4}?[，,：:]?\s*"
-    r"(?:即|分别是|分别为|具体包括|包括|具体是|为)[:：]?(?P<items>[^。；;\n]+)"
+    _COUNT + r"[^，,。；;\d]{0,4}?[，,：:]?\s*(?:" + alternation("enumeration.list_after_count")
+    + r")[:：]?(?P<items>[^。；;\n]+)"
+)
+# "设信息科、综合股、热线管理科3个内设机构": the names first, then their count and what they are
+_BEFORE_WORDS = words("enumeration.list_before_count")
+_ENUMERATION_BEFORE = re.compile(
+    # a two-character lead (下设) anywhere; a one-character one (设) only where a clause starts (not 建设)
+    r"(?:(?:" + "|".join(w for w in _BEFORE_WORDS if len(w) > 1) + r")|(?:^|(?<=[，,。；;：:\n]))\s*(?:"
+    + "|".join(w for w in _BEFORE_WORDS if len(w) == 1) + r"))(?P<items>[^，,。；;：:\d\n]{2,}?(?:[、][^，,。；;：:\d\n]{2,}?)+?)(?:"
+    + alternation("enumeration.count_after_list") + r")?" + _COUNT.replace("|人)", ")")
+    + r"(?P<label>[\u4e00-\u9fff]{2,8})"
 )
 
 
@@ -1148,21 +1158,34 @@ def _split_joined(item: str, endings: set[str]) -> list[str]:
     return [item]
 
 
-def extract_enumerations(flow: Flow, out: Extraction) -> None:
-    """"内设科室5个，分别是办公室、…" — the count stated against the items actually listed."""
+ENUMERATION_MAX = 50  # a stated count above this is no list of names
+LABEL_BEFORE_COUNT = 16  # characters before the count that may hold what is counted (内设科室)
+
+
+def _enumerated(flow: Flow, m: re.Match, label: str | None) -> Fact | None:
     text = flow.text
-    for m in _ENUMERATION.finditer(text):
-        items_text = re.sub(r"[（(][^）)]*[）)]", "", m.group("items")).strip()
-        if "等" in items_text[-3:] or len(items_text) < 2 or re.search(r"\d+\s*(?:万元|元|%)", items_text):
-            continue  # "…等" is not exhaustive; figures mean this is not a list of names
-        items = _list_items(items_text)
-        stated = chinese_int(m.group("n"))
-        if stated is None or len(items) < 2 or stated > 50:
-            continue
+    items_text = re.sub(r"[（(][^）)]*[）)]", "", m.group("items")).strip()
+    if "等" in items_text[-3:] or len(items_text) < 2 or re.search(r"\d+\s*(?:万元|元|%)", items_text):
+        return None  # "…等" is not exhaustive; figures mean this is not a list of names
+    items = _list_items(items_text)
+    stated = chinese_int(m.group("n"))
+    if stated is None or len(items) < 2 or stated > ENUMERATION_MAX:
+        return None
+    if label is None:
         s, _ = flow.sentence_bounds(m.start())
-        label = re.split(r"[，,、：:；;。\n]", text[max(s, m.start() - 16): m.start()])[-1].strip() or "所列事项"
-        listed = Quantity(Decimal(len(items)), 0, "个", "")  # counted by us, not stated by the report
-        fields = {"label": label, "count_stated": plain(str(stated), "个"), "count_listed": listed,
-                  "items": "、".join(items)}
-        out.facts.append(Fact("enumeration", f"{label}{m.group('n')}{m.group('unit')}", fields,
-                              [flow.quote(m.start(), m.end())], "enumeration.sentence"))
+        label = re.split(r"[，,、：:；;。\n]", text[max(s, m.start() - LABEL_BEFORE_COUNT): m.start()])[-1].strip()
+    label = label or "所列事项"
+    listed = Quantity(Decimal(len(items)), 0, "个", "")  # counted by us, not stated by the report
+    fields = {"label": label, "count_stated": plain(str(stated), "个"), "count_listed": listed,
+              "items": "、".join(items)}
+    return Fact("enumeration", f"{label}{m.group('n')}{m.group('unit')}", fields,
+                [flow.quote(m.start(), m.end())], "enumeration.sentence")
+
+
+def extract_enumerations(flow: Flow, out: Extraction) -> None:
+    """"内设科室5个，分别是办公室、…" or "设办公室、…5个内设机构": the count stated against the items listed."""
+    for pattern, label in ((_ENUMERATION, None), (_ENUMERATION_BEFORE, "label")):
+        for m in pattern.finditer(flow.text):
+            fact = _enumerated(flow, m, m.group(label) if label else None)
+            if fact is not None:
+                out.facts.append(fact)
