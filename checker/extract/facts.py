@@ -39,6 +39,19 @@ class Extraction:
     mentions: list[tuple[str, Quantity, Evidence]] = field(default_factory=list)
 
 
+# How far the prose readers look, in characters (a setting, not a guess buried in a reader):
+COUNT_BEFORE_COVERAGE = 200  # the projects counted, in the sentences before a coverage rate
+FUNDS_AFTER_COVERAGE = 60  # the funds a coverage rate covers, after its sentence
+FUNDS_AMOUNT_SPAN = 30  # ... and their amount after that label
+SCORE_LABEL_SPAN = 30  # the words before a score that say whose it is (指标 / 总分 / 自评)
+AMOUNT_LABEL_SPAN = 12  # the words before an amount that say what it is
+FIGURE_LABEL_SPAN = 14  # ... and before a rate, score or count
+TOTAL_BEFORE_PARTS = 80  # a total stated before its 其中
+CUT_SHORT_TAIL = 30  # an excerpt that stops within this many characters of a list's last part is cut short
+SUM_WORD_TO_TOTAL = 24  # from 合计 / 共计 to its amount
+PART_NAME_SPAN = 24  # the words before a part's amount that name it
+
+
 def _sentences(flow: Flow, start: int = 0, end: int | None = None):
     """(start, end) of each sentence in flow.text[start:end]."""
     end = len(flow.text) if end is None else end
@@ -455,7 +468,7 @@ def extract_self_evaluation(flow: Flow, out: Extraction) -> None:
     if cov:
         fields["coverage_stated"] = percent(cov.group("num") or cov.group("num2"))
         s, e = flow.sentence_bounds(cov.start(), cov.end())
-        window_start = max(text.rfind("。", 0, s - 1) + 1, s - 200)  # the count often precedes
+        window_start = max(text.rfind("。", 0, s - 1) + 1, s - COUNT_BEFORE_COVERAGE)  # the count often precedes
         window = text[window_start:e]
         fact.field_evidence["coverage_stated"] = flow.quote(cov.start(), cov.end())
         ev = _EVALUATED_LABELLED.search(window) or _EVALUATED.search(window)
@@ -470,9 +483,9 @@ def extract_self_evaluation(flow: Flow, out: Extraction) -> None:
         if totals and chinese_int(totals[0].group("n")) is not None:
             fields["projects_total"] = plain(str(chinese_int(totals[0].group("n"))), "个")
             fact.field_evidence["projects_total"] = flow.quote(totals[0].start(), totals[0].end())
-        funds = _FUNDS.search(text, s, min(len(text), e + 60))
+        funds = _FUNDS.search(text, s, min(len(text), e + FUNDS_AFTER_COVERAGE))
         if funds:
-            amount = next(money_mentions(text[funds.end(): funds.end() + 30], funds.end()), None)
+            amount = next(money_mentions(text[funds.end(): funds.end() + FUNDS_AMOUNT_SPAN], funds.end()), None)
             if amount and amount[0] - funds.end() <= 2:
                 fields["funds_covered"] = amount[2]
                 fact.field_evidence["funds_covered"] = flow.quote(amount[0], amount[1])
@@ -540,7 +553,7 @@ def _total_score(flow: Flow):
     for m in _SCORE.finditer(flow.text):
         s, e = flow.sentence_bounds(m.start(), m.end())
         sentence = flow.text[s:e]
-        local = flow.text[max(s, m.start() - 30): m.start()]
+        local = flow.text[max(s, m.start() - SCORE_LABEL_SPAN): m.start()]
         own = m.group(0)
         if re.search(r"指标|总分\s*\d", local) and not re.search(r"自评|综合", local + own):
             continue
@@ -640,7 +653,7 @@ def extract_amounts(flow: Flow, out: Extraction) -> None:
     for start, end, value, unit in money_mentions(flow.text):
         owner = out.owned.get(start) or out.owned.get(start - 1)
         s, e = flow.sentence_bounds(start)
-        before = flow.text[max(s, start - 12): start]
+        before = flow.text[max(s, start - AMOUNT_LABEL_SPAN): start]
         fields: dict = {"value": value, "unit_written": unit}
         if owner:
             fields["label"] = owner.label
@@ -653,7 +666,7 @@ def extract_amounts(flow: Flow, out: Extraction) -> None:
                 fields["label"] = label
             subject, group = f"第{flow.page_at(start)}页金额", f"sentence:{s}"
         fact = Fact("amount", subject, fields, [flow.quote(start, end)], "amount.mention")
-        fact.field_evidence["value"] = flow.span_evidence(max(s, start - 12), end)
+        fact.field_evidence["value"] = flow.span_evidence(max(s, start - AMOUNT_LABEL_SPAN), end)
         # its sentence, and the next one when that lists its parts ("支出799.12万元。其中：人员经费…")
         parts = e if flow.text[e:e + 8].lstrip().startswith("其中") else None
         fact.meta.update(group=group, owner=owner, sentence=s, parts_sentence=parts)
@@ -948,7 +961,8 @@ def extract_breakdowns(flow: Flow, out: Extraction) -> None:
     text = flow.text
     for m in _PARTS_INTRO.finditer(text):
         s, e = flow.sentence_bounds(m.end())
-        before = list(money_mentions(text[max(0, m.start() - 80): m.start()], max(0, m.start() - 80)))
+        lo = max(0, m.start() - TOTAL_BEFORE_PARTS)
+        before = list(money_mentions(text[lo: m.start()], lo))
         if not before:
             continue
         total_start, total_end, total, _ = before[-1]
@@ -973,7 +987,7 @@ def extract_breakdowns(flow: Flow, out: Extraction) -> None:
 def _cut_short(text: str, last_part_end: int) -> bool:
     """The text stops right after the last part without ending its sentence: truncated."""
     rest = text[last_part_end:].strip()
-    return len(rest) < 30 and not rest.startswith(("。", "；", ";"))
+    return len(rest) < CUT_SHORT_TAIL and not rest.startswith(("。", "；", ";"))
 
 
 def _in_brackets(text: str, start: int, pos: int) -> bool:
@@ -1004,7 +1018,7 @@ def extract_sum_lines(flow: Flow, out: Extraction) -> None:
 
     text = flow.text
     for m in _SUM_WORD.finditer(text):
-        total = next(iter(money_mentions(text[m.end(): m.end() + 24], m.end())), None)
+        total = next(iter(money_mentions(text[m.end(): m.end() + SUM_WORD_TO_TOTAL], m.end())), None)
         if total is None or not re.fullmatch(r"[^，,。；;]{0,12}", text[m.end(): total[0]]):
             continue
         s, e = flow.sentence_bounds(m.start())
@@ -1038,7 +1052,7 @@ def _next_clause_break(text: str, start: int, end: int) -> int:
 
 
 def _part_name(text: str, start: int, floor: int) -> str:
-    head = re.split(r"[，,、：:；;。\n]", text[max(floor, start - 24): start])[-1]
+    head = re.split(r"[，,、：:；;。\n]", text[max(floor, start - PART_NAME_SPAN): start])[-1]
     head = re.sub(r"^(其中|包括|分别是|分别为)", "", head)
     head = re.sub(r"(为|是|共计|合计|总计|共|计|达|约|达到)$", "", head.strip())
     head = re.split(r"本项目|本单位|本部门|共", head)[-1]  # "…本项目共申请预算资金" -> "申请预算资金"
@@ -1079,7 +1093,7 @@ def extract_figures(flow: Flow, out: Extraction) -> None:
         if m.group("cn"):
             value = Quantity(value.value, value.places, value.unit, m.group("cn") + unit)  # as written: 三项
         s, _ = flow.sentence_bounds(m.start())
-        label = re.split(r"[，,、：:；;。(（)）\s]", text[max(s, m.start() - 14): m.start()])[-1]
+        label = re.split(r"[，,、：:；;。(（)）\s]", text[max(s, m.start() - FIGURE_LABEL_SPAN): m.start()])[-1]
         fields: dict = {"value": value, "unit_written": unit}
         if label:
             fields["label"] = label
