@@ -54,7 +54,7 @@ def test_project_form_one_cell_per_line():
 def test_header_words_broken_at_a_line_end_and_rows_that_fit():
     cells = ["资金(万元)", "年初预算", "数", "全年预算数", "全年执行", "数", "分值", "执行", "率", "得分",
              "年度资金总额", "100", "120", "110", "10", "91.67%", "9.17",
-             "其中:财政拨款", "100", "120", "110", "其他资金", "20", "10", "上年结转", "5", "—", "—"]
+             "其中:财政拨款", "100", "120", "110", "—", "—", "其他资金", "20", "10", "上年结转", "5", "—", "—"]
     [table] = fund_form_tables([Line(1, c) for c in cells])
     assert table.rows[0][1:] == ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
     # two figures for three money columns: which two is not known, the row is dropped
@@ -93,17 +93,18 @@ def test_a_group_without_a_stated_unit_is_not_read():
 # the 经费控制情况 of the 基础数据表: its columns are years
 CONTROL = ["经费控制情况(万元)", "2022年决算数", "2023年预算数", "2023年决算数",
            "三公经费:", "3.20", "2.00", "1.80", "1、公务用车购置和维护经费", "其中:公车购置", "公务接待 1.20", "1.00",
-           "项目支出:", "300.00", "250.00", "280.00", "水费、电费、差旅费", "8.80", "13.00.", "12.64",
+           "项目支出:", "300.00", "250.00", "280.00", "水费、电费、差旅费", "8.80", "13.00.", "12.64", "办公费", "1.2", "3.",
            "会议费", "1", "2", "3", "4", "楼堂馆所控制情况"]
 
 
 def test_year_columns_give_amounts_and_claim_no_column():
     amounts = year_table_amounts([Line(1, c) for c in CONTROL])
-    assert [a.cell for a in amounts] == ["3.20", "2.00", "1.80", "1.20", "1.00", "300.00", "250.00", "280.00"]
+    assert [a.cell for a in amounts] == ["3.20", "2.00", "1.80", "1.20", "1.00", "300.00", "250.00", "280.00",
+                                         "8.80", "13.00", "12.64"]
     assert all(a.unit == "万元" for a in amounts) and "三公经费" in amounts[0].quote
     facts = derive(extract(doc(CONTROL)))
     assert not by_kind(facts, "budget") and not by_kind(facts, "fund_source")  # which year a cell is: not claimed
-    assert len([f for f in facts if f.extractor.endswith("table.flat-form")]) == 8
+    assert len([f for f in facts if f.extractor.endswith("table.flat-form")]) == 11
 
 
 def test_columns_of_last_year_and_this_year_are_a_year_table():

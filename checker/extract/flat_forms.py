@@ -33,6 +33,7 @@ _YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年度?")
 _UNIT = re.compile(r"[(（]\s*(万元|亿元|元)\s*[)）]?|单位[:：]\s*(万元|亿元|元)")
 _LABELLED = re.compile(rf"^(?:(?:{alternation('fund_rows.part_prefix')})[:：])?(?P<label>[^:：]{{2,30}}?)[:：](?P<num>{NUM})?$")
 _PART_PREFIX = re.compile(rf"^(?:{alternation('fund_rows.part_prefix')})[:：]")
+_STRAY_STOP = re.compile(r"^(\d+\.\d+)\.$")  # "7.50.": a whole decimal and a stray full stop ("95." alone is cut off)
 _GLOSS = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")  # pinyin after a character: 经(jīng)费
 LABEL_MAX = 30  # a row label is short; a longer cell is prose, and ends the table
 UNIT_LOOKBACK = 40  # cells before a header where the form states its unit (单位:万元)
@@ -68,7 +69,7 @@ def form_cells(lines: list[Line]) -> list[Cell]:
                 merged[-1] += token
             else:
                 merged.append(token)
-        cells += [Cell(line.page, _GLOSS.sub("", t)) for t in merged if t]
+        cells += [Cell(line.page, _STRAY_STOP.sub(r"\1", _GLOSS.sub("", t))) for t in merged if t]
     return _join_broken_headers(cells)
 
 
@@ -204,13 +205,21 @@ def fund_form_tables(lines: list[Line]) -> list[Table]:
         block = classify_header(rows[0])
         if block is None or block.kind != "fund":
             continue
-        # a row fills every column, or the money columns that lead the header (its scores left empty);
-        # with fewer figures, which columns they belong to cannot be told
+        # a row fills every column, or the money columns that lead the header (its scores left empty or
+        # dashed); with fewer figures, which columns they belong to cannot be told
         money = next((k for k in range(1, len(rows[0])) if k not in _money_columns(block)), len(rows[0])) - 1
-        rows = rows[:1] + [r for r in form.rows if len(r) - 1 in (len(form.header), money)]
+        rows = rows[:1] + [r for r in form.rows if len(r) - 1 in (len(form.header), money) or len(_unpadded(r)) - 1 == money]
         if len(rows) > 1:
             tables.append(Table(form.page, rows))
     return tables
+
+
+def _unpadded(row: list[str]) -> list[str]:
+    """The row without the dashes that close it ("100 100 95 — —": the score columns left empty)."""
+    end = len(row)
+    while end > 1 and not row[end - 1]:
+        end -= 1
+    return row[:end]
 
 
 def _money_columns(block) -> set[int]:
