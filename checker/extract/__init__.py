@@ -5,7 +5,7 @@ from ..model import Document, Fact
 from .facts import (
     Extraction, extract_amounts, extract_budgets, extract_document, extract_execution_score,
     extract_indicator_groups, extract_score_parts,
-    extract_projects, extract_self_evaluation, extract_tables, extract_breakdowns, extract_own_project, extract_sum_lines, extract_figures, extract_products, extract_enumerations,
+    extract_projects, extract_self_evaluation, extract_tables, extract_breakdowns, find_project_text, extract_sum_lines, extract_figures, extract_products, extract_enumerations,
     document_tables, extract_cell_tables, own_project_name,
 )
 from .textflow import Flow, build_flow
@@ -19,11 +19,12 @@ def extract(doc: Document) -> list[Fact]:
     document = extract_document(flow)
     out.facts.append(document)
     tables = document_tables(doc)
-    extract_tables(tables, flow, out, document.fields.get("report_kind"))
-    extract_projects(flow, out)  # project entries claim their text before budget sentences
-    if document.fields.get("report_kind") == "项目":
-        extract_own_project(flow, out, own_project_name(flow, tables))
-    extract_budgets(flow, out)
+    kind = document.fields.get("report_kind")
+    extract_tables(tables, flow, out, kind)
+    # what the prose says of single projects, found first: the budget reader leaves that text alone
+    projects = find_project_text(flow, kind, any(f.kind == "project" for f in out.facts), own_project_name(flow, tables))
+    extract_projects(out, projects)
+    extract_budgets(flow, out, projects)
     extract_self_evaluation(flow, out)
     extract_indicator_groups(flow, out)
     extract_execution_score(flow, out)

@@ -34,7 +34,6 @@ class Owned:
 class Extraction:
     facts: list[Fact] = field(default_factory=list)
     owned: dict[int, Owned] = field(default_factory=dict)  # figure offset -> owner
-    spans: list[tuple[int, int]] = field(default_factory=list)  # text claimed by project entries
     # every statement of a budget figure: (what, value, evidence), to find figures stated twice
     mentions: list[tuple[str, Quantity, Evidence]] = field(default_factory=list)
 
@@ -248,7 +247,34 @@ def _entry_end(flow: Flow, heading_starts: list[int], body_start: int, stop: int
     return stop
 
 
-def extract_projects(flow: Flow, out: Extraction) -> None:
+@dataclass
+class ProjectText:
+    """What the text says of single projects — its enumerated project entries, or a 项目 report's own
+    figures — read once before the other prose readers, which leave its spans alone whatever their order."""
+    facts: list[Fact] = field(default_factory=list)
+    owned: dict[int, Owned] = field(default_factory=dict)  # figure offset -> the project field it went to
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def claimed(self) -> "_Claimed":
+        return _Claimed(self.spans)
+
+
+def find_project_text(flow: Flow, report_kind: str | None, tables_name_projects: bool, own_name: str) -> ProjectText:
+    """Project entries (一是…/（1）…/①… with a project's figures); failing those, in a 项目 report whose
+    tables name no project, the report's own project as its prose states it."""
+    text = ProjectText()
+    _project_entries(flow, text)
+    if report_kind == "项目" and not text.facts and not tables_name_projects:
+        _own_project(flow, text, own_name)
+    return text
+
+
+def extract_projects(out: Extraction, text: ProjectText) -> None:
+    out.facts.extend(text.facts)
+    out.owned.update(text.owned)
+
+
+def _project_entries(flow: Flow, out: ProjectText) -> None:
     entries = list(_ENTRY.finditer(flow.text))
     heading_starts = [at for at, _, _ in flow.headings]
     for i, m in enumerate(entries):
@@ -281,7 +307,7 @@ def extract_projects(flow: Flow, out: Extraction) -> None:
             fact.field_evidence["explanation"] = ev
         fact.evidence = [flow.quote(start, min(fig_sentence_end, stop) - 1, limit=240)]
         out.facts.append(fact)
-        out.spans.append((start, stop))
+        out.spans.append((start, stop))  # the budget reader leaves an entry's text alone
 
 
 _PROJECT_WORDS = words("project_words")
@@ -308,12 +334,12 @@ def _next_heading(flow: Flow, offset: int) -> int:
     return starts[i] if i < len(starts) else len(flow.text)
 
 
-def _own_project_fact(flow: Flow, out: Extraction, name: str, figures: list) -> Fact | None:
+def _own_project_fact(flow: Flow, out: ProjectText, name: str, figures: list) -> Fact | None:
     """The project fact read from `figures` (one section's), when it says at least two things."""
     window = [f for f in figures if f.start - figures[0].start <= OWN_FIGURES_SPAN]
     name = _name_before(flow, window[0].start) or name
     fact = Fact("project", f"项目：{name}", {"name": name}, [], "project.prose")
-    scratch = Extraction()
+    scratch = ProjectText()
     _read_project_figures(fact, window, flow, scratch, "own-project")
     if len(fact.fields) < 3:  # a name and one figure tell nothing to check
         return None
@@ -327,13 +353,10 @@ def _own_project_fact(flow: Flow, out: Extraction, name: str, figures: list) -> 
     return fact
 
 
-def extract_own_project(flow: Flow, out: Extraction, name: str) -> None:
+def _own_project(flow: Flow, out: ProjectText, name: str) -> None:
     """A 项目 report states its own project's figures in prose ("下达预算2596万元，实际总支出…"): those of
     the first section that states two of them; the cause of a low rate is looked for in that section."""
-    if any(f.kind == "project" for f in out.facts):
-        return
-    claimed = _Claimed(out.spans)
-    figures = [f for f in find_figures(flow.text, "project") if f.start not in claimed]
+    figures = find_figures(flow.text, "project")
     sections: dict[int, list] = {}
     for f in figures:
         sections.setdefault(_next_heading(flow, f.start), []).append(f)
@@ -384,12 +407,11 @@ def _heading_scope(heading: str) -> str | None:
     return None
 
 
-def _budget_clauses(flow: Flow, out: Extraction):
+def _budget_clauses(flow: Flow, out: Extraction, claimed: _Claimed):
     """(scope, anchor, figures, start, end, sentence start, section) of each clause stating budget figures.
     A clause names its scope (label), or stands under a heading that does (header), or neither (inferred:
     then only a clause of two or more figures counts, and it is taken for the department's)."""
     heading_starts = [at for at, _, _ in flow.headings]
-    claimed = _Claimed(out.spans)
     for s, e in _sentences(flow):
         if s in claimed:
             continue
@@ -416,11 +438,11 @@ def _budget_clauses(flow: Flow, out: Extraction):
 _ANCHOR_RANK = {"label": 0, "header": 0, "inferred": 1}
 
 
-def extract_budgets(flow: Flow, out: Extraction) -> None:
+def extract_budgets(flow: Flow, out: Extraction, projects: ProjectText) -> None:
     """One budget fact per scope: its first clause whose scope is written (in the clause or its heading),
     else its first clause; later anchored clauses of the same section add the figures it lacks."""
     clauses: dict[str, list] = {}
-    for clause in _budget_clauses(flow, out):
+    for clause in _budget_clauses(flow, out, projects.claimed()):
         scope, anchor, figures = clause[:3]
         if anchor != "inferred":  # only figures whose scope is written may contradict each other
             for fig in figures:
