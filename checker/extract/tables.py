@@ -893,7 +893,7 @@ def cell_indicator_tables(lines) -> list[Table]:
         rows = _cell_rows(texts, start, block)
         if rows:
             tables.append(Table(cells[i][0], [block.header] + rows))
-        i = start + 1
+        i = start + 1 if rows else i + 1  # a title cell (绩效指标) before the header: the header starts after it
     return tables
 
 
