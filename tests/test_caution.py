@@ -145,3 +145,11 @@ def test_a_change_beside_a_part_is_not_a_part_but_a_carried_over_fund_is(cpack):
     [b], _ = _breakdown_findings(
         cpack, "一、部门基本情况\n全年收入900万元，其中财政拨款600万元，较上年增加50万元，上年结转资金300万元。\n")
     assert b.fields["parts_count"].value == 2 and b.fields["parts_sum"].value == 900
+
+
+def test_printed_parts_are_held_to_their_printed_total_within_one_rounding(cpack):
+    """A total and its parts as printed: 0.03万元 off on five parts is an error (as auditors read it)."""
+    text = "一、部门基本情况\n全年收入100.03万元，其中财政拨款20.00万元，上年结转20.00万元，事业收入20.00万元，经营收入20.00万元，其他收入20.00万元。\n"
+    _, [f] = _breakdown_findings(cpack, text)
+    assert f.severity == "error"
+    assert _breakdown_findings(cpack, text.replace("100.03", "100.01"))[1] == []

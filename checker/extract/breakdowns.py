@@ -18,8 +18,9 @@ def make_breakdown(label: str, total: Quantity, values: list[Quantity], names: l
                    anchor: str | None = None, complete: bool | None = None) -> Fact:
     """`complete`: the parts are all there (a fund table's rows, terms listed before their 合计, or names of
     one partition); else only parts that add up to more than the total are a contradiction."""
-    places = max(v.places for v in values)
-    parts_sum = Quantity(sum(v.value for v in values), places, "万元")
+    # printed parts against their printed total, within one rounding (not one per part): auditors hold a
+    # table's 合计 to the sum of the rows as printed, and count 0.03万元 off on five rows as an error
+    parts_sum = Quantity(sum(v.value for v in values), max(v.places for v in values), "万元")
     from_table = extractor.startswith("table")
     fields = {"label": label, "total": total, "parts_sum": parts_sum,
               "parts_count": plain(str(len(values)), "个"), "parts": "、".join(n for n in names if n),
@@ -27,6 +28,4 @@ def make_breakdown(label: str, total: Quantity, values: list[Quantity], names: l
               "complete": from_table or (complete if complete is not None else names_partition(names))}
     fact = Fact("breakdown", label, fields, evidence, extractor,
                 anchor=anchor or ("header" if extractor.startswith("table") else "label"))
-    # the sum's tolerance is that of its terms added up, not of its widest term
-    fact.meta["terms"] = values
     return fact

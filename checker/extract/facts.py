@@ -1148,7 +1148,6 @@ def extract_products(flow: Flow, out: Extraction) -> None:
                   "total": money(total.group("num"), total.group("unit")),
                   "total_written": f"{total.group('num')}{total.group('unit')}"}
         fact = Fact("product", "数量×单价", fields, [flow.quote(s, e - 1)], "product.sentence")
-        fact.meta["total_offset"] = s + total.start("num")
         out.facts.append(fact)
 
 
