@@ -462,9 +462,11 @@ def _fact_json(f) -> dict:
 @main.command()
 @click.argument("report")
 @click.option("--rule", "rule_id", required=True, help="规则编号，如 execution.explanation-required")
+@click.option("--subject", help="只说明名称或原文含这几个字的对象，如 --subject 智慧白云")
+@click.option("--full", is_flag=True, help="每一项都给出全部细节（默认：未触发的只列一行，前几项除外）")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="附加规则目录或文件")
 @PROFILE_OPTION
-def explain(report, rule_id, rule_dirs, profile):
+def explain(report, rule_id, subject, full, rule_dirs, profile):
     """说明一条规则在这份报告上为何触发、未触发或无法评估。"""
     import difflib
 
@@ -499,7 +501,7 @@ def explain(report, rule_id, rule_dirs, profile):
         click.echo(f"这份报告是{kind}报告，规则 {rule_id} 只适用于{'、'.join(rule.report_kinds)}报告：不适用。")
         return
     fired = {fid for rid, fid in result.fired if rid == rule_id}
-    click.echo(explain_rule(rule, items, fired, cpack.ctx))
+    click.echo(explain_rule(rule, items, fired, cpack.ctx, subject=subject, full=full))
 
 
 @main.group()

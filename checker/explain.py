@@ -63,7 +63,40 @@ def _deciding_part(node: Node, fields: dict, dims: dict, ctx: Context, want) -> 
     return to_text(node)
 
 
-def explain_rule(rule: Rule, facts: list, fired_fids: set[int], ctx: Context | None = None) -> str:
+FULL_NOT_FIRED = 3  # instances that passed, shown in full before the rest go one line each
+
+
+def _headline(rule: Rule, fact, used: list[str]) -> str:
+    """The figures an instance is about, for its heading (the amount, the score …)."""
+    names = [n for n in used if fact.fields.get(n) is not None and not isinstance(fact.fields[n], (bool, str))]
+    if not names:  # a rule that reads only yes/no fields: the fact's own figure (an amount's value)
+        names = [n for n, v in fact.fields.items() if v is not None and not isinstance(v, (bool, str))][:1]
+    shown = [getattr(fact.fields[n], "written", "") or _value_text(fact.fields[n]) for n in names]  # as printed
+    return "：" + "、".join(shown[:3]) if shown else ""
+
+
+def _outcome(rule: Rule, fact, fired_fids: set[int], dims, ctx) -> str:
+    """fired | not-evaluable | passed | not-applicable — the order instances are shown in."""
+    if rule.where is not None:
+        applies = evaluate(rule.where, fact.fields, dims, ctx)
+        if applies is UNKNOWN:
+            return "not-evaluable"
+        if applies is not True:
+            return "not-applicable"
+    if fact.fid in fired_fids:
+        return "fired"
+    verdict = evaluate(rule.when, fact.fields, dims, ctx)
+    return "not-evaluable" if verdict is UNKNOWN else "fired" if verdict is True else "passed"
+
+
+OUTCOME_ORDER = ("fired", "not-evaluable", "passed", "not-applicable")
+OUTCOME_CN = {"fired": "触发", "not-evaluable": "无法评估", "passed": "未触发", "not-applicable": "不适用"}
+
+
+def explain_rule(rule: Rule, facts: list, fired_fids: set[int], ctx: Context | None = None,
+                 subject: str | None = None, full: bool = False) -> str:
+    """Why the rule fired, passed or could not be judged on each fact it looks at: the fired ones first,
+    each with the figures it is about; `subject` keeps the instances whose subject or quotation has it."""
     doc = next((f for f in facts if f.kind == "document"), None)
     about = "约" if doc is not None and doc.meta.get("pages_approximate") else ""
     ctx = rule_context(rule, ctx or Context())
@@ -81,36 +114,62 @@ def explain_rule(rule: Rule, facts: list, fired_fids: set[int], ctx: Context | N
     if not mine:
         out.append(f"结论：无法评估 —— 报告中没有找到{kind_label}信息。")
         return "\n".join(out)
+    if subject:
+        mine = [f for f in mine if subject in f.subject or any(subject in e.text for e in f.evidence)]
+        if not mine:
+            out.append(f"没有对象的名称或原文含“{subject}”。")
+            return "\n".join(out)
     used = sorted(field_names(rule.when) | (field_names(rule.where) if rule.where else set()))
+    outcomes = {id(f): _outcome(rule, f, fired_fids, dims, ctx) for f in mine}
+    mine.sort(key=lambda f: OUTCOME_ORDER.index(outcomes[id(f)]))
+    counts = [f"{OUTCOME_CN[o]} {n} 项" for o in OUTCOME_ORDER if (n := sum(v == o for v in outcomes.values()))]
+    out.append(f"共检查 {len(mine)} 项：{'，'.join(counts)}。" + ("" if full else "（触发和无法评估的逐项说明在前；--full 显示全部细节）"))
+    out.append("")
+    quiet = 0
     for i, fact in enumerate(mine, 1):
         pages = "、".join(str(e.page) for e in fact.evidence) or "?"
-        out.append(f"[{i}] {fact.subject}（{about}第{pages}页）")
-        for ev in fact.evidence[:1]:
-            out.append(f"    原文：“{ev.text}”")
-        out.append("    用到的数据：")
-        for name in used:
-            value = fact.fields.get(name)
-            shown = _value_text(UNKNOWN if value is None else value)
-            ev = fact.field_evidence.get(name)
-            where = f"  ← {about}第{ev.page}页“{ev.text}”" if ev and value is not None else ""
-            out.append(f"      {name}（{field_label(rule.kind, name)}）= {shown}{where}")
-        if rule.where is not None:
-            applies = evaluate(rule.where, fact.fields, dims, ctx)
-            out.append(f"    适用条件：{_verdict_text(applies)}  {rule.where_text}")
-            if applies is not True:
-                out.append("    结论：不适用 —— 适用条件不成立，本规则不检查这一项。\n")
+        head = f"[{i}] {fact.subject}{_headline(rule, fact, used)}（{about}第{pages}页）"
+        outcome = outcomes[id(fact)]
+        if not full and outcome in ("passed", "not-applicable"):
+            quiet += 1
+            if quiet > FULL_NOT_FIRED:
+                out.append(f"{head} —— {OUTCOME_CN[outcome]}")
                 continue
-        out.append("    条件求值：")
-        out.extend("      " + line for line in _lines(rule.when, fact.fields, dims, ctx))
-        verdict = evaluate(rule.when, fact.fields, dims, ctx)
-        engine = "触发" if fact.fid in fired_fids else "未触发"
-        if verdict is True:
-            out.append(f"    结论：触发（规则引擎：{engine}）")
-        elif verdict is False:
-            part = _deciding_part(rule.when, fact.fields, dims, ctx, False)
-            out.append(f"    结论：未触发 —— “{part}”不成立（规则引擎：{engine}）")
-        else:
-            missing = [f"{n}（{field_label(rule.kind, n)}）" for n in missing_fields(rule, fact)]
-            out.append(f"    结论：无法评估 —— 报告中未写明：{'、'.join(missing)}（规则引擎：{engine}）")
-        out.append("")
+        out.append(head)
+        out.extend(_instance(rule, fact, used, fired_fids, dims, ctx, about))
     return "\n".join(out).rstrip() + "\n"
+
+
+def _instance(rule: Rule, fact, used: list[str], fired_fids: set[int], dims, ctx, about: str) -> list[str]:
+    out = []
+    for ev in fact.evidence[:1]:
+        out.append(f"    原文：“{ev.text}”")
+    out.append("    用到的数据：")
+    for name in used:
+        value = fact.fields.get(name)
+        shown = _value_text(UNKNOWN if value is None else value)
+        ev = fact.field_evidence.get(name)
+        where = f"  ← {about}第{ev.page}页“{ev.text}”" if ev and value is not None else ""
+        out.append(f"      {name}（{field_label(rule.kind, name)}）= {shown}{where}")
+    if rule.where is not None:
+        applies = evaluate(rule.where, fact.fields, dims, ctx)
+        out.append(f"    适用条件：{_verdict_text(applies)}  {rule.where_text}")
+        if applies is not True:
+            out.append("    结论：不适用 —— 适用条件不成立，本规则不检查这一项。" if applies is False else
+                       "    结论：无法评估 —— 无法判断是否适用。")
+            out.append("")
+            return out
+    out.append("    条件求值：")
+    out.extend("      " + line for line in _lines(rule.when, fact.fields, dims, ctx))
+    verdict = evaluate(rule.when, fact.fields, dims, ctx)
+    engine = "触发" if fact.fid in fired_fids else "未触发"
+    if verdict is True:
+        out.append(f"    结论：触发（规则引擎：{engine}）")
+    elif verdict is False:
+        part = _deciding_part(rule.when, fact.fields, dims, ctx, False)
+        out.append(f"    结论：未触发 —— “{part}”不成立（规则引擎：{engine}）")
+    else:
+        missing = [f"{n}（{field_label(rule.kind, n)}）" for n in missing_fields(rule, fact)]
+        out.append(f"    结论：无法评估 —— 报告中未写明：{'、'.join(missing)}（规则引擎：{engine}）")
+    out.append("")
+    return out

@@ -140,13 +140,23 @@ def test_facts_dump():
 
 def test_explain_fired_not_fired_and_not_evaluable():
     out = run("explain", EXAMPLE_PDF, "--rule", "budget.adjustment-arithmetic").stdout
-    six = out[out.index("智慧白云一期项目经费（第6页）"):]
+    six = out[out.index("智慧白云一期项目经费："):]
     assert "2,062.78万元 != 1,062.78万元" in six and "结论：触发（规则引擎：触发）" in six
     assert "第6页“年初预算2655.11元”" in six
     out = run("explain", EXAMPLE_PDF, "--rule", "execution.explanation-required").stdout
     assert "结论：未触发 —— “missing explanation”不成立" in out
     out = run("explain", EXAMPLE_PDF, "--rule", "indicators.count-score-match").stdout
     assert "结论：无法评估 —— 报告中未写明：rows（指标表中的指标行数）、rows_full_marks（指标表分值合计）、rows_score（指标表得分合计）" in out
+
+
+def test_explain_puts_what_fired_first_with_its_figure_and_filters_by_subject():
+    out = run("explain", EXAMPLE_PDF, "--rule", "budget.unit-anomaly").stdout
+    first = out.split("\n[1] ", 1)[1].splitlines()[0]
+    assert "智慧白云一期" in first and "2655.11元" in first
+    assert "共检查 38 项：触发 1 项" in out
+    assert out.count("用到的数据") < 10  # the passed ones after the first few are one line each
+    only = run("explain", EXAMPLE_PDF, "--rule", "budget.unit-anomaly", "--subject", "政务云").stdout
+    assert "智慧白云" not in only and "政务云经费" in only
 
 
 def test_explain_unknown_rule_suggests():
