@@ -73,26 +73,28 @@ def test_header_words_broken_at_a_line_end_and_rows_that_fit():
     assert [r[0] for r in table.rows[1:]] == ["年度资金总额", "其中:财政拨款", "上年结转"]
 
 
-def test_a_whole_project_form_one_cell_per_line():
-    """The national 项目支出绩效自评表 as a web page prints it: fund block, then the indicator block under
-    its title cell 绩效指标, the 总分 row and the grade."""
-    cells = ["某县2023年度项目支出绩效自评表", "项目名称", "农村道路养护项目", "项目资金", "(万元)",
-             "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分",
-             "年度资金总额", "120.00", "150.00", "142.50", "10", "95.00%", "9.5", "年度总体目标", "完成道路养护",
-             "绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施",
-             "产出指标", "数量指标", "养护道路里程", "≥100公里", "105公里", "40", "40",
-             "效益指标", "社会效益指标", "群众出行条件改善", "显著改善", "显著改善", "30", "30",
-             "满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "85%", "20", "18", "部分路段施工影响出行",
-             "总分", "100", "97.5", "自评等级", "优"]
-    facts = extract(doc(cells))
-    indicators = by_kind(facts, "indicator")
-    assert [(f.fields["level1"], f.fields["name"], str(f.fields["score"])) for f in indicators] == [
-        ("产出", "养护道路里程", "40"), ("效益", "群众出行条件改善", "30"), ("满意度", "群众满意度", "18")]
-    assert indicators[2].fields["reason"] == "部分路段施工影响出行"
-    [evaluation] = by_kind(facts, "self_evaluation")
-    assert str(evaluation.fields["score_total"]) == "97.5" and evaluation.fields["grade_stated"] == "优"
-    [project] = by_kind(facts, "project")
-    assert str(project.fields["spent"]) == "142.50"
+# the national 项目支出绩效自评表 as a web page prints it
+PROJECT_FORM = ["某县2023年度项目支出绩效自评表", "项目名称", "农村道路养护项目", "项目资金", "(万元)",
+                "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分",
+                "年度资金总额", "120.00", "150.00", "142.50", "10", "95.00%", "9.5", "年度总体目标", "完成道路养护",
+                "绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施",
+                "产出指标", "数量指标", "养护道路里程", "≥100公里", "105公里", "40", "40",
+                "效益指标", "社会效益指标", "群众出行条件改善", "显著改善", "显著改善", "30", "30",
+                "满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "85%", "20", "18", "部分路段施工影响出行",
+                "总分", "100", "97.5", "自评等级", "优"]
+
+
+def test_a_whole_project_form_one_cell_per_line_or_on_one_line():
+    """Fund block, then the indicator block under its title cell 绩效指标, the 总分 row and the grade."""
+    for facts in (extract(doc(PROJECT_FORM)), extract(doc([" ".join(PROJECT_FORM)]))):  # one cell per line; one line
+        indicators = by_kind(facts, "indicator")
+        assert [(f.fields["level1"], f.fields["name"], str(f.fields["score"])) for f in indicators] == [
+            ("产出", "养护道路里程", "40"), ("效益", "群众出行条件改善", "30"), ("满意度", "群众满意度", "18")]
+        [evaluation] = by_kind(facts, "self_evaluation")
+        assert str(evaluation.fields["score_total"]) == "97.5" and evaluation.fields["grade_stated"] == "优"
+        [project] = by_kind(facts, "project")
+        assert str(project.fields["spent"]) == "142.50"
+    assert by_kind(extract(doc(PROJECT_FORM)), "indicator")[2].fields["reason"] == "部分路段施工影响出行"
 
 
 def test_the_two_fund_groups_come_interleaved():

@@ -615,7 +615,8 @@ def _indicator_rows(tokens: list[str]) -> list[list[str]]:
         elif numbers:
             pending, numbers = pending + numbers, []
 
-    for token in tokens:
+    total: list[str] = []
+    for at, token in enumerate(tokens):
         cell = clean(token)
         if _NUM_TOKEN.match(cell.replace(",", "")):
             numbers.append(cell)
@@ -626,12 +627,16 @@ def _indicator_rows(tokens: list[str]) -> list[list[str]]:
         elif _LEVEL1_TOKEN.match(cell):
             level1, level2, pending = cell, "", []
         elif cell.startswith(_FORM_LABELS + ("合计", "总分")):
-            break  # the form moves on to its conclusion
+            # the form moves on to its conclusion; its 总分 row (分值 and 得分) is the indicator reader's to judge
+            figures = [clean(t) for t in tokens[at + 1: at + 3]]
+            if cell in ("合计", "总分") and all(_NUM_TOKEN.match(f.replace(",", "")) for f in figures):
+                total = [cell] + figures
+            break
         else:
             pending.append(cell)
     close()
     _attach_reason(rows, pending)
-    return rows
+    return rows + ([total + [""] * (len(_INDICATOR_HEADER) - len(total))] if total and rows else [])
 
 
 def _attach_reason(rows: list[list[str]], cells: list[str]) -> bool:
