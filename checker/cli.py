@@ -158,15 +158,17 @@ def main() -> None:
 @click.option("--in-process", is_flag=True, help="不使用子进程（调试用；引擎崩溃会中断整个运行）")
 @click.option("--scheduler", help="在 Dask 集群上检查：tcp://主机:8786，或 local / local:N 启动本机集群（需 perfcheck[dask]）")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
+              help="什么问题算不通过：error 只有错误（退出码 1）；warning 警告也算（退出码 1，JUnit 中也记为失败）")
 def check(paths, fmt, output, rule_dirs, no_builtin_rules, profile, waivers, baseline, template, jobs, timeout,
-          no_cache, resume, in_process, scheduler, quiet):
+          no_cache, resume, in_process, scheduler, quiet, fail_on):
     """检查一份或多份报告（也可以是文件夹）。"""
     from .batch import BatchOptions, run_batch
     from .cache import default_dir
 
     prof = load_profile_or_exit(profile)
     pack = load_rules(rule_dirs, not no_builtin_rules, prof)
-    meta = _meta(pack, prof)
+    meta = dict(_meta(pack, prof), fail_on=fail_on)
     inputs = expand_inputs(paths)
     if not inputs:
         click.echo(f"在 {'、'.join(paths)} 中没有找到报告文件（支持 PDF、.docx、.txt）。", err=True)
@@ -197,7 +199,7 @@ def check(paths, fmt, output, rule_dirs, no_builtin_rules, profile, waivers, bas
         _write_documents(results, meta, fmt, output, out_dir, template)
     else:
         _write_aggregate(results, meta, fmt, output, notices, pack)
-    sys.exit(_exit_code(results))
+    sys.exit(_exit_code(results, fail_on))
 
 
 def _load_or_exit(load):
@@ -402,10 +404,10 @@ def _write_documents(results, meta, fmt, output, out_dir, template) -> None:
     click.echo(to_terminal(results, meta), nl=False)
 
 
-def _exit_code(results) -> int:
+def _exit_code(results, fail_on: str = "error") -> int:
     if any(r.status == "error" for r in results):
         return 2
-    if any(r.count("error") for r in results):
+    if any(r.count("error") or (fail_on == "warning" and r.count("warning")) for r in results):
         return 1
     return 0
 

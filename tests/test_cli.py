@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from checker.cli import main
 
-from conftest import EXAMPLE_PDF
+from conftest import EXAMPLE_PDF, EXAMPLE_TXT
 
 
 def run(*args):
@@ -311,3 +311,14 @@ def _process_stats() -> list[str]:
         except OSError:  # ended while we looked
             pass
     return stats
+
+
+def test_fail_on_warning_makes_a_warning_fail_the_run(tmp_path):
+    # the example has errors; a report with only a warning: its 产出 indicators lack 时效 and 成本
+    report = tmp_path / "r.txt"
+    # 1655.11万元 - 592.33万元 = 1,062.78万元: the seeded slip of the example corrected
+    report.write_text(EXAMPLE_TXT.read_text(encoding="utf-8").replace("2655.11元", "1655.11万元"), encoding="utf-8")
+    plain = run("check", report)
+    strict = run("check", report, "--fail-on", "warning")
+    assert "[警告]" in plain.stdout and "[错误]" not in plain.stdout
+    assert plain.exit_code == 0 and strict.exit_code == 1

@@ -242,9 +242,9 @@ def test_sarif_rules_and_levels(results):
         ("budget.rate", "error", "fail"),
         ("budget.rate", "error", "fail"),
         ("execution.explanation-required", "warning", "fail"),
-        ("coverage.rate", "none", "open"),  # not evaluable: kind other than "fail" requires level "none"
         ("structure.measures", "note", "fail"),
-    ]
+    ]  # coverage.rate, not evaluable, is no result: the run counts it
+    assert run["properties"]["notEvaluable"] == 1
     ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
     for r in run["results"]:
         assert ids[r["ruleIndex"]] == r["ruleId"]
@@ -276,14 +276,14 @@ def test_sarif_locations_quote_evidence_with_page(results):
     uri = loc["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "reports/%E7%99%BD%E4%BA%91%E5%8C%BA/baiyun%202023.pdf"
     assert unquote(uri) == "reports/白云区/baiyun 2023.pdf"  # relative, as given
-    assert "region" not in loc["physicalLocation"]  # a PDF page is not a line
+    # the page is the region's startLine, the quotation its snippet (documented in checker/render/sarif.py)
+    assert loc["physicalLocation"]["region"] == {"startLine": 6,
+                                                 "snippet": {"text": "全年预算数 14,416.56 万元，决算数 14,186.10 万元"}}
     assert loc["properties"] == {"snippet": "全年预算数 14,416.56 万元，决算数 14,186.10 万元", "page": 6}
     assert loc["message"]["text"] == "第6页：全年预算数 14,416.56 万元，决算数 14,186.10 万元"
     related = whole["relatedLocations"]
     assert [r["properties"]["page"] for r in related] == [7]
     assert whole["properties"]["pages"] == [6, 7]
-    ne = next(r for r in run["results"] if r["kind"] == "open")
-    assert "message" not in ne["locations"][0]  # no evidence: the file only
 
     artifacts = run["artifacts"]
     assert [a["description"]["text"] for a in artifacts] == ["reports/白云区/baiyun 2023.pdf", "C:\\报告\\加密.pdf"]
@@ -453,6 +453,15 @@ def test_junit_testcases(results):
     assert error.get("message") == "PDF 文件已加密，无法读取。请提供未加密的文件。"
     props = {p.get("name"): p.get("value") for p in ok.find("properties")}
     assert props["perfcheck.version"] == "0.1.0" and props["report.year"] == "2023"
+
+
+def test_junit_counts_warnings_as_failures_when_asked(results):
+    _, (ok, _bad) = _suites(to_junit(results, dict(META, fail_on="warning")))
+    cases = {c.get("name"): c for c in ok.findall("testcase")}
+    warn = cases["execution.explanation-required · 项目：智慧白云一期项目经费"].find("failure")
+    assert warn is not None and warn.get("type") == "warning"
+    assert cases["budget.rate · 预算收支：整体"].find("failure").get("type") == "error"
+    assert cases["structure.measures · 全文"].find("failure") is None  # an info never fails
 
 
 def test_junit_survives_hostile_text_and_waivers():

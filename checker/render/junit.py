@@ -7,7 +7,8 @@ One ``<testsuite>`` per report (name = the source path as given), and in it:
   - a fired error → ``<failure type="error">`` with the message, 应为 / 实为, 依据 and the
     quoted evidence;
   - fired warnings and infos do not fail the build: the testcase passes and the findings are
-    listed in its ``<system-out>``;
+    listed in its ``<system-out>`` — unless the check ran with ``--fail-on warning``
+    (meta ``fail_on``), when a fired warning is a ``<failure type="warning">`` too;
   - only not-evaluable findings → ``<skipped>`` with the reason;
   - a waived error (see `waiver_note`) passes, with the waiver in ``<system-out>``;
 * one passing testcase per rule whose summary status is "passed"
@@ -82,15 +83,20 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.E
     return el
 
 
-def _case(suite: ET.Element, rule: str, subject: str, findings: list[Finding], approximate: bool) -> None:
+FAILING = {"error": ("error",), "warning": ("error", "warning")}  # --fail-on -> severities that fail a testcase
+
+
+def _case(suite: ET.Element, rule: str, subject: str, findings: list[Finding], approximate: bool,
+          fail_on: str = "error") -> None:
     case = _sub(suite, "testcase", classname=f"perfcheck.{_area(rule)}", name=f"{rule} · {subject}")
     fired = [f for f in findings if f.outcome != "not-evaluable"]
-    failing = [f for f in fired if f.severity == "error" and not waiver_note(f)]
+    failing = [f for f in fired if f.severity in FAILING[fail_on] and not waiver_note(f)]
     out: list[str] = []
     if failing:
         first = failing[0]
         body = "\n\n".join("\n".join(_details(f, approximate)) for f in failing)
-        _sub(case, "failure", body, type="error", message=f"{first.subject}：{first.message}")
+        kind = "error" if any(f.severity == "error" for f in failing) else "warning"
+        _sub(case, "failure", body, type=kind, message=f"{first.subject}：{first.message}")
     elif not fired:
         reason = "；".join(f.message for f in findings) or "无法评估"
         _sub(case, "skipped", message=reason)
@@ -134,7 +140,7 @@ def _suite(result: ReportResult, meta: dict) -> ET.Element:
     for f in sort_findings(result.findings):
         groups.setdefault((f.rule, f.subject), []).append(f)
     for (rule, subject), findings in groups.items():
-        _case(suite, rule, subject, findings, approximate)
+        _case(suite, rule, subject, findings, approximate, meta.get("fail_on") or "error")
     for summary in result.rules:
         if summary.status == "passed":
             case = _sub(suite, "testcase", classname=f"perfcheck.{_area(summary.rule)}",

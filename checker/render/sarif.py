@@ -7,14 +7,15 @@ Mapping (see the OASIS SARIF 2.1.0 specification):
   fullDescription / help = basis (依据), defaultConfiguration.level from the severity
   (error → error, warning → warning, info → note);
 * each fired finding becomes a ``result`` with that level; its message is
-  "对象：问题". A report is a PDF (or docx/txt), not a text file with lines: a page is
-  not a line, and the official schema rejects a ``region`` without startLine / charOffset /
-  byteOffset, so a location has no region. The first quoted evidence is the location's
-  message ("第6页：原文") and its property bag holds ``page`` and ``snippet``; further
-  evidence goes to ``relatedLocations``;
-* a not-evaluable finding is a result of ``kind: "open"`` ("the tool had insufficient
-  information to decide whether a problem exists", §3.27.9) with ``level: "none"`` — the
-  spec requires level "none" whenever kind is not "fail";
+  "对象：问题". A report is a PDF (or docx/txt) and has pages, not lines, so a location's
+  ``region`` gives **the page number as ``startLine``** (the estimated page for .docx/.txt,
+  flagged ``pageApproximate`` in the region's property bag) and the quotation as its
+  ``snippet``: code-scanning tools can place and show every result. The location's message
+  says the same in words ("第6页：原文") and its property bag holds ``page`` and ``snippet``;
+  further evidence goes to ``relatedLocations``;
+* a not-evaluable finding is no result at all (it is not a problem the department has; the
+  reviewer's annex and the JSON list it): the run's property bag counts them
+  (``notEvaluable``);
 * a waived finding (``waiver`` / ``waived``, read defensively) keeps its level and gets an
   external, accepted ``suppression`` whose justification is the waiver's reason; a
   finding's ``baseline`` ("new" / "unchanged") becomes its ``baselineState``;
@@ -45,7 +46,6 @@ SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT_KEY = "perfcheck/v1"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-NOT_EVALUABLE_KIND = "open"
 BASELINE_STATES = ("new", "unchanged")  # Finding.baseline values that are SARIF baselineStates
 
 _DRIVE = re.compile(r"^[A-Za-z]:/")
@@ -164,6 +164,12 @@ def _location(uri: str, index: int, evidence=None, loc_id: int | None = None,
         props: dict = {"snippet": text}
         if evidence.page:
             props["page"] = evidence.page
+            region: dict = {"startLine": evidence.page}  # the page: see the module's docstring
+            if text:
+                region["snippet"] = {"text": text}
+            if approximate:
+                region["properties"] = {"pageApproximate": True}
+            loc["physicalLocation"]["region"] = region
         loc["properties"] = props
     return loc
 
@@ -173,12 +179,8 @@ def _result(f: Finding, uri: str, index: int, rule_index: int, occurrence: int,
     out: dict = {"ruleId": f.rule}
     if rule_index >= 0:
         out["ruleIndex"] = rule_index
-    if f.outcome == "not-evaluable":
-        out["kind"] = NOT_EVALUABLE_KIND
-        out["level"] = "none"
-    else:
-        out["kind"] = "fail"
-        out["level"] = LEVELS.get(f.severity, "warning")
+    out["kind"] = "fail"
+    out["level"] = LEVELS.get(f.severity, "warning")
     out["message"] = {"text": f"{f.subject}：{f.message}" if f.subject else f.message}
     evidence = list(f.evidence or [])
     out["locations"] = [_location(uri, index, evidence[0] if evidence else None,
@@ -224,6 +226,7 @@ def to_sarif(results: list[ReportResult], meta: dict | None, rules=None) -> str:
         driver["informationUri"] = str(meta.get("information_uri") or meta.get("informationUri"))
 
     artifacts, sarif_results, notifications = [], [], []
+    not_evaluable = 0
     for index, result in enumerate(results):
         uri = artifact_uri(result.source)
         artifacts.append({"location": {"uri": uri},
@@ -244,6 +247,9 @@ def to_sarif(results: list[ReportResult], meta: dict | None, rules=None) -> str:
         approximate = bool(result.document.get("pages_approximate"))
         seen: dict[str, int] = {}
         for f in sort_findings(result.findings):
+            if f.outcome == "not-evaluable":
+                not_evaluable += 1
+                continue
             base = fingerprint(f)
             seen[base] = seen.get(base, 0) + 1
             sarif_results.append(_result(f, uri, index, rule_index.get(f.rule, -1), seen[base], approximate))
@@ -265,7 +271,7 @@ def to_sarif(results: list[ReportResult], meta: dict | None, rules=None) -> str:
     props = {name: str(meta[key])
              for key, name in (("pack_digest", "packDigest"), ("profile", "profile"), ("checked_at", "checkedAt"))
              if meta.get(key)}
-    if props:
-        run["properties"] = props
+    props["notEvaluable"] = not_evaluable
+    run["properties"] = props
     log = {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
