@@ -335,7 +335,9 @@ def _review(results, waiver_list, baseline_data) -> list[str]:
 def _write_aggregate(results, meta, fmt, output, notices, pack) -> None:
     from .render import to_terminal
 
-    text = FORMATS[fmt].render(results, meta, notices, pack.rules)
+    ran = {s.rule for r in results for s in r.rules}  # the rules the profile ran: the same list in every format
+    rules = [rule for rule in pack.rules if rule.id in ran] if ran else pack.rules
+    text = FORMATS[fmt].render(results, meta, notices, rules)
     if output:
         target = Path(output)
         if target.is_dir() or output.endswith(("/", os.sep)):

@@ -322,3 +322,17 @@ def test_fail_on_warning_makes_a_warning_fail_the_run(tmp_path):
     strict = run("check", report, "--fail-on", "warning")
     assert "[警告]" in plain.stdout and "[错误]" not in plain.stdout
     assert plain.exit_code == 0 and strict.exit_code == 1
+
+
+def test_every_format_lists_the_same_rules(tmp_path):
+    """The rules the profile ran, in SARIF, JSON, JUnit (issue 14: 40, 41 and 39 before)."""
+    import xml.etree.ElementTree as ET
+
+    for fmt, name in (("sarif", "r.sarif"), ("junit", "r.xml"), ("json", "r.json")):
+        run("check", EXAMPLE_PDF, "--format", fmt, "-o", tmp_path / name)
+    sarif = {r["id"] for r in json.loads((tmp_path / "r.sarif").read_text())["runs"][0]["tool"]["driver"]["rules"]}
+    report = json.loads((tmp_path / "r.json").read_text())["reports"][0]
+    in_json = {r["rule"] for r in report["rules"]}
+    junit = {c.get("name").split(" · ")[0] for c in ET.parse(tmp_path / "r.xml").getroot().iter("testcase")}
+    assert sarif == in_json == junit and len(sarif) > 30
+    assert "execution.adjustment-explained" not in sarif  # switched off in the national profile

@@ -101,7 +101,8 @@ def test_json_contract_shape(results):
     assert ok["source"] == "/data/in/baiyun-2023.pdf"
     assert ok["status"] == "checked"
     assert "error" not in ok
-    assert set(ok) == {"source", "status", "document", "summary", "findings"}
+    assert set(ok) == {"source", "status", "document", "summary", "findings", "rules"}
+    assert {r["rule"]: r["status"] for r in ok["rules"]}["budget.rate"] == "fired"
     assert ok["summary"] == {"error": 2, "warning": 1, "info": 1, "not_evaluable": 1, "waived": 0}
     assert ok["document"]["department"] == "广州市白云区某局"
     assert ok["document"]["year"] == 2023

@@ -404,15 +404,15 @@ def test_junit_parses_and_counts(results):
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>')
     root, (ok, bad) = _suites(text)
     assert ok.get("name") == "reports/白云区/baiyun 2023.pdf"
-    # 2 budget.rate subjects, 1 warning, 1 info, 1 not-evaluable, 2 passed rules
+    # 2 budget.rate subjects, 1 warning, 1 info, 1 not-evaluable, 2 passed rules, 1 rule not applicable
     assert {k: int(ok.get(k)) for k in ("tests", "failures", "errors", "skipped")} == \
-        {"tests": 7, "failures": 2, "errors": 0, "skipped": 1}
+        {"tests": 8, "failures": 2, "errors": 0, "skipped": 2}
     assert {k: int(bad.get(k)) for k in ("tests", "failures", "errors", "skipped")} == \
         {"tests": 1, "failures": 0, "errors": 1, "skipped": 0}
     for suite in (ok, bad):
         assert _counted(suite) == {k: int(suite.get(k)) for k in ("tests", "failures", "errors", "skipped")}
     assert {k: int(root.get(k)) for k in ("tests", "failures", "errors", "skipped")} == \
-        {"tests": 8, "failures": 2, "errors": 1, "skipped": 1}
+        {"tests": 9, "failures": 2, "errors": 1, "skipped": 2}
 
 
 def test_junit_testcases(results):
@@ -426,7 +426,9 @@ def test_junit_testcases(results):
         "structure.measures · 全文",
         "score.grade-band · 全部检查对象",
         "amount.sum · 全部检查对象",
+        "project.only · 全部检查对象",  # not applicable to this report: skipped, but listed like every rule
     ]
+    assert "不适用" in cases["project.only · 全部检查对象"].find("skipped").get("message")
     whole = cases["budget.rate · 预算收支：整体"]
     assert whole.get("classname") == "perfcheck.budget"
     failure = whole.find("failure")

@@ -100,6 +100,9 @@ def report_dict(result: ReportResult) -> dict:
     out["document"] = _jsonable(dict(result.document))
     out["summary"] = summary_counts(result)
     out["findings"] = [_jsonable(f.as_dict()) for f in sort_findings(result.findings)]
+    if result.rules:  # every rule the profile ran, with what it came to (the same list as HTML, SARIF, JUnit)
+        out["rules"] = [{"rule": r.rule, "title": r.title, "severity": r.severity, "status": r.status,
+                         "checked": r.checked} for r in result.rules]
     if result.notices:
         out["notices"] = list(result.notices)
     if result.resolved:

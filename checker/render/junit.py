@@ -11,8 +11,9 @@ One ``<testsuite>`` per report (name = the source path as given), and in it:
     (meta ``fail_on``), when a fired warning is a ``<failure type="warning">`` too;
   - only not-evaluable findings → ``<skipped>`` with the reason;
   - a waived error (see `waiver_note`) passes, with the waiver in ``<system-out>``;
-* one passing testcase per rule whose summary status is "passed"
-  (name "<rule id> · 全部检查对象");
+* every other rule the profile ran is a testcase too, so the rules are the same in every format:
+  passed → a passing testcase ("<rule id> · 全部检查对象"), not applicable to this report or not
+  evaluable without a finding → ``<skipped>`` with the reason;
 * a report that could not be checked: a single testcase with ``<error>``.
 
 The counts (tests, failures, errors, skipped) are computed from the elements written, on
@@ -141,12 +142,20 @@ def _suite(result: ReportResult, meta: dict) -> ET.Element:
         groups.setdefault((f.rule, f.subject), []).append(f)
     for (rule, subject), findings in groups.items():
         _case(suite, rule, subject, findings, approximate, meta.get("fail_on") or "error")
+    reported = {rule for rule, _ in groups}
     for summary in result.rules:
+        if summary.rule in reported:
+            continue
+        case = _sub(suite, "testcase", classname=f"perfcheck.{_area(summary.rule)}",
+                    name=f"{summary.rule} · 全部检查对象")
         if summary.status == "passed":
-            case = _sub(suite, "testcase", classname=f"perfcheck.{_area(summary.rule)}",
-                        name=f"{summary.rule} · 全部检查对象")
             _sub(case, "system-out", f"{summary.title}：通过（检查对象 {summary.checked} 个）")
+        else:
+            _sub(case, "skipped", message=f"{summary.title}：{SKIPPED_CN.get(summary.status, summary.status)}")
     return suite
+
+
+SKIPPED_CN = {"not-applicable": "不适用于本报告", "not-evaluable": "无法评估（报告缺少所需数据）"}
 
 
 def _count(suite: ET.Element) -> dict[str, int]:
