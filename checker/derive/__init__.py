@@ -331,7 +331,10 @@ def aggregate_indicator_rows(facts: list[Fact]) -> list[Fact]:
     for f in facts:
         if f.kind == "indicator" and f.fields.get("level1"):
             rows.setdefault(f.fields["level1"], []).append(f)
-    groups = {f.fields.get("name"): f for f in facts if f.kind == "indicator_group"}
+    groups: dict[str, Fact] = {}
+    for f in facts:  # the first fact of a group, the one the score parts add to (extract_score_parts)
+        if f.kind == "indicator_group":
+            groups.setdefault(f.fields.get("name"), f)
     created = []
     for name, items in rows.items():
         group = groups.get(name)

@@ -599,6 +599,7 @@ _GOT = re.compile(rf"(?<!总)得分(?:为)?\s*(?P<num>{NUM})\s*分")
 
 
 _LEVEL1_COUNT = re.compile(rf"(?P<g>{alternation('indicators.level1_counted')})指标\s*(?:共|为)?\s*(?P<n>\d+|[一二三四五六七八九十]+)\s*(?:个|项|条)")
+_FIGURE_NEXT = re.compile(r"\s*\d")
 _BRACKETED = re.compile(r"\s*[（(](?P<inner>[^（()）]*)[)）]")
 
 
@@ -641,8 +642,8 @@ def extract_indicator_groups(flow: Flow, out: Extraction) -> None:
             continue
         dims = list(_DIM.finditer(sentence))
         group = _GROUP.search(sentence)
-        if not dims or not group:
-            continue
+        if not dims or not group or any(_FIGURE_NEXT.match(sentence, d.end()) for d in dims):
+            continue  # "数量指标8个9个7 7": a count followed straight by more figures is a table row's cells
         name = group.group(1)
         counts = [(d.group("dim"), chinese_int(d.group("n"))) for d in dims]
         fields: dict = {

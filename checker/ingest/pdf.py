@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Document, Line, Table
+from .borderless import Borderless
 
 TEXT_SETTINGS = {"x_tolerance_ratio": 0.6}
 TABLE_SETTINGS = {"text_x_tolerance_ratio": 0.6}
@@ -122,12 +123,14 @@ def _checked(path: Path, index: int, lines: list[Line]) -> list[Line]:
     return _plain_lines(text, index)
 
 
-def _read_page(path: Path, page, index: int) -> tuple[list[Line], list[Table]]:
+def _read_page(path: Path, page, index: int, borderless: Borderless | None = None) -> tuple[list[Line], list[Table]]:
     if _has_duplicate_chars(page):
         page = page.dedupe_chars(tolerance=1)
     found = page.find_tables(TABLE_SETTINGS) if (page.rects or page.lines) else []  # ruled tables
-    if not found:
-        return _checked(path, index, _text_lines(page, index)), []
+    if not found:  # an indicator table may be printed without rules: read from its words' places
+        return _checked(path, index, _text_lines(page, index)), (borderless.read(page, index + 1) if borderless else [])
+    if borderless:
+        borderless.carry = None  # a ruled table between: a borderless one does not go on past it
     # text around the tables in reading order; each table as "cell | cell |" lines, because
     # the page text of a table interleaves the lines of wrapped cells
     segments: list = []  # ("text", lines found in the band between tables) or ("table", its rows)
@@ -168,9 +171,10 @@ def read(path: Path) -> Document:
         count = len(pages)
         if count == 0:
             raise InputError("input.empty", f"{path} 是没有页面的 PDF。")
+        borderless = Borderless()
         for index, page in enumerate(pages):
             try:
-                page_lines, page_tables = _read_page(path, page, index)
+                page_lines, page_tables = _read_page(path, page, index, borderless)
             except Exception as exc:
                 err = _input_error(path, exc)
                 if err.code == "input.bad-pdf":
