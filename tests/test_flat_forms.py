@@ -6,7 +6,8 @@ import pytest
 
 from checker.derive import derive
 from checker.extract import extract
-from checker.extract.flat_forms import count_tables, fund_form_tables, labelled_amounts, nature_groups, year_table_amounts
+from checker.extract.flat_forms import (count_tables, form_cells as cells_of, fund_form_tables, labelled_amounts, nature_groups,
+                                        year_table_amounts)
 from checker.ingest.text import pipe_tables
 from checker.model import Document, Line
 
@@ -98,7 +99,7 @@ def test_a_whole_project_form_one_cell_per_line_or_on_one_line():
 
 
 def test_the_two_fund_groups_come_interleaved():
-    groups = {g.name: g for g in nature_groups([Line(1, c) for c in SELF_EVALUATION])}
+    groups = {g.name: g for g in nature_groups(cells_of([Line(1, c) for c in SELF_EVALUATION]))}
     assert groups["按收入性质分"].parts == [("一般公共预算", "550.00"), ("其他资金", "50.00")]
     assert groups["按支出性质分"].parts == [("基本支出", "400.00"), ("项目支出", "200.00")]
     breakdowns = {f.fields["label"]: f for f in by_kind(extract(doc(SELF_EVALUATION)), "breakdown")}
@@ -109,21 +110,21 @@ def test_the_two_fund_groups_come_interleaved():
 def test_group_labels_and_figures_in_cells_of_their_own():
     cells = ["单位:万元", "按收入性质分:", "600.00", "按支出性质分:", "600.00", "其中:一般公共预算", "550.00", "其中:基本支出",
              "400.00", "政府性基金拨款", "项目支出", "200.00", "其他资金", "50.00", "年度总体目标"]
-    groups = {g.name: g.parts for g in nature_groups([Line(1, c) for c in cells])}
+    groups = {g.name: g.parts for g in nature_groups(cells_of([Line(1, c) for c in cells]))}
     assert groups == {"按收入性质分": [("一般公共预算", "550.00"), ("其他资金", "50.00")],
                       "按支出性质分": [("基本支出", "400.00"), ("项目支出", "200.00")]}
     # two figures after one label: the cells do not pair up
-    assert nature_groups([Line(1, c) for c in cells[:7] + ["1.00"] + cells[7:]]) == []
+    assert nature_groups(cells_of([Line(1, c) for c in cells[:7] + ["1.00"] + cells[7:]])) == []
 
 
 def test_a_group_cell_of_no_known_group_leaves_the_groups_unread():
     cells = SELF_EVALUATION[:22] + ["某种不明收入:30.00"] + SELF_EVALUATION[22:]
-    assert nature_groups([Line(1, c) for c in cells]) == []
+    assert nature_groups(cells_of([Line(1, c) for c in cells])) == []
 
 
 def test_a_group_without_a_stated_unit_is_not_read():
     cells = [c for c in SELF_EVALUATION if c != "(万元)"]
-    assert nature_groups([Line(1, c) for c in cells]) == []
+    assert nature_groups(cells_of([Line(1, c) for c in cells])) == []
 
 
 # the 经费控制情况 of the 基础数据表: its columns are years
@@ -134,7 +135,7 @@ CONTROL = ["经费控制情况(万元)", "2022年决算数", "2023年预算数",
 
 
 def test_year_columns_give_amounts_and_claim_no_column():
-    amounts = year_table_amounts([Line(1, c) for c in CONTROL])
+    amounts = year_table_amounts(cells_of([Line(1, c) for c in CONTROL]))
     assert [a.cell for a in amounts] == ["3.20", "2.00", "1.80", "1.20", "1.00", "300.00", "250.00", "280.00",
                                          "8.80", "13.00", "12.64"]
     assert all(a.unit == "万元" for a in amounts) and "三公经费" in amounts[0].quote
@@ -146,7 +147,7 @@ def test_year_columns_give_amounts_and_claim_no_column():
 def test_columns_of_last_year_and_this_year_are_a_year_table():
     cells = ["单位:万元", "上年决算数", "本年预算数", "本年决算数", "合计", "100.00", "120.00", "110.00"]
     assert fund_form_tables([Line(1, c) for c in cells]) == []
-    assert [a.cell for a in year_table_amounts([Line(1, c) for c in cells])] == ["100.00", "120.00", "110.00"]
+    assert [a.cell for a in year_table_amounts(cells_of([Line(1, c) for c in cells]))] == ["100.00", "120.00", "110.00"]
     # one year's columns are fund columns
     cells = ["资金(万元)", "2023年预算数", "2023年执行数", "执行率", "合计", "100.00", "90.00", "90%"]
     [table] = fund_form_tables([Line(1, c) for c in cells])
@@ -156,31 +157,31 @@ def test_columns_of_last_year_and_this_year_are_a_year_table():
 def test_a_year_table_in_pipe_rows():
     lines = ["经费控制情况(万元) | 2022年决算数 | 2023年预算数 | 2023年决算数 |", "三公经费 | 3.20 | 2.00 | 1.80 |",
              "公务接待 | | 1.00 | 0.90 |"]
-    assert [a.cell for a in year_table_amounts([Line(1, t) for t in lines])] == ["3.20", "2.00", "1.80", "1.00", "0.90"]
+    assert [a.cell for a in year_table_amounts(cells_of([Line(1, t) for t in lines]))] == ["3.20", "2.00", "1.80", "1.00", "0.90"]
 
 
 def test_fields_that_state_their_unit_beside_their_label():
     lines = ["项目负责人 | 张三 | 联系电话 | 12345678 |", "计划安排资金(万元) | 1088.00 | 实际到位资金(万元) | 1020.02 |",
              "支出内容 | 计划支出数(万元) | 实际支出数(万元) |", "合计 | 1088.00 | 1020.02 |", "实际支出(元) | 10,200.50 |"]
-    amounts = labelled_amounts([Line(1, t) for t in lines])
+    amounts = labelled_amounts(cells_of([Line(1, t) for t in lines]))
     assert [(a.cell, a.unit) for a in amounts] == [("1088.00", "万元"), ("1020.02", "万元"), ("10,200.50", "元")]
     assert amounts[0].quote == "计划安排资金(万元)：1088.00"
 
 
 def test_a_small_table_of_counts():
     cells = ["财政供养人员情况(人)", "编制数", "实际在职人数", "控制率", "46", "50", "108.70%", "经费控制情况(万元)"]
-    assert [(c.label, c.cell, c.unit) for c in count_tables([Line(1, t) for t in cells])] == [
+    assert [(c.label, c.cell, c.unit) for c in count_tables(cells_of([Line(1, t) for t in cells]))] == [
         ("编制数", "46", "人"), ("实际在职人数", "50", "人")]
     facts = [f for f in extract(doc(cells)) if f.kind == "figure" and f.extractor.endswith("table.flat-form")]
     assert [str(f.fields["value"].written) for f in facts] == ["46人", "50人"]
     # the rate left empty: the two counts are still the two columns that are no rate
-    assert [c.cell for c in count_tables([Line(1, t) for t in cells[:4] + ["46", "50", "经费控制情况(万元)"]])] == ["46", "50"]
+    assert [c.cell for c in count_tables(cells_of([Line(1, t) for t in cells[:4] + ["46", "50", "经费控制情况(万元)"]]))] == ["46", "50"]
     # a count lost: which column it was cannot be told
-    assert count_tables([Line(1, t) for t in cells[:4] + ["46", "108.70%", "经费控制情况(万元)"]]) == []
+    assert count_tables(cells_of([Line(1, t) for t in cells[:4] + ["46", "108.70%", "经费控制情况(万元)"]])) == []
 
 
 def test_year_table_without_a_unit_gives_nothing():
-    assert year_table_amounts([Line(1, c) for c in CONTROL[1:]]) == []
+    assert year_table_amounts(cells_of([Line(1, c) for c in CONTROL[1:]])) == []
 
 
 def test_cells_apart_by_spaces_and_running_titles_between_pages():
@@ -188,7 +189,7 @@ def test_cells_apart_by_spaces_and_running_titles_between_pages():
              "三公经费 3.20 2.00 1.80", "1", "某局2023年度部门整体支出绩效自评", "项目支出: 300.00", "250.00 280.00", "2",
              "某局2023年度部门整体支出绩效自评", "公用经费 30.05 28.90 28.90", "3"]
     pages = [1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3]
-    amounts = year_table_amounts([Line(p, t) for p, t in zip(pages, lines)])
+    amounts = year_table_amounts(cells_of([Line(p, t) for p, t in zip(pages, lines)]))
     assert [a.cell for a in amounts] == ["3.20", "2.00", "1.80", "300.00", "250.00", "280.00", "30.05", "28.90", "28.90"]
 
 

@@ -49,19 +49,20 @@ def form_cells(lines: list[Line]) -> list[Cell]:
     """The document's cells in order: each line split at its blanks (cells apart by spaces, or one
     per line), "2023 年实际在职人数" and "其中: 基本支出" kept whole; a "|" row split at its bars."""
     cells: list[Cell] = []
-    texts = [normalise(line.text) for line in lines]
-    running = running_lines([(t, line.page) for t, line in zip(texts, lines) if t])
     by_page: dict[int, list[int]] = {}
     for index, line in enumerate(lines):
-        by_page.setdefault(line.page, []).append(index)
+        if line.text.strip():
+            by_page.setdefault(line.page, []).append(index)
     # page furniture (running titles, page numbers) stands at a page's top or bottom, inside a table's cells;
     # in a text of one page a bare number there is a cell, a decorated one ("— 1 —") still a page number
-    edges = {i for indices in by_page.values() for i in indices[:2] + indices[-2:]}
+    edges = {i: normalise(lines[i].text) for indices in by_page.values() for i in indices[:2] + indices[-2:]}
+    running = running_lines([(edges[i], lines[i].page) for i in sorted(edges)])
     for index, line in enumerate(lines):
-        furniture = _PAGE_FURNITURE.match(texts[index]) and (len(by_page) > 1 or not texts[index].isdigit())
-        if index in edges and (furniture or _edge_key(texts[index]) in running):
+        edge = edges.get(index)
+        furniture = edge is not None and _PAGE_FURNITURE.match(edge) and (len(by_page) > 1 or not edge.isdigit())
+        if furniture or edge is not None and _edge_key(edge) in running:
             continue
-        tokens = [clean(normalise(t)) for t in (line.text.split("|") if "|" in line.text else line.text.split())]
+        tokens = [clean(t) for t in (line.text.split("|") if "|" in line.text else line.text.split())]
         merged: list[str] = []
         for token in tokens:
             if merged and (token.startswith(("年", "月")) and merged[-1].isdigit()
@@ -234,10 +235,10 @@ class FormAmount:
     quote: str  # the row as printed, with its header
 
 
-def year_table_amounts(lines: list[Line]) -> list[FormAmount]:
+def year_table_amounts(cells: list[Cell]) -> list[FormAmount]:
     """Money cells of flattened tables whose columns are years, in the unit their header states."""
     out = []
-    for form in form_tables(form_cells(lines)):
+    for form in form_tables(cells):
         if not form.by_year or not form.unit:
             continue
         for row in form.rows:
@@ -252,11 +253,10 @@ _COUNT_TITLE = re.compile(rf"[(（](?P<unit>{alternation('units.count')})[)）]?
 _UNIT_LABEL = re.compile(r"^(?P<label>.{2,20}?)[(（](?P<unit>万元|亿元|元)[)）]$")
 
 
-def labelled_amounts(lines: list[Line]) -> list[FormAmount]:
+def labelled_amounts(cells: list[Cell]) -> list[FormAmount]:
     """A form's field that states its unit beside its label, its figure in the next cell:
     "计划安排资金(万元) | 1088.00", "实际支出(万元)" "1020.02" (a label followed by a second figure is a
     table's header, its figures the rows')."""
-    cells = form_cells(lines)
     out = []
     for i, cell in enumerate(cells[:-1]):
         m = _UNIT_LABEL.match(cell.text)
@@ -281,12 +281,11 @@ class FormCount:
     quote: str
 
 
-def count_tables(lines: list[Line]) -> list[FormCount]:
+def count_tables(cells: list[Cell]) -> list[FormCount]:
     """A small table whose title states a count unit ("财政供养人员情况(人)" "编制数" "实际在职人数" "控制率"
     "46" "50" "108.70%"): its counts, the bare figures in the order of the columns that are no rate (控制率),
     when there are exactly as many (else which column lost its figure cannot be told). Percentages are
     read as prose figures already."""
-    cells = form_cells(lines)
     out = []
     for i, cell in enumerate(cells):
         m = _COUNT_TITLE.search(cell.text)
@@ -322,12 +321,11 @@ class NatureGroup:
     parts: list[tuple[str, str]] = field(default_factory=list)  # (label, figure)
 
 
-def nature_groups(lines: list[Line]) -> list[NatureGroup]:
+def nature_groups(cells: list[Cell]) -> list[NatureGroup]:
     """"按收入性质分:2030.12 按支出性质分:1925.67 其中:一般公共预算:1325.68 其中:基本支出:900.47 …": the
     two groups' cells come interleaved; each label joins the group its words belong to, its figure in the
     same cell or the next. A labelled cell of neither group, or a figure no label claims, leaves the
     groups unread."""
-    cells = form_cells(lines)
     groups_spec = entry("fund_nature")
     out: list[NatureGroup] = []
     i = 0
@@ -383,14 +381,15 @@ def flat_form_facts(lines: list[Line]) -> list:
     from .numbers import money, plain
 
     facts = []
-    for amount in year_table_amounts(lines) + labelled_amounts(lines):
+    cells = form_cells(lines)
+    for amount in year_table_amounts(cells) + labelled_amounts(cells):
         fields = {"value": money(amount.cell, amount.unit), "unit_written": amount.unit}
         facts.append(Fact("amount", f"第{amount.page}页表格金额", fields, [Evidence(amount.page, amount.quote)],
                           "table.flat-form"))
-    for count in count_tables(lines):
+    for count in count_tables(cells):
         fields = {"value": plain(count.cell, count.unit), "unit_written": count.unit, "label": count.label}
         facts.append(Fact("figure", f"第{count.page}页数字", fields, [Evidence(count.page, count.quote)], "table.flat-form"))
-    for group in nature_groups(lines):
+    for group in nature_groups(cells):
         total = money(group.total, group.unit)
         values = [money(num, group.unit) for _, num in group.parts]
         facts.append(make_breakdown(group.name, total, values, [label for label, _ in group.parts],
