@@ -226,3 +226,15 @@ def test_lint_flags_a_repealed_document_cited_as_in_force():
     assert "财预〔2020〕10号" in message and "废止" in message
     assert repealed_citations("财预〔2011〕285号第二十七条（已由财预〔2020〕10号废止，地方模板仍沿用）") == []
     assert repealed_citations("财预〔2020〕10号《项目支出绩效评价管理办法》") == []
+
+
+def test_lint_flags_internal_names_in_department_facing_text():
+    from types import SimpleNamespace
+
+    from checker.rulebook.lint import internal_names
+
+    rule = SimpleNamespace(title="执行率偏低应说明原因", basis="阈值取自 profile.explanation_threshold",
+                           message="{{ rate_stated }} 低于阈值（见 execution.explanation-required）")
+    found = internal_names(rule)
+    assert len(found) == 2 and "profile.explanation_threshold" in found[0]
+    assert internal_names(SimpleNamespace(title="标题", basis="财预〔2020〕10号", message="{{ parts }}合计{{ expected }}")) == []

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import random
 from functools import lru_cache
 from importlib import resources
@@ -117,6 +118,20 @@ def repealed_citations(basis: str) -> list[str]:
             if d["document"] in basis and REPEALED_NOTE not in basis]
 
 
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+_INTERNAL = re.compile(r"profile\.[a-z_]+|\b[a-z]+\.[a-z][a-z0-9-]+\b|\b[a-z]+_[a-z_]+\b")
+
+
+def internal_names(rule: Rule) -> list[str]:
+    """Department-facing text (title, basis, message) that shows a setting's, rule's or field's name."""
+    out = []
+    for label, text in (("标题", rule.title), ("依据", rule.basis), ("提示", rule.message)):
+        found = _INTERNAL.findall(_PLACEHOLDER.sub("", text or ""))
+        if found:
+            out.append(f"{label}中出现了程序内部的名称“{found[0]}”：审核意见书会原样显示给被审单位，请改用中文说明")
+    return out
+
+
 def lint(pack: Pack) -> list[LintIssue]:
     """Lint under the default profile's settings (substituted, as the engine sees them)."""
     from dataclasses import replace
@@ -142,6 +157,7 @@ def lint(pack: Pack) -> list[LintIssue]:
         if not any(mark in rule.basis for mark in ("《", "〔", "号", "办法", "通知", "自评表")):
             issues.append(LintIssue(rule, f"依据“{rule.basis}”没有写明文件名称或文号"))
         issues += [LintIssue(rule, message) for message in repealed_citations(rule.basis)]
+        issues += [LintIssue(rule, message) for message in internal_names(rule)]
         verdicts = _verdicts(rule)
         decided = verdicts - {UNKNOWN}
         if True not in verdicts:
