@@ -96,11 +96,27 @@ def load_rules(rule_dirs: tuple[str, ...], builtin: bool, profile):
     return pack
 
 
+DEFAULT_TIMEZONE = "Asia/Shanghai"  # the reviewer's clock, not the server's; PERFCHECK_TZ overrides it
+
+
+def reviewer_now() -> datetime:
+    from datetime import timedelta, timezone
+
+    name = os.environ.get("PERFCHECK_TZ") or DEFAULT_TIMEZONE
+    try:
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo(name)
+    except Exception:  # no tz database (Windows without tzdata) or an unknown name: Beijing time
+        zone = timezone(timedelta(hours=8), "UTC+08:00")
+    return datetime.now(zone)
+
+
 def _meta(pack, profile) -> dict:
     return {
         "tool_version": __version__,
         "pack_digest": pack.digest,
-        "checked_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "checked_at": reviewer_now().isoformat(timespec="seconds"),
         "profile": f"{profile.name}（{profile.title}）" if profile.title else profile.name,
     }
 
@@ -385,7 +401,7 @@ def _write_documents(results, meta, fmt, output, out_dir, template) -> None:
             used.add(name)
             target = out_dir / name
         try:
-            content = _render_one(result, meta, fmt, template)
+            content = _render_one(result, dict(meta, output_path=str(target)), fmt, template)
         except TemplateProblem as exc:
             click.echo(exc.message, err=True)
             sys.exit(2)

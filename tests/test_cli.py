@@ -1,5 +1,6 @@
 """End to end through the command line: the example report, the JSON contract, bad inputs."""
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -170,10 +171,21 @@ def test_rules_lint_clean():
 
 
 def test_html_from_pdf_embeds_the_page_region_and_links_the_page(tmp_path: Path):
+    from checker.render.snippets import NO_CJK_FONT_NOTE, system_has_cjk_font, unembedded_cid_font
+    import pdfplumber
+
     run("check", EXAMPLE_PDF, "--format", "html", "-o", tmp_path / "r.html", "--in-process")
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
-    assert html.count("data:image/png;base64,") >= 2  # both errors show their region of page 6
-    assert "baiyun-2023.pdf#page=6" in html and "<mark>2655.11元</mark>" in html
+    with pdfplumber.open(str(EXAMPLE_PDF)) as pdf:
+        assert unembedded_cid_font(pdf.pages[5])  # the example, like many exports, does not embed its CJK font
+    if system_has_cjk_font():
+        assert html.count("data:image/png;base64,") >= 2  # both errors show their region of page 6
+    else:  # a crop would lose every Chinese character: the quotation stands, with a note instead
+        assert "data:image/png" not in html and html.count(NO_CJK_FONT_NOTE) >= 2
+    assert "<mark>2655.11元</mark>" in html
+    # the page link is relative to the HTML file, never a path of the reviewer's disk
+    link = f"{Path(os.path.relpath(EXAMPLE_PDF, tmp_path)).as_posix()}#page=6"
+    assert f'href="{link}"' in html and "file://" not in html
 
 
 # ---------------------------------------------------------------- issue 13: causes named, clean exits, bad .docx
@@ -336,3 +348,12 @@ def test_every_format_lists_the_same_rules(tmp_path):
     junit = {c.get("name").split(" · ")[0] for c in ET.parse(tmp_path / "r.xml").getroot().iter("testcase")}
     assert sarif == in_json == junit and len(sarif) > 30
     assert "execution.adjustment-explained" not in sarif  # switched off in the national profile
+
+
+def test_times_are_the_reviewers_beijing_time_by_default(monkeypatch):
+    from checker.cli import reviewer_now
+
+    monkeypatch.delenv("PERFCHECK_TZ", raising=False)
+    assert reviewer_now().utcoffset().total_seconds() == 8 * 3600
+    monkeypatch.setenv("PERFCHECK_TZ", "UTC")
+    assert reviewer_now().utcoffset().total_seconds() == 0

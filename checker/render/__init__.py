@@ -209,9 +209,24 @@ def to_html(result: ReportResult, meta: dict | None, images: bool = True) -> str
     template = environment().get_template("report.html.j2")
     shots = evidence_images(result) if images else {}
     assert template.environment.autoescape, "HTML must be autoescaped"
-    source = Path(result.source)
-    page_link = source.resolve().as_uri() if source.suffix.lower() == ".pdf" and source.exists() else None
-    return template.render(**_context(result, meta), image_of=lambda f: shots.get(id(f)), page_link=page_link)
+    return template.render(**_context(result, meta), image_of=lambda f: shots.get(id(f)),
+                           page_link=source_link(result.source, (meta or {}).get("output_path")))
+
+
+def source_link(source: str, output_path: str | None) -> str | None:
+    """A link to the PDF relative to where the HTML is written, so it still works when both are sent
+    together, and never shows the reviewer's own disk; without an output path, the PDF is taken to
+    stand beside the HTML (where `check` writes it by default)."""
+    from urllib.parse import quote
+
+    path = Path(source)
+    if path.suffix.lower() != ".pdf" or not path.exists():
+        return None
+    if output_path:
+        relative = os.path.relpath(path.resolve(), Path(output_path).resolve().parent)
+    else:
+        relative = path.name
+    return quote(Path(relative).as_posix())
 
 
 def to_markdown(result: ReportResult, meta: dict | None) -> str:

@@ -11,6 +11,7 @@ import base64
 import io
 import logging
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from ..model import ReportResult
@@ -64,8 +65,45 @@ def _crop_png(page, needles: list[str]) -> str | None:
     return None
 
 
+# A PDF that does not embed its Chinese font (many exports, the example too) is drawn with a font of the
+# machine's; without one, pdfium draws the digits and leaves the characters out, silently. Such a page gets
+# no image but this note: the quotation above it is the evidence.
+NO_CJK_FONT_NOTE = "（此页使用未嵌入的中文字体，本机没有可替代的中文字体，无法生成页面截图；以上原文引用即为依据。）"
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts",
+             "C:/Windows/Fonts", "/System/Library/Fonts", "/Library/Fonts")
+_CJK_FONT_FILE = re.compile(r"cjk|wqy|droidsansfallback|simsun|simhei|simkai|simfang|msyh|msjh|pingfang|hiragino"
+                            r"|sourcehan|stheiti|songti|heiti|kaiti|fangsong|uming|ukai|noto\w*sc", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def system_has_cjk_font() -> bool:
+    """Does a font directory pdfium searches hold a Chinese font?"""
+    for folder in FONT_DIRS:
+        root = Path(folder).expanduser()
+        if root.is_dir() and any(_CJK_FONT_FILE.search(p.name) for p in root.rglob("*") if p.is_file()):
+            return True
+    return False
+
+
+def unembedded_cid_font(page) -> bool:
+    """Does the page draw with a composite (CID, CJK) font whose glyphs the file does not carry?"""
+    from pdfminer.pdftypes import resolve1
+
+    fonts = resolve1((resolve1(page.page_obj.resources) or {}).get("Font")) or {}
+    for ref in fonts.values():
+        font = resolve1(ref)
+        if font.get("DescendantFonts") is None:
+            continue
+        descendant = resolve1(resolve1(font["DescendantFonts"])[0])
+        descriptor = resolve1(descendant.get("FontDescriptor")) or {}
+        if not any(key in descriptor for key in ("FontFile", "FontFile2", "FontFile3")):
+            return True
+    return False
+
+
 def evidence_images(result: ReportResult) -> dict[int, str]:
-    """id(finding) -> data URI of the cropped page region, for PDF sources."""
+    """id(finding) -> data URI of the cropped page region, for PDF sources; or, where the page could not
+    be drawn with its Chinese text, a note that says so (see NO_CJK_FONT_NOTE)."""
     path = Path(result.source)
     if result.status != "checked" or path.suffix.lower() != ".pdf" or not path.is_file():
         return {}
@@ -82,7 +120,10 @@ def evidence_images(result: ReportResult) -> dict[int, str]:
                     continue
                 page = pdf.pages[number - 1]
                 try:
-                    uri = _crop_png(page, _needles(finding))
+                    if unembedded_cid_font(page) and not system_has_cjk_font():
+                        uri = NO_CJK_FONT_NOTE
+                    else:
+                        uri = _crop_png(page, _needles(finding))
                 finally:
                     page.close()
                 if uri:
