@@ -51,6 +51,20 @@ def test_a_clean_form_gives_no_error_and_a_wrong_group_one(cpack):
     assert errors(wrong) == {("budget.breakdown-sum", "按支出性质分")}
 
 
+def test_the_fund_groups_in_pipe_rows_are_not_rows_of_the_fund_block(cpack):
+    from checker.evaluate import evaluate_document
+
+    lines = ["某县某局2023年度部门整体支出绩效自评表",
+             "年度预算申请(万元) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 自评得分 |",
+             "年度资金总额 | 500.00 | 620.50 | 600.00 | 10 | 96.70% | 9.67 |",
+             "按收入性质分 | 600.00 | 按支出性质分 | 600.00 |", "其中:一般公共预算 | 550.00 | 其中:基本支出 | 400.00 |",
+             "政府性基金拨款 | | 项目支出 | 200.00 |", "其他资金 | 50.00 | | |"]
+    facts = derive(extract(doc(lines)))
+    assert sorted(f.fields["label"] for f in by_kind(facts, "breakdown")) == ["按支出性质分", "按收入性质分"]
+    findings = evaluate_document(cpack, facts, "部门整体").findings
+    assert not [f for f in findings if f.outcome == "fired" and f.severity == "error"]
+
+
 def test_project_form_one_cell_per_line():
     cells = ["某县2023年度项目支出绩效自评表", "项目名称", "农村道路养护项目", "主管部门", "某县交通运输局",
              "项目资金", "(万元)", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分",
