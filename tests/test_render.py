@@ -332,3 +332,12 @@ def test_terminal_summary(results):
     assert lines[7] == "  [input.encrypted] PDF 文件已加密，无法读取。请提供未加密的文件。"
     assert lines[8].startswith("合计 2 份报告（未能检查 1 份）  错误 2 · 警告 1")
     assert len(lines) == 9
+
+
+def test_a_finding_that_quotes_no_figure_boxes_the_words_it_shares_with_its_quotation():
+    from checker.render.snippets import _needles
+
+    finding = Finding("indicators.output-dimensions", "warning", "产出指标", "产出指标只设了数量、质量指标，缺少时效、成本指标。",
+                      [Evidence(5, "（1）部门整体绩效目标产出指标完成情况，共设数量指标21个、质量指标1个。")])
+    needles = _needles(finding)
+    assert needles[:2] == ["产出指标", "质量指标"] and needles[-1] == "（1）部门整体绩效目"

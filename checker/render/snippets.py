@@ -22,12 +22,33 @@ _QUOTED = re.compile(r"“([^”]*\d[^”]*)”")
 _FIGURE = re.compile(r"[-\d,.]+\s*(?:%|万元|亿元|元|分|个)?")  # a quoted figure, not the quote's opening words
 
 
+SHARED_WORDS = 2  # words the message and the quotation share, boxed when the message quotes no figure
+SHARED_MIN = 3  # ... of at least this many characters
+
+
+def _shared_words(message: str, quote: str) -> list[str]:
+    """The longest runs of characters the message and the quotation have in common ("产出指标", "质量指标"):
+    what a finding that quotes no figure is about, rather than the quotation's first words."""
+    found: list[str] = []
+    for size in range(min(len(message), 12), SHARED_MIN - 1, -1):
+        for i in range(len(message) - size + 1):
+            word = message[i:i + size]
+            if word in quote and not any(word in f for f in found) and not re.search(r"[，。、：；\s]", word):
+                found.append(word)
+                if len(found) == SHARED_WORDS:
+                    return found
+    return found
+
+
 def _needles(finding) -> list[str]:
     out = _QUOTED.findall(finding.message or "")
     if isinstance(finding.actual, str) and any(ch.isdigit() for ch in finding.actual):
         out.append(finding.actual)
     if finding.evidence:
-        out.append(finding.evidence[0].text[:10])
+        quote = finding.evidence[0].text
+        if not out:
+            out.extend(_shared_words(finding.message or "", quote))
+        out.append(quote[:10])
     return [n for n in out if n]
 
 
@@ -52,7 +73,9 @@ def _crop_png(page, needles: list[str]) -> str | None:
         # the other figures the message quotes (e.g. the stated total beside the part) are boxed too
         # when they stand near the first one
         near = min(h["top"] for h in hits) - 80, max(h["bottom"] for h in hits) + 80
-        figures = [other for other in needles[i + 1:] if _FIGURE.fullmatch(other)]
+        # (and the words a figureless finding shares with its quotation; never the quotation's opening words)
+        figures = [other for other in needles[i + 1:-1] if _FIGURE.fullmatch(other) or len(other) <= 12]
+        figures += [needles[-1]] if i + 1 < len(needles) and _FIGURE.fullmatch(needles[-1]) else []
         hits += [h for other in figures for h in _search(page, other) if near[0] <= h["top"] <= near[1]]
         top, bottom = _whole_lines(page, min(h["top"] for h in hits) - 12, max(h["bottom"] for h in hits) + 12)
         image = page.crop((0, top, page.width, bottom)).to_image(resolution=RESOLUTION)
