@@ -17,13 +17,14 @@ import re
 from ..model import Table
 
 WORD_SETTINGS = {"x_tolerance": 1.5, "keep_blank_chars": False}  # cells of two columns may stand a few points apart
-MIN_HEADER_WORDS = 2  # header words on one line of the header (its other words are cut by the wrap)
+MIN_HEADER_WORDS = 1  # a whole header word on a line of the header (narrow columns cut the others); the band decides
 SAME_LINE = 0.5  # words whose tops are within this share of their height stand on one line
 CELL_GAP = 0.6  # a gap of more than this share of the line height between two lines of a column: a new cell
 TABLE_GAP = 3.0  # a gap of more than this many line heights: the table has ended
 COLUMN_SLACK = 2.0  # points a word may start left of its column
 CONTINUED_SKIP = 2  # lines of a running title a continued table's page may start with
 HEADER_LINES = 4  # a repeated header stands within this many lines of the top of the page
+REPEATED_HEADER_WORDS = 2  # header words on a line there that make it a repeated header (one may be a cell's)
 _FIGURE = re.compile(r"^-?\d+(?:\.\d+)?分?$")
 
 
@@ -43,7 +44,7 @@ def _header_words():
 
     spec = lexicon()["table_headers"]["indicator"]
     known = [w for ws in spec.values() for w in ws]
-    names = words("cell_table_indicator_name")
+    names = [w for w in words("cell_table_indicator_name") if len(w) > 2]  # a bare 指标 is a wrapped cell's end
     return lambda text: _match(clean(text), known) or clean(text) in names
 
 
@@ -81,7 +82,7 @@ class Borderless:
         lines = _lines(page.extract_words(**WORD_SETTINGS))
         tables, i, carry, self.carry = [], 0, self.carry, None
         top = lines[:CONTINUED_SKIP + HEADER_LINES]
-        if carry is not None and not any(sum(1 for w in line if is_header(w["text"])) >= MIN_HEADER_WORDS for line in top):
+        if carry is not None and not any(sum(1 for w in line if is_header(w["text"])) >= REPEATED_HEADER_WORDS for line in top):
             columns, block, height = carry  # no header repeated at the top of the page: the rows go on
             start = next((k for k in range(min(CONTINUED_SKIP, len(lines)) + 1)
                           if k == len(lines) or not _runs_across(lines[k], columns, height)), 0)
