@@ -110,6 +110,8 @@ def test_a_whole_project_form_one_cell_per_line_or_on_one_line():
         [project] = by_kind(facts, "project")
         assert str(project.fields["spent"]) == "142.50"
     assert by_kind(extract(doc(PROJECT_FORM)), "indicator")[2].fields["reason"] == "部分路段施工影响出行"
+    # its 分值 and 得分 are no amounts of a list copied one cell per line
+    assert not [f for f in extract(doc(PROJECT_FORM)) if f.extractor.endswith("table.cell-per-line")]
 
 
 def test_the_two_fund_groups_come_interleaved():

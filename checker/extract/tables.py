@@ -681,7 +681,9 @@ def cell_runs(lines) -> list[CellRun]:
             j += 1
         header = [t for _, t in cells[i:j]]
         units = [m.group(1) for m in map(_UNIT_HEADER.search, header) if m]
-        if len(header) < 3 or not units:
+        fund = lexicon()["table_headers"]["fund"]
+        scored = any(_match(h, fund["weight"] + fund["score"]) for h in header)
+        if len(header) < 3 or not units or scored:  # 分值 / 得分: a self-evaluation form, read by its block readers
             i = max(j, i + 1)
             continue
         figures, ordinal = [], 1
