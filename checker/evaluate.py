@@ -386,5 +386,5 @@ def _judge(cr: CompiledRule, facts: list[Fact], fired: set, ctx: Context, diagno
                 severity, message = "warning", message + INFERRED_NOTE
             findings.append(Finding(
                 rule.id, severity, fact.subject, message, _evidence(fact, used),
-                rule.title, rule.basis, data["expected"] or None, data["actual"] or None))
+                rule.title, rule.basis, data["expected"] or None, data["actual"] or None, fix=rule.fix))
     return findings, checked, unknown

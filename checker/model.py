@@ -121,6 +121,7 @@ class Finding:
     fingerprint: str = ""  # rule + subject + figures: stable across pages and re-submissions
     waiver: dict | None = None  # the waiver that applies: reason, approved_by, expires
     baseline: str | None = None  # new | unchanged (with --baseline)
+    fix: str = ""  # 整改建议: what the department should correct
 
     @property
     def waived(self) -> bool:
@@ -137,6 +138,8 @@ class Finding:
             "basis": self.basis,
             "outcome": self.outcome,
         }
+        if self.fix:
+            out["fix"] = self.fix
         if self.expected is not None:
             out["expected"] = self.expected
         if self.actual is not None:

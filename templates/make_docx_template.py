@@ -16,7 +16,7 @@ Context (built by word.py, every value already a display string):
 ``meta`` (tool_version, pack_digest, checked_at, profile), ``failed``, ``error_code``,
 ``error_message``, ``summary``, ``score_line``, ``notices``, ``errors`` / ``warnings`` /
 ``infos`` / ``not_evaluable`` (lists of findings: no, title, rule, subject, message, marks,
-compare, expected, actual, basis, waiver, quotes [{page, text}]), ``rules`` (rule, title,
+compare, expected, actual, basis, fix, waiver, quotes [{page, text}]), ``rules`` (rule, title,
 severity, status, checked), ``resolved`` (no, rule, subject, message), ``approx_note``.
 
 Typography follows GB/T 9704 loosely: A4, 宋体 body, 黑体 headings, black text.
@@ -286,6 +286,9 @@ def _findings_block(doc, var: str, problem_label: str = "问题：") -> None:
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if f.basis %}")
     _para(doc, "{{ f.basis }}", "审核意见-字段", bold_label="依据：")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if f.fix %}")
+    _para(doc, "{{ f.fix }}", "审核意见-字段", bold_label="整改建议：")
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if f.waiver %}")
     _para(doc, "{{ f.waiver }}", "审核意见-字段", bold_label="豁免：")

@@ -36,3 +36,6 @@ def test_html_prints_to_a4_with_the_finding(tmp_path: Path):
         text = text.translate(RADICALS)
     assert "绩效自评报告审核意见" in text
     assert "智慧白云一期项目经费" in text and "第6页" in text and "2655.11元" in text
+    assert "整改建议" in text  # what the department should correct, under each finding
+    # the reviewer's working papers and the rule ids stay on screen: the printed letter goes to the department
+    assert "规则执行情况" not in text and "未能评估的检查" not in text and "budget.adjustment-arithmetic" not in text

@@ -69,6 +69,7 @@ def _finding(f: Finding, no: int, approximate: bool) -> dict:
         "expected": _text(f.expected) if f.expected is not None else "—",
         "actual": _text(f.actual) if f.actual is not None else "—",
         "basis": _text(f.basis),
+        "fix": _text(getattr(f, "fix", "") or ""),
         "waiver": _text(waiver_note(f) or ""),
         "marks": ("［已豁免］" if waiver_note(f) else "")
         + {"new": "［新增］", "unchanged": "［与上次相同］"}.get(getattr(f, "baseline", None) or "", ""),

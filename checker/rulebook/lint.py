@@ -125,7 +125,8 @@ _INTERNAL = re.compile(r"profile\.[a-z_]+|\b[a-z]+\.[a-z][a-z0-9-]+\b|\b[a-z]+_[
 def internal_names(rule: Rule) -> list[str]:
     """Department-facing text (title, basis, message) that shows a setting's, rule's or field's name."""
     out = []
-    for label, text in (("标题", rule.title), ("依据", rule.basis), ("提示", rule.message)):
+    for label, text in (("标题", rule.title), ("依据", rule.basis), ("提示", rule.message),
+                        ("整改建议", getattr(rule, "fix", ""))):
         found = _INTERNAL.findall(_PLACEHOLDER.sub("", text or ""))
         if found:
             out.append(f"{label}中出现了程序内部的名称“{found[0]}”：审核意见书会原样显示给被审单位，请改用中文说明")
@@ -158,6 +159,8 @@ def lint(pack: Pack) -> list[LintIssue]:
             issues.append(LintIssue(rule, f"依据“{rule.basis}”没有写明文件名称或文号"))
         issues += [LintIssue(rule, message) for message in repealed_citations(rule.basis)]
         issues += [LintIssue(rule, message) for message in internal_names(rule)]
+        if not rule.fix:
+            issues.append(LintIssue(rule, "没有整改建议（fix）：审核意见书在每个问题下写明被审单位应如何更正"))
         verdicts = _verdicts(rule)
         decided = verdicts - {UNKNOWN}
         if True not in verdicts:

@@ -29,6 +29,7 @@ RULE_KEYS = {
     "applies_to": "适用对象：fact（事实类型）、report_kinds、where",
     "when": "触发条件",
     "message": "提示信息模板",
+    "fix": "整改建议：被审单位应如何更正（审核意见书逐项列出）",
     "expected": "应为（表达式）",
     "actual": "实为（表达式）",
     "tolerance": "额外容差（如 0.01万元、0.1%），在四舍五入误差之外再放宽 == / != 的比较",
@@ -78,6 +79,7 @@ class Rule:
     tolerance: dict = field(default_factory=dict)  # dimension -> Decimal
     enabled: bool = True
     description: str = ""
+    fix: str = ""  # 整改建议 shown with each finding
     tests: list[RuleTest] = field(default_factory=list)
 
 
@@ -343,6 +345,7 @@ def _load_rule(col: _Collector, node, seen: dict[str, str]) -> Rule | None:
         line=node.start_mark.line + 1, where=where, where_text=where_text, report_kinds=report_kinds,
         expected=expected, actual=actual, tags=tags, tolerance=tolerance, enabled=enabled,
         description=_scalar(items["description"][1]) or "" if "description" in items else "", tests=tests,
+        fix=_scalar(items["fix"][1]) or "" if "fix" in items else "",
     )
 
 
