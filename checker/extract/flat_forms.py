@@ -1,7 +1,7 @@
 """Self-evaluation forms flattened to text, read back into the rows of their form.
 
 A 自评表 or 基础数据表 copied from a web page or exported to text loses its grid: a cell per line,
-or cells apart by spaces, the empty cells gone. What is left is a sequence of cells: a run of
+cells apart by spaces or bars, the empty cells gone. What is left is a sequence of cells: a run of
 header cells (年初预算数 全年预算数 全年执行数 分值 执行率 得分), then rows, each a label cell and
 the figures after it. This module turns that sequence back into rows:
 
@@ -10,8 +10,10 @@ the figures after it. This module turns that sequence back into rows:
 * a table whose columns are years (2022年决算数 2023年预算数 2023年决算数: the 经费控制情况 of the
   基础数据表) gives its money cells as amounts of the unit its header states — which year or figure
   a cell is cannot be told once empty cells are gone, so no column is claimed;
-* cells that carry their own label ("按收入性质分:2030.12", "其中:基本支出:900.47") give the form's
-  two breakdowns of the year's funds by their group names (lexicon `fund_nature`).
+* labelled cells ("按收入性质分:2030.12", "其中:基本支出" "900.47") give the form's two breakdowns of
+  the year's funds, each label joining its group by its words (lexicon `fund_nature`);
+* a field stating its unit beside its label ("计划安排资金(万元)" "1088.00") is an amount of that unit;
+* a small table whose title states a count unit ("财政供养人员情况(人)") gives its counts as figures.
 
 Precision first: a row with more figures than its header has columns, or a cell that is neither a
 label nor a figure inside a row, is dropped; a table whose unit is not stated gives no amounts.
