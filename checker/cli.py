@@ -118,6 +118,7 @@ def _meta(pack, profile) -> dict:
         "pack_digest": pack.digest,
         "checked_at": reviewer_now().isoformat(timespec="seconds"),
         "profile": f"{profile.name}（{profile.title}）" if profile.title else profile.name,
+        "letter": dict(profile.letter),
     }
 
 

@@ -18,7 +18,7 @@ from .resources import override_note, profiles_dir
 from .rulebook.condition import Num, parse_quantity_literal
 
 SEVERITIES = ("error", "warning", "info")
-MAPPING_KEYS = ("params", "grade_bands", "rules")  # sections that must be "name: value" mappings
+MAPPING_KEYS = ("params", "grade_bands", "rules", "letter")  # sections that must be "name: value" mappings
 
 
 class ProfileError(PerfcheckError):
@@ -36,6 +36,7 @@ class Profile:
     disable: set[str] = field(default_factory=set)
     severity: dict[str, str] = field(default_factory=dict)
     digest: str = ""
+    letter: dict = field(default_factory=dict)  # the 审核意见书's issuer, document number, deadline
 
     def param_dims(self) -> dict[str, str]:
         return {k: (v.dim if isinstance(v, Num) else "text") for k, v in self.params.items()}
@@ -107,6 +108,7 @@ def _raw(name_or_path: str, seen: tuple = ()) -> tuple[dict, list[str]]:
             "disable": list(base_rules.get("disable") or []) + list(own_rules.get("disable") or []),
             "severity": {**(base_rules.get("severity") or {}), **(own_rules.get("severity") or {})},
         }
+        merged["letter"] = {**(base.get("letter") or {}), **(data.get("letter") or {})}
         merged.update({k: v for k, v in data.items() if k in ("name", "title")})
         return merged, base_texts + texts
     return data, texts
@@ -142,5 +144,6 @@ def load_profile(name_or_path: str = "national") -> Profile:
     if missing:
         raise ProfileError(f"{path}: 缺少参数 {'、'.join(sorted(missing))}（请写 extends: national 继承默认值）")
     digest = hashlib.sha256("\0".join(texts).encode()).hexdigest()[:8]
+    letter = {k: ("" if v is None else str(v)) for k, v in (data.get("letter") or {}).items()}
     return Profile(data.get("name", Path(path).stem), data.get("title", ""), params, bands,
-                   set(rules.get("enable") or []), set(rules.get("disable") or []), severity, digest)
+                   set(rules.get("enable") or []), set(rules.get("disable") or []), severity, digest, letter)

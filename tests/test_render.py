@@ -197,7 +197,7 @@ def test_html_header_and_meta(html):
 
 
 def test_html_summary_counts_and_score(html):
-    strip = html.split('class="summary"', 1)[1].split("</section>", 1)[0]
+    strip = html.split('class="summary reviewer"', 1)[1].split("</section>", 1)[0]
     counts = dict(re.findall(r'<div class="label">(\S+?)</div><div class="num">(\d+)</div>', strip))
     assert counts == {"错误": "2", "警告": "1", "提示": "1", "无法评估": "1"}
     assert "98.69分" in strip and "优" in strip
@@ -341,3 +341,25 @@ def test_a_finding_that_quotes_no_figure_boxes_the_words_it_shares_with_its_quot
                       [Evidence(5, "（1）部门整体绩效目标产出指标完成情况，共设数量指标21个、质量指标1个。")])
     needles = _needles(finding)
     assert needles[:2] == ["产出指标", "质量指标"] and needles[-1] == "（1）部门整体绩效目"
+
+
+def test_html_letter_lists_what_the_department_must_correct(html):
+    letter = html.split('class="letter"', 1)[1].split("</section>", 1)[0]
+    assert "绩效自评报告审核意见书" in letter and "广州市白云区某局：" in letter  # 主送: the report's department
+    rows = re.findall(r'<td class="no">(\d+)</td>', letter)
+    assert rows == ["1", "2", "3"]  # the two errors and the warning; the info is only in the details
+    assert "单位反馈" in letter and "日内" in letter and "（盖章）" in letter
+    assert "（审核单位）" in letter  # no issuer in the profile: left for the reviewer to write
+
+
+def test_html_letter_takes_issuer_number_and_deadline_from_the_profile(tmp_path):
+    from checker.profile import load_profile
+
+    profile = tmp_path / "district.yaml"
+    profile.write_text("name: district\nextends: national\nletter:\n  issuer: 某区财政局\n  number: 某财绩审〔2026〕3号\n"
+                       "  deadline_days: 15\n", encoding="utf-8")
+    letter = load_profile(str(profile)).letter
+    assert letter == {"issuer": "某区财政局", "number": "某财绩审〔2026〕3号", "deadline_days": "15"}
+    page = to_html(checked_result(), dict(META, letter=letter), images=False)
+    part = page.split('class="letter"', 1)[1].split("</section>", 1)[0]
+    assert "某财绩审〔2026〕3号" in part and "15 日内" in part and part.count("某区财政局") >= 2

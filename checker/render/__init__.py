@@ -197,6 +197,9 @@ def _context(result: ReportResult, meta: dict | None) -> dict:
         + [(sev, [f for f in fired if f.severity == sev])
            for sev in sorted({f.severity for f in fired} - set(SEVERITIES))],
         "fired": fired,
+        # the letter's list: what the department must look into (errors and warnings not waived)
+        "letter_items": [f for f in fired if f.severity in ("error", "warning") and not f.waived],
+        "letter": {"issuer": "", "number": "", "deadline_days": "30", **((meta or {}).get("letter") or {})},
         "not_evaluable": [f for f in findings if f.outcome == "not-evaluable"],
         "rules": list(result.rules),
         "approx": bool(doc.get("pages_approximate")),

@@ -72,6 +72,17 @@ def basename(path: str | None) -> str:
     return re.split(r"[\\/]", str(path).rstrip("\\/"))[-1] or str(path)
 
 
+def date_cn(text: str | None) -> str:
+    """ISO timestamp → 2026年12月2日 (the date of a letter); unparsable text is shown unchanged."""
+    if not text:
+        return UNKNOWN
+    try:
+        moment = datetime.fromisoformat(str(text))
+    except ValueError:
+        return str(text)
+    return f"{moment.year}年{moment.month}月{moment.day}日"
+
+
 def datetime_cn(text: str | None) -> str:
     """ISO timestamp → 2024-05-01 10:20:30 (+08:00); unparsable text is shown unchanged."""
     if not text:
@@ -140,6 +151,7 @@ FILTERS = {
     "fmt_value": fmt_value,
     "basename": basename,
     "datetime_cn": datetime_cn,
+    "date_cn": date_cn,
     "pages_cn": pages_cn,
     "page_cn": page_cn,
     "md_inline": md_inline,
