@@ -72,30 +72,31 @@ def basename(path: str | None) -> str:
     return re.split(r"[\\/]", str(path).rstrip("\\/"))[-1] or str(path)
 
 
-def date_cn(text: str | None) -> str:
-    """ISO timestamp → 2026年12月2日 (the date of a letter); unparsable text is shown unchanged."""
+def _timestamp(text: str | None, shown) -> str:
+    """An ISO timestamp shown by `shown(moment)`; no text is 未知, unparsable text is shown unchanged."""
     if not text:
         return UNKNOWN
     try:
         moment = datetime.fromisoformat(str(text))
     except ValueError:
         return str(text)
-    return f"{moment.year}年{moment.month}月{moment.day}日"
+    return shown(moment)
+
+
+def date_cn(text: str | None) -> str:
+    """ISO timestamp → 2026年12月2日 (the date of a letter)."""
+    return _timestamp(text, lambda m: f"{m.year}年{m.month}月{m.day}日")
+
+
+def _with_offset(moment: datetime) -> str:
+    out = moment.strftime("%Y-%m-%d %H:%M:%S")
+    offset = moment.strftime("%z") if moment.tzinfo is not None else ""
+    return out + (f"（UTC{offset[:3]}:{offset[3:]}）" if offset else "")
 
 
 def datetime_cn(text: str | None) -> str:
-    """ISO timestamp → 2024-05-01 10:20:30 (+08:00); unparsable text is shown unchanged."""
-    if not text:
-        return UNKNOWN
-    try:
-        moment = datetime.fromisoformat(str(text))
-    except ValueError:
-        return str(text)
-    out = moment.strftime("%Y-%m-%d %H:%M:%S")
-    if moment.tzinfo is not None:
-        offset = moment.strftime("%z")
-        out += f"（UTC{offset[:3]}:{offset[3:]}）" if offset else ""
-    return out
+    """ISO timestamp → 2024-05-01 10:20:30（UTC+08:00）."""
+    return _timestamp(text, _with_offset)
 
 
 def pages_cn(evidence: list[Evidence] | None, approximate: bool = False) -> str:
