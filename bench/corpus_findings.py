@@ -38,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import extraction_accuracy as ea  # noqa: E402  (the corpus, the split, typesetting, the gates file)
 
-SUMS = ("budget.breakdown-sum", "budget.total-composition", "score.breakdown-sum", "score.weights-total")
+SUMS = ("budget.breakdown-sum", "budget.total-composition", "budget.splits-agree", "score.breakdown-sum", "score.weights-total")
 RATES = ("execution.rate-arithmetic", "budget.completion-rate", "execution.fund-source-rate")
 INDICATOR_SCORES = ("indicators.full-score-unmet", "indicators.score-formula")
 # truth inconsistency type -> the rules that cover it; a type not listed here has no rule

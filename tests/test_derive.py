@@ -53,3 +53,17 @@ def test_composition_facts_per_column():
     comps = budget_compositions(facts)
     assert [c.fields["column"] for c in comps] == ["年初预算数", "全年预算数", "决算数"]
     assert comps[2].fields["basic"].value + comps[2].fields["project"].value == Decimal("16730.51")
+
+
+def test_a_total_divided_two_ways_gives_both_totals_side_by_side():
+    from checker.derive import budget_splits
+    from checker.extract.breakdowns import make_breakdown
+    from checker.extract.numbers import money
+
+    income = make_breakdown("按收入性质分", money("2030.12", "万元"), [money("1325.68", "万元"), money("704.44", "万元")],
+                            ["一般公共预算", "其他资金"], [], "table.form")
+    spending = make_breakdown("按支出性质分", money("1925.67", "万元"), [money("900.47", "万元"), money("1025.20", "万元")],
+                              ["基本支出", "项目支出"], [], "table.form")
+    [split] = budget_splits([income, spending])
+    assert (split.fields["first_total"].value, split.fields["second_total"].value) == (Decimal("2030.12"), Decimal("1925.67"))
+    assert budget_splits([income]) == []

@@ -18,7 +18,7 @@ from decimal import Decimal
 from statistics import median
 
 from ..model import Fact, Quantity
-from ..extract.lexicon import words
+from ..extract.lexicon import entry as lexicon_entry, words
 from ..extract.numbers import MONEY_UNITS, money
 
 FAR = 2.5  # orders of magnitude that make a figure "far" from its neighbours
@@ -191,6 +191,23 @@ def budget_compositions(facts: list[Fact]) -> list[Fact]:
             if ev and ev not in evidence:
                 evidence.append(ev)
         out.append(Fact("budget_composition", f"部门整体{label}", fields, evidence or list(total.evidence), "derive.composition"))
+    return out
+
+
+def budget_splits(facts: list[Fact]) -> list[Fact]:
+    """A self-evaluation form divides its 年度资金总额 two ways (按收入性质分 / 按支出性质分, the lexicon's
+    fund_nature): the two groups' totals, side by side, for the rule to compare."""
+    ways = lexicon_entry("fund_nature")
+    groups = [f for f in facts if f.kind == "breakdown" and f.fields.get("label") in ways
+              and f.fields.get("total") is not None]
+    out = []
+    for first, second in zip(groups, groups[1:]):
+        if first.fields["label"] == second.fields["label"]:
+            continue
+        fields = {"first": first.fields["label"], "first_total": first.fields["total"],
+                  "second": second.fields["label"], "second_total": second.fields["total"]}
+        out.append(Fact("budget_split", f"{fields['first']}与{fields['second']}", fields,
+                        first.evidence[:1] + second.evidence[:1], "derive.split", anchor="header"))
     return out
 
 
@@ -424,7 +441,7 @@ def derive(facts: list[Fact]) -> list[Fact]:
     facts = merge_group_subtotals(facts)
     facts = facts + aggregate_indicator_rows(facts)
     summarise_scores(facts)
-    derived = budget_compositions(facts) + figure_repeats(facts)
+    derived = budget_compositions(facts) + budget_splits(facts) + figure_repeats(facts)
     next_fid = max((f.fid for f in facts), default=0) + 1
     for i, fact in enumerate(derived):
         fact.fid = next_fid + i

@@ -70,6 +70,12 @@ KINDS: dict[str, KindSpec] = {
         "basic": _f(MONEY, "基本支出"),
         "project": _f(MONEY, "项目支出"),
     }),
+    "budget_split": KindSpec("同一总额的两种分法", {
+        "first": _f(TEXT, "第一种分法（如按收入性质分）"),
+        "first_total": _f(MONEY, "第一种分法的合计"),
+        "second": _f(TEXT, "第二种分法（如按支出性质分）"),
+        "second_total": _f(MONEY, "第二种分法的合计"),
+    }),
     "project": KindSpec("项目", {
         "ordinal": _f(COUNT, "序号"),
         "name": _f(TEXT, "项目名称"),
