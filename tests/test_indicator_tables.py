@@ -115,3 +115,14 @@ def test_group_counts_are_compared_with_the_rows_only_when_the_table_was_read_wh
     assert whole.fields["full_marks"].value == 40 and whole.fields["rows"].value == 2
     short = _group(_facts(REPORT.format(subtotal="产出指标合计 | | | | 60 | | 56 |")), "产出")
     assert "rows" not in short.fields  # a row of the group was not read: its count is not compared
+
+
+def test_pipe_rows_go_on_over_a_page_break_with_its_furniture_and_wrapped_header():
+    lines = [Line(1, "一级指标 | 二级指标 | 三级指标 | 指标值 | 分值 | 完成值 | 得分"), Line(1, "| 偏差原因分析及改进措施 |"),
+             Line(1, "产出指标 | 数量指标 | 开展工作督导 | ≥4次 | 8 | 5次 | 8 | |"),
+             Line(1, "第 1 页"), Line(2, "某局2023年度部门整体支出绩效自评报告"),
+             Line(2, "满意度指标 | 服务对象满意度指标 | 服务对象满意度 | ≥90% | 5 | 90% |"), Line(2, "5 | |")]
+    (table,) = pipe_tables(lines)
+    assert table.rows[0][-1] == "偏差原因分析及改进措施"
+    found = _indicators(table)
+    assert [(f["name"], str(f["score"].value)) for f in found] == [("开展工作督导", "8"), ("服务对象满意度", "5")]

@@ -254,7 +254,9 @@ def summarise_scores(facts: list[Fact]) -> None:
         parts = []  # (full marks, score) of each part: level-1 groups (prose or table), then execution
         for g in groups:
             full = g.fields.get("full_marks") or g.fields.get("rows_full_marks")
-            got = g.fields.get("score") if g.fields.get("full_marks") is not None else g.fields.get("rows_score")
+            # the stated score goes with the stated marks; marks stated alone (a form's 产出指标(50分)) take the rows' score
+            stated = g.fields.get("full_marks") is not None and g.fields.get("score") is not None
+            got = g.fields.get("score") if stated else g.fields.get("rows_score")
             if full is not None and got is not None and g.fields.get("name") != "全部":
                 parts.append((full, got))
         if execution is not None and execution.fields.get("weight") is not None and execution.fields.get("score") is not None:
@@ -335,7 +337,8 @@ def merge_group_subtotals(facts: list[Fact]) -> list[Fact]:
         name = sub.fields["name"]
         if name in groups:
             for key in ("full_marks", "score"):
-                groups[name].fields.setdefault(key, sub.fields[key])
+                if key in sub.fields:  # a level-1 cell "产出指标(50分)" states the marks only
+                    groups[name].fields.setdefault(key, sub.fields[key])
             dropped.add(id(sub))
         else:
             groups[name] = sub
@@ -357,10 +360,11 @@ def aggregate_indicator_rows(facts: list[Fact]) -> list[Fact]:
         group = groups.get(name)
         if group is None:
             group = Fact("indicator_group", f"{name}指标", {"name": name}, [items[0].evidence[0]], "derive.indicator_rows")
+            created.append(group)
+        if any(group is c for c in created) or group.extractor.endswith("table.indicator-subtotal"):  # the table's own
             dims = list(dict.fromkeys((i.fields.get("level2") or "").replace("指标", "") for i in items if i.fields.get("level2")))
             if dims:
-                group.fields["dimensions"] = "、".join(dims)
-            created.append(group)
+                group.fields.setdefault("dimensions", "、".join(dims))
         for key, target in (("weight", "rows_full_marks"), ("score", "rows_score")):
             values = [i.fields[key] for i in items if i.fields.get(key) is not None]
             if values and len(values) == len(items):

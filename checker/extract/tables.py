@@ -336,6 +336,12 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
             level1 = previous_level1
         level1 = _parent_of(cells.get("level2") or "") or level1  # a table split across pages loses its merged cell
         previous_level1 = level1 or previous_level1
+        marks = _LEVEL1_MARKS.match(clean(cells.get("level1") or ""))
+        if marks and not any(f.kind == "indicator_group" and f.fields["name"] == _level1(level1) for f in facts):
+            # "产出指标(50分)": the level-1 cell states its group's marks
+            facts.append(Fact("indicator_group", f"{_level1(level1)}指标",
+                              {"name": _level1(level1), "full_marks": plain(marks.group("marks"), "分")},
+                              [Evidence(block.page, _row_text(row)[:200])], "table.indicator-subtotal", anchor="header"))
         unit = cells.get("unit") or ""
         target, direction = _quantity(cells.get("target", ""), unit or _unit_of_name(name))
         # "≤202.6万元 | 132.9", "=42个 | 42": a bare actual value is in the unit of its target
@@ -383,6 +389,7 @@ def _subtotal_fact(block: Block, row: list, cells: dict[str, str], previous_leve
                 [Evidence(block.page, _row_text(row)[:200])], "table.indicator-subtotal", anchor="header")
 
 
+_LEVEL1_MARKS = re.compile(rf"^(?:{alternation('indicators.level1_in_tables')})指标[(（](?P<marks>\d+(?:\.\d+)?)分[)）]$")
 _COUNTED = re.compile(r"(人次|人|户|家|所|个|次)数$")
 
 

@@ -39,6 +39,18 @@ def _rows(raw: list) -> list[list[str]]:
     return [_cells(r, markdown) if isinstance(r, str) else r for r in raw]
 
 
+PAGE_BREAK_LINES = 3  # footer and running title lines a table's rows may have between them at a page break
+
+
+def _at_page_break(lines: list[Line], at: int) -> bool:
+    """Whether the text line at `at` stands between the last rows of one page and the first "|" row of
+    the next, with no more than a page's furniture (a number, a running title) between them."""
+    for ahead in range(at + 1, min(at + PAGE_BREAK_LINES + 1, len(lines))):
+        if lines[ahead].text.count("|") >= 2:
+            return lines[ahead].page > lines[at - 1].page if at else False
+    return False
+
+
 def pipe_tables(lines: list[Line]) -> list[Table]:
     """Tables exported as text with "|" between cells.
 
@@ -59,16 +71,19 @@ def pipe_tables(lines: list[Line]) -> list[Table]:
 
     def wrapped(text: str) -> bool:
         """Whether `text` goes on with the last row: that row's line does not close, or it closes short
-        of the header's cells and `text` is one closing cell."""
-        if len(rows) < 2 or cells or not all(isinstance(r, str) for r in (rows[0], rows[-1])):
+        of the header's cells and `text` holds no more cells than it lacks."""
+        if not rows or cells or not all(isinstance(r, str) for r in (rows[0], rows[-1])):
             return False
         header, last = rows[0], rows[-1]
+        if len(rows) == 1:  # the header wrapped: its last cells close it on the next line
+            return not header.endswith("|") and text.endswith("|") and text.count("|") <= max(2, header.count("|") // 2)
         if not header.endswith("|") or "|" not in text:
             return False
-        return not last.endswith("|") or (last.count("|") < header.count("|") and text.count("|") == 1
+        # a row closed short of the header's cells, and this line's cells no more than it lacks
+        return not last.endswith("|") or (last.count("|") + text.count("|") <= header.count("|")
                                             and text.endswith("|"))
 
-    for line in lines:
+    for at, line in enumerate(lines):
         text = line.text.strip()
         if text == "|":
             if cells:
@@ -88,6 +103,8 @@ def pipe_tables(lines: list[Line]) -> list[Table]:
                 page = line.page
             cells.append(text[:-1].strip())
             continue
+        if rows and not cells and _at_page_break(lines, at):
+            continue  # a page's footer or running title between two rows: the table goes on
         if cells:
             rows.append(cells)
             cells = []
