@@ -179,3 +179,16 @@ def test_the_engine_operators_the_compiler_uses_are_exact():
     run = subprocess.run([sys.executable, str(ROOT / "bench" / "engine_operators.py")], capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "0 missing, 0 extra" in run.stdout
+
+
+def test_a_condition_too_long_for_the_engine_is_decided_in_python_and_still_runs():
+    """durable_rules refuses a rule of more than about 36 tests (error 113): such a condition becomes one yes/no."""
+    from checker.rulebook.compiler import ENGINE_LEAF_BUDGET, compile_condition, leaf_tests
+    from checker.rulebook.condition import parse
+
+    dims = {f"f{i}": MONEY for i in range(20)}
+    text = " or ".join(f"(f{2 * i} != f{2 * i + 1})" for i in range(8))
+    compiled = compile_condition(parse(text), dims, "x_")
+    assert compiled.decided_by == "precomputed" and leaf_tests(compiled.expr) <= ENGINE_LEAF_BUDGET
+    short = compile_condition(parse("f0 != f1"), dims, "x_")
+    assert short.decided_by == "engine"

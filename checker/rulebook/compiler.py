@@ -265,12 +265,28 @@ class _Compiler:
         return {"$and": [*guards, test]}
 
 
+# durable_rules builds a rule's tests into one expression sequence of at most 31 entries (MAX_SEQUENCE_EXPRESSIONS,
+# error 113 "expression limit exceeded"). Measured with or/and chains of own-field inequalities: 36 leaf tests
+# register, 42 do not. A condition compiled to more leaves than this is decided in Python as one yes/no.
+ENGINE_LEAF_BUDGET = 30
+
+
+def leaf_tests(expr) -> int:
+    """The tests (leaves) of a compiled expression."""
+    if isinstance(expr, dict) and set(expr) & {"$and", "$or"}:
+        return sum(leaf_tests(item) for key in expr for item in expr[key])
+    return 1
+
+
 def compile_condition(node: Node, dims: dict[str, str], prefix: str, tolerance: dict | None = None,
                       judgments: frozenset = frozenset()) -> Compiled:
     """`tolerance`: the rule's extra tolerance on == / != per dimension (Decimal); `judgments`: the yes/no
     fields of the fact kind that the derive stage decided (reported by decided_by)."""
     c = _Compiler(dims, prefix, tolerance, judgments)
     expr = c.compile(node)
+    if leaf_tests(expr) > ENGINE_LEAF_BUDGET:  # too long for the engine: one yes/no decided in Python
+        name = f"{prefix}0"
+        return Compiled({name: 1}, [(name, node)], [], 0, list(c.judgments))
     return Compiled(expr, c.synthetic, c.computed, c.native, c.judgments)
 
 
