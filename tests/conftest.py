@@ -10,6 +10,18 @@ EXAMPLE_TXT = ROOT / "examples" / "baiyun-2023.txt"
 CORPUS = ROOT.parent / "shared" / "corpus" / "real"
 
 
+def bench_module(name: str):
+    """A script of bench/ (typeset.py …) imported as a module, for tests that print what it prints."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="session")
 def pack():
     from checker.rulebook.loader import load_pack

@@ -217,16 +217,10 @@ def test_a_row_with_more_figures_than_columns_is_dropped():
 
 def test_the_forms_read_the_same_from_a_typeset_pdf(tmp_path):
     """bench/typeset.py prints the cells as a PDF would (page numbers, wrapped lines, ruled tables)."""
-    import importlib.util
-    import sys
-
     from checker.ingest import load
+    from conftest import bench_module
 
-    path = Path(__file__).resolve().parents[1] / "bench" / "typeset.py"
-    spec = importlib.util.spec_from_file_location("bench_typeset", path)
-    typeset = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = typeset
-    spec.loader.exec_module(typeset)
+    typeset = bench_module("typeset")
 
     def read(facts):
         return sorted((f.kind, str(sorted((k, str(v)) for k, v in f.fields.items()))) for f in facts

@@ -155,17 +155,10 @@ def test_flattened_indicator_rows():
 
 def test_a_form_typed_as_text_reads_the_same_from_a_typeset_pdf(tmp_path):
     """Real geometry: bench/typeset.py wraps the long rows at the margin (paragraph and font2 layouts)."""
-    import importlib.util
-    import sys
-    from pathlib import Path
-
     from checker.ingest import load
+    from conftest import bench_module
 
-    path = Path(__file__).resolve().parents[1] / "bench" / "typeset.py"
-    spec = importlib.util.spec_from_file_location("bench_typeset", path)
-    typeset = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = typeset
-    spec.loader.exec_module(typeset)
+    typeset = bench_module("typeset")
     typed = derive(extract(doc(FORM)))
     lines = FORM.splitlines()
     for layout in ("paragraph", "font2", "table"):
