@@ -17,7 +17,13 @@ Context (built by word.py, every value already a display string):
 ``error_message``, ``summary``, ``score_line``, ``notices``, ``errors`` / ``warnings`` /
 ``infos`` / ``not_evaluable`` (lists of findings: no, title, rule, subject, message, marks,
 compare, expected, actual, basis, fix, waiver, quotes [{page, text}]), ``rules`` (rule, title,
-severity, status, checked), ``resolved`` (no, rule, subject, message), ``approx_note``.
+severity, status, checked), ``resolved`` (no, rule, subject, message), ``approx_note``, ``letter`` (number,
+addressee, opening, request, issuer, date: the 审核意见书's own lines, as in the HTML) and ``letter_items`` (no,
+page, problem, expected, fix: the errors and warnings of its 问题清单).
+
+The document is the 审核意见书 first (number, title, addressee, opening, the 问题清单 table with an empty
+单位反馈 column, the request with its deadline, issuer, date, 盖章), then 附件一 问题详情, then 附件二, the
+reviewer's working papers, marked to be deleted before the letter is sent.
 
 Typography follows GB/T 9704 loosely: A4, 宋体 body, 黑体 headings, black text.
 """
@@ -216,6 +222,9 @@ def _setup(doc) -> None:
     _style(doc, "审核意见-表格", size=10.5, line=1.0, before=1, after=1)
     _style(doc, "审核意见-说明", size=10.5, line=1.3, before=18)
     _style(doc, "审核意见-落款", size=12, line=1.5, before=30, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _style(doc, "审核意见-日期", size=12, line=1.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _style(doc, "审核意见-文号", size=12, line=1.5, after=6, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _style(doc, "审核意见-主送", size=12, line=1.5, before=6)
     for name in ("Header", "Footer"):
         _style(doc, name, size=9, line=1.0)
 
@@ -275,7 +284,7 @@ def _info_table(doc) -> None:
 def _findings_block(doc, var: str, problem_label: str = "问题：") -> None:
     """One numbered entry per finding of list `var`, or "无。" when the list is empty."""
     _tag(doc, f"{{%p for f in {var} %}}")
-    _para(doc, "{{ f.no }}. {{ f.title }}（{{ f.rule }}）{{ f.marks }}", "Heading 2")
+    _para(doc, "{{ f.no }}. {{ f.title }}{{ f.marks }}", "Heading 2")  # no rule id: the department reads it
     _para(doc, "{{ f.subject }}", "审核意见-字段", bold_label="对象：")
     _para(doc, "{{ f.message }}", "审核意见-字段", bold_label=problem_label)
     _tag(doc, "{%p if f.compare %}")
@@ -302,10 +311,9 @@ def _findings_block(doc, var: str, problem_label: str = "问题：") -> None:
     _tag(doc, "{%p endif %}")
 
 
-def _rules_table(doc) -> None:
-    headers = ("规则编号", "规则", "级别", "结果", "检查对象数")
-    widths = (38, 60, 14, 20, 24)
-    cells_text = ("{{ r.rule }}", "{{ r.title }}", "{{ r.severity }}", "{{ r.status }}", "{{ r.checked }}")
+def _loop_table(doc, headers, widths, cells_text, loop: str, centered) -> None:
+    """A table whose body row repeats with a docxtpl {%tr for %} loop (`loop`: "r in rules");
+    `centered(i)` says which columns are centred."""
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -314,25 +322,55 @@ def _rules_table(doc) -> None:
     center = WD_ALIGN_PARAGRAPH.CENTER
     for i, (head, width) in enumerate(zip(headers, widths)):
         _cell(table.rows[0].cells[i], head, bold=True, fill="F2F2F2", width_mm=width, align=center)
-        _cell(table.rows[1].cells[i], "{%tr for r in rules %}" if i == 0 else "", width_mm=width)
-        _cell(table.rows[2].cells[i], cells_text[i], width_mm=width,
-              align=center if i >= 2 else None)
+        _cell(table.rows[1].cells[i], f"{{%tr for {loop} %}}" if i == 0 else "", width_mm=width)
+        _cell(table.rows[2].cells[i], cells_text[i], width_mm=width, align=center if centered(i) else None)
         _cell(table.rows[3].cells[i], "{%tr endfor %}" if i == 0 else "", width_mm=width)
     _repeat_header(table.rows[0])
+
+
+def _rules_table(doc) -> None:
+    _loop_table(doc, ("规则编号", "规则", "级别", "结果", "检查对象数"), (38, 60, 14, 20, 24),
+                ("{{ r.rule }}", "{{ r.title }}", "{{ r.severity }}", "{{ r.status }}", "{{ r.checked }}"),
+                "r in rules", lambda i: i >= 2)
+
+
+def _issues_table(doc) -> None:
+    """The letter's 问题清单: one row per error or warning, the 单位反馈 column left for the department."""
+    _loop_table(doc, ("序号", "页", "问题", "应为", "整改建议", "单位反馈"), (11, 15, 58, 20, 30, 22),
+                ("{{ i.no }}", "{{ i.page }}", "{{ i.problem }}", "{{ i.expected }}", "{{ i.fix }}", ""),
+                "i in letter_items", lambda i: i < 2)
+
+
+def _letter(doc) -> None:
+    """The 审核意见书 itself: number, title, addressee, basis and scope, the list, the request, the signature."""
+    _para(doc, "{{ letter.number }}", "审核意见-文号")
+    doc.add_paragraph("绩效自评报告审核意见书", style="Title")
+    _para(doc, "{{ letter.addressee }}：", "审核意见-主送")
+    _para(doc, "{{ letter.opening }}", "审核意见-结论")
+    _tag(doc, "{%p if letter_items %}")
+    _para(doc, "经审核，发现需要核实更正的问题 {{ letter_items | length }} 项，列表如下；各项的报告原文、比对和依据见附件一。",
+          "审核意见-结论")
+    _issues_table(doc)
+    _para(doc, "{{ letter.request }}", "审核意见-结论")
+    _tag(doc, "{%p else %}")
+    _para(doc, "经审核，按所执行的检查规则，未发现需要更正的问题。", "审核意见-结论")
+    _tag(doc, "{%p endif %}")
+    _para(doc, "{{ letter.issuer }}", "审核意见-落款")
+    _para(doc, "{{ letter.date }}", "审核意见-日期")
+    _para(doc, "（盖章）", "审核意见-日期")
 
 
 def build(output: Path = OUTPUT) -> Path:
     doc = Document()
     _setup(doc)
 
-    doc.add_paragraph("绩效自评报告审核意见", style="Title")
-    _info_table(doc)
-
     _tag(doc, "{%p for n in notices %}")
     _para(doc, "{{ n }}", "审核意见-结论", bold_label="注意：")
     _tag(doc, "{%p endfor %}")
 
     _tag(doc, "{%p if failed %}")
+    doc.add_paragraph("绩效自评报告审核意见", style="Title")
+    _info_table(doc)
     _para(doc, "未能检查本报告", "Heading 1")
     _para(doc, "{{ error_code }}", "审核意见-字段", bold_label="错误代码：")
     _para(doc, "{{ error_message }}", "审核意见-字段", bold_label="错误说明：")
@@ -340,17 +378,24 @@ def build(output: Path = OUTPUT) -> Path:
                "或由审核人员人工审核。", "审核意见-结论")
     _tag(doc, "{%p else %}")
 
-    _para(doc, "{{ summary }}", "审核意见-结论", bold_label="审核结论：")
-    _tag(doc, "{%p if score_line %}")
-    _para(doc, "{{ score_line }}", "审核意见-结论")
-    _tag(doc, "{%p endif %}")
+    _letter(doc)
 
+    heading = _para(doc, "附件一：问题详情", "Heading 1")
+    heading.paragraph_format.page_break_before = True
     _para(doc, "一、发现的问题（错误）", "Heading 1")
     _findings_block(doc, "errors")
     _para(doc, "二、需关注的问题（警告）", "Heading 1")
     _findings_block(doc, "warnings")
     _para(doc, "三、提示", "Heading 1")
     _findings_block(doc, "infos")
+
+    heading = _para(doc, "附件二：审核人员工作底稿（送被审单位前删去）", "Heading 1")
+    heading.paragraph_format.page_break_before = True
+    _info_table(doc)
+    _para(doc, "{{ summary }}", "审核意见-结论", bold_label="审核结论：")
+    _tag(doc, "{%p if score_line %}")
+    _para(doc, "{{ score_line }}", "审核意见-结论")
+    _tag(doc, "{%p endif %}")
     _para(doc, "四、未能评估的检查", "Heading 1")
     _findings_block(doc, "not_evaluable", problem_label="原因：")
 

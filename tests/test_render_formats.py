@@ -530,7 +530,11 @@ def test_docx_template_is_reproducible(tmp_path):
 
 def test_docx_content(word):
     text = _all_text(word)
-    assert word.paragraphs[0].text == "绩效自评报告审核意见"
+    # the 审核意见书 first: number, title, addressee, the list of problems, the request, the signature
+    assert [p.text for p in word.paragraphs[:3]] == ["〔　　　〕　　号", "绩效自评报告审核意见书", "广州市白云区某局："]
+    issues = word.tables[0]
+    assert [c.text for c in issues.rows[0].cells] == ["序号", "页", "问题", "应为", "整改建议", "单位反馈"]
+    assert [r.cells[0].text for r in issues.rows[1:]] == ["1", "2", "3"] and issues.rows[1].cells[5].text == ""
     for needle in ("广州市白云区某局2023年度部门整体支出绩效自评报告", "广州市白云区某局", "2023",
                    "部门整体", "baiyun 2023.pdf", "2024-05-06 09:30:00", "perfcheck 0.1.0",
                    META["pack_digest"], "guangzhou-district", "审核人", "日期"):
@@ -539,7 +543,7 @@ def test_docx_content(word):
     assert "另有 1 项检查因报告缺少所需数据而无法评估" in text
     assert "报告自评得分：98.69分；所写等级：优" in text
     assert "预算执行率应为 98.40%，报告写的是 98.69%。" in text
-    assert "1. 预算执行率应与决算数 / 全年预算数一致（budget.rate）" in text
+    assert "1. 预算执行率应与决算数 / 全年预算数一致" in text
     assert "应为：98.40%；实为：98.69%" in text
     assert "依据：财预〔2020〕10号" in text
     assert "原文（第6页）：全年预算数 14,416.56 万元，决算数 14,186.10 万元" in text
@@ -549,11 +553,11 @@ def test_docx_content(word):
 
 def test_docx_sections_in_order_and_numbered(word):
     headings = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
-    assert headings == ["一、发现的问题（错误）", "二、需关注的问题（警告）", "三、提示",
-                        "四、未能评估的检查", "五、规则执行情况"]
+    assert headings == ["附件一：问题详情", "一、发现的问题（错误）", "二、需关注的问题（警告）", "三、提示",
+                        "附件二：审核人员工作底稿（送被审单位前删去）", "四、未能评估的检查", "五、规则执行情况"]
     entries = [p.text for p in word.paragraphs if p.style.name == "Heading 2"]
     assert [e.split(".", 1)[0] for e in entries] == ["1", "2", "3", "4", "1"]
-    assert entries[0].endswith("（budget.rate）") and "基本支出" not in entries[0]
+    assert entries[0] == "1. 预算执行率应与决算数 / 全年预算数一致"  # no rule id where the department reads
     texts = [p.text for p in word.paragraphs]
     assert texts.index("对象：预算收支：基本支出") < texts.index("对象：预算收支：整体")  # sorted like the HTML
 
@@ -624,8 +628,8 @@ def test_docx_waiver_notices_baseline_and_resolved():
     context = docx_context(result, META)
     assert context["errors"][0]["waiver"] == "经财政局同意（批准人：张三，有效期至 2025-12-31）"
     text = _all_text(_open(to_docx(result, META)))
-    assert "1. a.b（a.b）［已豁免］" in text
-    assert "2. a.c（a.c）［新增］" in text
+    assert "1. a.b［已豁免］" in text  # a finding with no title shows its rule id in place of one
+    assert "2. a.c［新增］" in text
     assert "豁免：经财政局同意（批准人：张三，有效期至 2025-12-31）" in text
     assert "共发现问题 2 项：错误 0 项、警告 1 项、提示 0 项，另有 1 项已豁免。" in text
     assert "注意：豁免 waivers.yaml:9 已于 2024-01-01 过期，未生效。" in text

@@ -28,6 +28,7 @@ from ..model import Finding, Quantity, ReportResult
 from ..resources import bundled_dir
 from .filters import (
     FILTERS,
+    date_cn,
     fmt_value,
     outcome_cn,
     pages_cn,
@@ -182,6 +183,26 @@ def _meta(meta: dict | None) -> dict:
     return out
 
 
+def letter_lines(doc: dict, meta: dict | None) -> dict:
+    """The 审核意见书's own lines, the same in HTML and Word: number, addressee, opening (basis and scope),
+    request (deadline), issuer and date; settings from the profile's letter section, blanks left to write in."""
+    settings = {"issuer": "", "number": "", "deadline_days": "30", **((meta or {}).get("letter") or {})}
+    we = settings["issuer"] or "我单位"
+    title = doc.get("title") or "绩效自评报告"
+    return {
+        "number": settings["number"] or "〔　　　〕　　号",
+        "addressee": doc.get("department") or "＿＿＿＿＿＿＿＿",
+        "opening": f"根据《项目支出绩效评价管理办法》（财预〔2020〕10号）和财政部关于开展绩效自评工作的要求，{we}对你单位"
+                   f"报送的《{title}》进行了审核。审核范围是报告所写的预算及其执行数字、绩效指标及得分、自评结论和报告结构；"
+                   f"审核以报告所写为准，未核对原始凭证和账簿。",
+        "request": f"请你单位自收到本意见之日起 {settings['deadline_days'] or '30'} 日内，对上表所列问题逐项核实，需要更正的"
+                   f"予以更正，在“单位反馈”栏写明整改情况，连同更正后的自评报告一并报送{we}。对审核意见有异议的，"
+                   f"请在同一期限内书面说明理由并附依据。",
+        "issuer": settings["issuer"] or "（审核单位）",
+        "date": date_cn((meta or {}).get("checked_at")),
+    }
+
+
 def _context(result: ReportResult, meta: dict | None) -> dict:
     findings = sort_findings(result.findings)
     fired = [f for f in findings if f.outcome != "not-evaluable"]
@@ -199,7 +220,7 @@ def _context(result: ReportResult, meta: dict | None) -> dict:
         "fired": fired,
         # the letter's list: what the department must look into (errors and warnings not waived)
         "letter_items": [f for f in fired if f.severity in ("error", "warning") and not f.waived],
-        "letter": {"issuer": "", "number": "", "deadline_days": "30", **((meta or {}).get("letter") or {})},
+        "letter": letter_lines(doc, meta),
         "not_evaluable": [f for f in findings if f.outcome == "not-evaluable"],
         "rules": list(result.rules),
         "approx": bool(doc.get("pages_approximate")),

@@ -22,12 +22,13 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
 
 from ..model import Finding, ReportResult
-from . import _meta, _templates_dir, sort_findings, summary_counts
+from . import _meta, _templates_dir, letter_lines, sort_findings, summary_counts
 from .junit import waiver_note
 from .filters import (
     FILTERS,
     UNKNOWN,
     basename,
+    date_cn,
     datetime_cn,
     fmt_value,
     page_cn,
@@ -155,6 +156,20 @@ def docx_context(result: ReportResult, meta: dict | None) -> dict:
         "rules": [{"rule": _text(r.rule), "title": _text(r.title), "severity": severity_cn(r.severity),
                    "status": status_cn(r.status), "checked": r.checked} for r in result.rules],
         "approx_note": "源文件无实际分页，页码为估算；" if approximate else "",
+        "letter": {k: _text(v) for k, v in letter_lines(doc, m).items()},
+        "letter_items": [_letter_item(f, i, approximate) for i, f in enumerate(
+            (f for f in fired if f.severity in ("error", "warning") and not waiver_note(f)), start=1)],
+    }
+
+
+def _letter_item(f: Finding, no: int, approximate: bool) -> dict:
+    pages = sorted({e.page for e in f.evidence or [] if e.page})
+    return {
+        "no": no,
+        "page": "、".join(page_cn(p, approximate) for p in pages[:2]) or "—",
+        "problem": _text(f"{f.subject}：{f.message}（依据：{f.basis}）" if f.basis else f"{f.subject}：{f.message}"),
+        "expected": _text(f.expected) if f.expected is not None else "—",
+        "fix": _text(getattr(f, "fix", "") or "请核实并更正。"),
     }
 
 
