@@ -363,3 +363,17 @@ def test_html_letter_takes_issuer_number_and_deadline_from_the_profile(tmp_path)
     page = to_html(checked_result(), dict(META, letter=letter), images=False)
     part = page.split('class="letter"', 1)[1].split("</section>", 1)[0]
     assert "某财绩审〔2026〕3号" in part and "15 日内" in part and part.count("某区财政局") >= 2
+
+
+def test_findings_about_one_figure_of_one_subject_are_one_letter_item():
+    """The example's slip “2655.11元” breaks a unit and a sum: one item to correct, both problems listed."""
+    from checker.render import letter_items
+
+    subject = "项目：智慧白云一期项目经费"
+    sum_error = Finding("budget.adjustment-arithmetic", "error", subject, "年初预算2,655.11万元（原文写作“2655.11元”）…", [Evidence(6, "q")])
+    unit_error = Finding("budget.unit-anomaly", "error", subject, "“2655.11元”的单位与上下文不符，可能应为“2655.11万元”。", [Evidence(6, "q")])
+    other = Finding("execution.explanation-required", "warning", subject, "预算执行率为62.1%，低于95%。", [Evidence(6, "q")])
+    elsewhere = Finding("budget.unit-anomaly", "error", "项目：政务云经费", "“2655.11元”的单位与上下文不符。", [Evidence(6, "q")])
+    items = letter_items([sum_error, unit_error, other, elsewhere])
+    assert [len(i.findings) for i in items] == [2, 1, 1]
+    assert items[0].findings == [sum_error, unit_error] and items[0].pages == [6]

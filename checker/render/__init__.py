@@ -15,6 +15,7 @@ Report text is untrusted: the HTML template is always autoescaped.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 import os
 import re
 from decimal import Decimal
@@ -183,6 +184,48 @@ def _meta(meta: dict | None) -> dict:
     return out
 
 
+_QUOTED_FIGURE = re.compile(r"“([^”]*\d[^”]*)”")
+
+
+@dataclass
+class LetterItem:
+    """One row of the 审核意见书's 问题清单: the findings about one figure of one subject (a slip such as
+    “2655.11元” that breaks a unit and a sum is one item to correct, with both problems listed)."""
+    subject: str
+    findings: list
+
+    @property
+    def pages(self) -> list[int]:
+        return sorted({e.page for f in self.findings for e in f.evidence or [] if e.page})
+
+    @property
+    def fixes(self) -> list[str]:
+        return list(dict.fromkeys(f.fix or "请核实并更正。" for f in self.findings))
+
+    @property
+    def expected(self) -> list[str]:
+        return [f.expected for f in self.findings if f.expected is not None]
+
+
+def letter_items(findings: list[Finding]) -> list[LetterItem]:
+    """The errors and warnings the department must look into (not waived), those of one subject that quote the
+    same figure taken together, in the order of the findings."""
+    items: list[LetterItem] = []
+    quoted: list[set[str]] = []
+    for f in findings:
+        if f.outcome == "not-evaluable" or f.severity not in ("error", "warning") or f.waived:
+            continue
+        figures = set(_QUOTED_FIGURE.findall(f.message or ""))
+        home = next((i for i, item in enumerate(items) if item.subject == f.subject and figures & quoted[i]), None)
+        if home is None:
+            items.append(LetterItem(f.subject, [f]))
+            quoted.append(figures)
+        else:
+            items[home].findings.append(f)
+            quoted[home] |= figures
+    return items
+
+
 def letter_lines(doc: dict, meta: dict | None) -> dict:
     """The 审核意见书's own lines, the same in HTML and Word: number, addressee, opening (basis and scope),
     request (deadline), issuer and date; settings from the profile's letter section, blanks left to write in."""
@@ -219,7 +262,7 @@ def _context(result: ReportResult, meta: dict | None) -> dict:
            for sev in sorted({f.severity for f in fired} - set(SEVERITIES))],
         "fired": fired,
         # the letter's list: what the department must look into (errors and warnings not waived)
-        "letter_items": [f for f in fired if f.severity in ("error", "warning") and not f.waived],
+        "letter_items": letter_items(fired),
         "letter": letter_lines(doc, meta),
         "not_evaluable": [f for f in findings if f.outcome == "not-evaluable"],
         "rules": list(result.rules),

@@ -22,7 +22,7 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
 
 from ..model import Finding, ReportResult
-from . import _meta, _templates_dir, letter_lines, sort_findings, summary_counts
+from . import _meta, _templates_dir, letter_items, letter_lines, sort_findings, summary_counts
 from .junit import waiver_note
 from .filters import (
     FILTERS,
@@ -157,19 +157,25 @@ def docx_context(result: ReportResult, meta: dict | None) -> dict:
                    "status": status_cn(r.status), "checked": r.checked} for r in result.rules],
         "approx_note": "源文件无实际分页，页码为估算；" if approximate else "",
         "letter": {k: _text(v) for k, v in letter_lines(doc, m).items()},
-        "letter_items": [_letter_item(f, i, approximate) for i, f in enumerate(
-            (f for f in fired if f.severity in ("error", "warning") and not waiver_note(f)), start=1)],
+        "letter_items": [_letter_item(item, i, approximate) for i, item in enumerate(letter_items(fired), start=1)],
     }
 
 
-def _letter_item(f: Finding, no: int, approximate: bool) -> dict:
-    pages = sorted({e.page for e in f.evidence or [] if e.page})
+def _letter_item(item, no: int, approximate: bool) -> dict:
+    def problem(f: Finding) -> str:
+        return f"{f.message}（依据：{f.basis}）" if f.basis else f.message
+
+    if len(item.findings) == 1:
+        text = f"{item.subject}：{problem(item.findings[0])}"
+    else:
+        parts = "".join(f"（{i}）{problem(f)}" for i, f in enumerate(item.findings, start=1))
+        text = f"{item.subject}：同一数字涉及 {len(item.findings)} 个问题：{parts}"
     return {
         "no": no,
-        "page": "、".join(page_cn(p, approximate) for p in pages[:2]) or "—",
-        "problem": _text(f"{f.subject}：{f.message}（依据：{f.basis}）" if f.basis else f"{f.subject}：{f.message}"),
-        "expected": _text(f.expected) if f.expected is not None else "—",
-        "fix": _text(getattr(f, "fix", "") or "请核实并更正。"),
+        "page": "、".join(page_cn(p, approximate) for p in item.pages[:2]) or "—",
+        "problem": _text(text),
+        "expected": _text("；".join(item.expected)) or "—",
+        "fix": _text("".join(item.fixes)),
     }
 
 
