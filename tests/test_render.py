@@ -377,3 +377,18 @@ def test_findings_about_one_figure_of_one_subject_are_one_letter_item():
     items = letter_items([sum_error, unit_error, other, elsewhere])
     assert [len(i.findings) for i in items] == [2, 1, 1]
     assert items[0].findings == [sum_error, unit_error] and items[0].pages == [6]
+
+
+def test_batch_overview_totals_charts_and_grade_disagreements():
+    from checker.render.index import to_csv, to_index_html
+
+    ok = checked_result()
+    ok.document = dict(ok.document, score_total="85分", grade_stated="优", grade_band="良")
+    clean = ReportResult("/in/二号.pdf", "checked", findings=[], document={"department": "某县财政局", "year": 2023})
+    page = to_index_html([ok, clean], {ok.source: "a.findings.html"}, META)
+    assert page.count("<svg") == 2 and "各规则发现的问题" in page and "各单位的错误" in page
+    assert 'class=" mismatch"' in page or "mismatch" in page.split("<tbody>")[1]  # the stated grade disagrees
+    assert "写的等级“优”，按得分应为“良”" in page
+    assert "合计（2 份）" in page and "<script>" in page and 'id="filter"' in page
+    assert "<script>alert" not in page  # report text is escaped, the only script is ours
+    assert to_csv([ok, clean], {}).splitlines()[0].lstrip("\ufeff").startswith("源文件,单位,年度")
