@@ -16,7 +16,8 @@ Context (built by word.py, every value already a display string):
 ``meta`` (tool_version, pack_digest, checked_at, profile), ``failed``, ``error_code``,
 ``error_message``, ``summary``, ``score_line``, ``notices``, ``errors`` / ``warnings`` /
 ``infos`` / ``not_evaluable`` (lists of findings: no, title, rule, subject, message, marks,
-compare, expected, actual, basis, fix, waiver, quotes [{page, text}]), ``rules`` (rule, title,
+compare, expected, actual, basis, fix, waiver, quotes [{page, text}], image (the page crop, errors,
+warnings and infos only), image_note), ``rules`` (rule, title,
 severity, status, checked), ``resolved`` (no, rule, subject, message), ``approx_note``, ``letter`` (number,
 addressee, opening, request, issuer, date: the 审核意见书's own lines, as in the HTML) and ``letter_items`` (no,
 page, problem, expected, fix: the errors and warnings of its 问题清单).
@@ -305,6 +306,11 @@ def _findings_block(doc, var: str, problem_label: str = "问题：") -> None:
     _tag(doc, "{%p for e in f.quotes %}")
     _para(doc, "{{ e.text }}", "审核意见-原文", bold_label="原文（{{ e.page }}）：")
     _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p if f.image %}")
+    _para(doc, "{{ f.image }}", "审核意见-字段")
+    _tag(doc, "{%p elif f.image_note %}")
+    _para(doc, "{{ f.image_note }}", "审核意见-字段")
+    _tag(doc, "{%p endif %}")
     _tag(doc, "{%p endfor %}")
     _tag(doc, f"{{%p if not {var} %}}")
     _para(doc, "无。", "审核意见-结论")

@@ -357,3 +357,17 @@ def test_times_are_the_reviewers_beijing_time_by_default(monkeypatch):
     assert reviewer_now().utcoffset().total_seconds() == 8 * 3600
     monkeypatch.setenv("PERFCHECK_TZ", "UTC")
     assert reviewer_now().utcoffset().total_seconds() == 0
+
+
+def test_word_from_pdf_embeds_the_page_crops_too(tmp_path: Path):
+    import docx
+
+    from checker.render.snippets import NO_CJK_FONT_NOTE, system_has_cjk_font
+
+    run("check", EXAMPLE_PDF, "--format", "docx", "-o", tmp_path / "r.docx", "--in-process")
+    document = docx.Document(str(tmp_path / "r.docx"))
+    text = "\n".join(p.text for p in document.paragraphs)
+    if system_has_cjk_font():
+        assert len(document.inline_shapes) >= 2  # both errors show their region of page 6
+    else:
+        assert len(document.inline_shapes) == 0 and text.count(NO_CJK_FONT_NOTE) >= 2

@@ -75,6 +75,8 @@ def _finding(f: Finding, no: int, approximate: bool) -> dict:
         "marks": ("［已豁免］" if waiver_note(f) else "")
         + {"new": "［新增］", "unchanged": "［与上次相同］"}.get(getattr(f, "baseline", None) or "", ""),
         "quotes": [{"page": page_cn(e.page, approximate), "text": _text(e.text)} for e in f.evidence or []],
+        "image": None,  # the page crop, added by to_docx
+        "image_note": "",
     }
 
 
@@ -111,17 +113,18 @@ def docx_context(result: ReportResult, meta: dict | None) -> dict:
     fired = [f for f in findings if f.outcome != "not-evaluable"]
     not_evaluable = [f for f in findings if f.outcome == "not-evaluable"]
     numbered, n = {}, 0
+    entries: dict[int, dict] = {}  # id(finding) -> its entry, for the page crops (to_docx)
     for sev in ("error", "warning", "info"):
         numbered[sev] = []
         for f in fired:
             if f.severity == sev:
                 n += 1
-                numbered[sev].append(_finding(f, n, approximate))
+                numbered[sev].append(entries.setdefault(id(f), _finding(f, n, approximate)))
     # unknown severities are shown with the infos rather than dropped
     for f in fired:
         if f.severity not in ("error", "warning", "info"):
             n += 1
-            numbered["info"].append(_finding(f, n, approximate))
+            numbered["info"].append(entries.setdefault(id(f), _finding(f, n, approximate)))
     err = result.error
     return {
         "doc": {
@@ -157,6 +160,7 @@ def docx_context(result: ReportResult, meta: dict | None) -> dict:
                    "status": status_cn(r.status), "checked": r.checked} for r in result.rules],
         "approx_note": "源文件无实际分页，页码为估算；" if approximate else "",
         "letter": {k: _text(v) for k, v in letter_lines(doc, m).items()},
+        "_entries": entries,
         "letter_items": [_letter_item(item, i, approximate) for i, item in enumerate(letter_items(fired), start=1)],
     }
 
@@ -189,10 +193,36 @@ def _environment() -> Environment:
     return env
 
 
+CROP_WIDTH_MM = 150  # a page crop across the text width
+
+
+def _add_page_images(tpl, result: ReportResult, context: dict) -> None:
+    """Each finding's page crop (as in the HTML) under its quotations, or the note that replaces a crop
+    that could not show its Chinese text."""
+    import base64
+
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    from .snippets import evidence_images
+
+    entries = context.pop("_entries")
+    for key, shot in evidence_images(result).items():
+        entry = entries.get(key)
+        if entry is None:
+            continue
+        if shot.startswith("data:image/png;base64,"):
+            data = base64.b64decode(shot.split(",", 1)[1])
+            entry["image"] = InlineImage(tpl, BytesIO(data), width=Mm(CROP_WIDTH_MM))
+        else:
+            entry["image_note"] = _text(shot)
+
+
 def to_docx(result: ReportResult, meta: dict | None) -> bytes:
     """The 审核意见 for one report as .docx bytes (not written anywhere)."""
     tpl = DocxTemplate(str(template_path()))
     context = docx_context(result, meta)
+    _add_page_images(tpl, result, context)
     tpl.render(context, jinja_env=_environment(), autoescape=True)
     core = tpl.docx.core_properties
     if context["doc"]["title"] != UNKNOWN:
