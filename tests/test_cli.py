@@ -371,3 +371,33 @@ def test_word_from_pdf_embeds_the_page_crops_too(tmp_path: Path):
         assert len(document.inline_shapes) >= 2  # both errors show their region of page 6
     else:
         assert len(document.inline_shapes) == 0 and text.count(NO_CJK_FONT_NOTE) >= 2
+
+
+def test_the_examples_letter_has_its_parts_one_item_for_the_slip_and_no_internal_names(tmp_path: Path, monkeypatch):
+    """The printed letter (HTML) and the Word letter: parts present, the 智慧白云一期 slip one item, no rule ids or
+    setting names where the department reads; without a Chinese font the crop gives way to the quotation and a note."""
+    import re
+
+    import docx
+
+    import checker.render.snippets as snippets
+
+    monkeypatch.setattr(snippets, "system_has_cjk_font", lambda: False)
+    run("check", EXAMPLE_PDF, "--format", "html", "-o", tmp_path / "r.html", "--in-process")
+    run("check", EXAMPLE_PDF, "--format", "docx", "-o", tmp_path / "r.docx", "--in-process")
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    letter = html.split('class="letter"', 1)[1].split("</section>", 1)[0]
+    rows = re.findall(r'<td class="no">(\d+)</td>', letter)
+    assert rows == ["1", "2"]  # the slip (two problems) and the output-dimensions warning
+    assert "同一数字涉及 2 个问题" in letter and "2655.11元" in letter
+    word = docx.Document(str(tmp_path / "r.docx"))
+    table = word.tables[0]
+    assert [r.cells[0].text for r in table.rows[1:]] == ["1", "2"]
+    letter_text = "\n".join(p.text for p in word.paragraphs[: next(i for i, p in enumerate(word.paragraphs)
+                                                                    if p.text.startswith("附件一"))])
+    for part in ("绩效自评报告审核意见书", "广州市白云区政务服务数据管理局：", "审核范围", "日内", "（盖章）"):
+        assert part in letter + letter_text, part
+    internal = re.compile(r"\b[a-z]+\.[a-z][a-z0-9-]+\b|profile\.|national")
+    for text in (letter, letter_text, "\n".join(c.text for r in table.rows for c in r.cells)):
+        assert not internal.search(re.sub(r"<[^>]+>", "", text)), internal.search(re.sub(r"<[^>]+>", "", text))
+    assert "data:image/png" not in html and html.count(snippets.NO_CJK_FONT_NOTE) >= 2
