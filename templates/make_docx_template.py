@@ -47,6 +47,8 @@ OUTPUT = Path(__file__).resolve().parent / "report.docx"
 SONG = "宋体"  # SimSun
 HEI = "黑体"  # SimHei
 KAI = "楷体"  # KaiTi
+FANG = "仿宋"  # FangSong: the body of an official letter (GB/T 9704: 仿宋 三号, 16 pt)
+LETTER_SIZE = 16  # 三号
 LATIN = "Times New Roman"
 BLACK = RGBColor(0, 0, 0)
 TEXT_WIDTH_MM = 210 - 28 - 26  # A4 minus left / right margins
@@ -222,10 +224,12 @@ def _setup(doc) -> None:
     _left_border(doc.styles["审核意见-原文"])
     _style(doc, "审核意见-表格", size=10.5, line=1.0, before=1, after=1)
     _style(doc, "审核意见-说明", size=10.5, line=1.3, before=18)
-    _style(doc, "审核意见-落款", size=12, line=1.5, before=30, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _style(doc, "审核意见-日期", size=12, line=1.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _style(doc, "审核意见-文号", size=12, line=1.5, after=6, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _style(doc, "审核意见-主送", size=12, line=1.5, before=6)
+    # the letter itself, as official letters are set (GB/T 9704, as far as a template allows): 仿宋 三号
+    _style(doc, "审核意见-正文", east=FANG, size=LETTER_SIZE, indent_chars=2, line=1.5, before=0, after=0)
+    _style(doc, "审核意见-落款", east=FANG, size=LETTER_SIZE, line=1.5, before=30, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _style(doc, "审核意见-日期", east=FANG, size=LETTER_SIZE, line=1.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _style(doc, "审核意见-文号", east=FANG, size=LETTER_SIZE, line=1.5, after=6, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _style(doc, "审核意见-主送", east=FANG, size=LETTER_SIZE, line=1.5, before=6)
     for name in ("Header", "Footer"):
         _style(doc, name, size=9, line=1.0)
 
@@ -352,14 +356,14 @@ def _letter(doc) -> None:
     _para(doc, "{{ letter.number }}", "审核意见-文号")
     doc.add_paragraph("绩效自评报告审核意见书", style="Title")
     _para(doc, "{{ letter.addressee }}：", "审核意见-主送")
-    _para(doc, "{{ letter.opening }}", "审核意见-结论")
+    _para(doc, "{{ letter.opening }}", "审核意见-正文")
     _tag(doc, "{%p if letter_items %}")
     _para(doc, "经审核，发现需要核实更正的问题 {{ letter_items | length }} 项，列表如下；各项的报告原文、比对和依据见附件一。",
-          "审核意见-结论")
+          "审核意见-正文")
     _issues_table(doc)
-    _para(doc, "{{ letter.request }}", "审核意见-结论")
+    _para(doc, "{{ letter.request }}", "审核意见-正文")
     _tag(doc, "{%p else %}")
-    _para(doc, "经审核，按所执行的检查规则，未发现需要更正的问题。", "审核意见-结论")
+    _para(doc, "经审核，按所执行的检查规则，未发现需要更正的问题。", "审核意见-正文")
     _tag(doc, "{%p endif %}")
     _para(doc, "{{ letter.issuer }}", "审核意见-落款")
     _para(doc, "{{ letter.date }}", "审核意见-日期")
