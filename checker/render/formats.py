@@ -66,8 +66,8 @@ FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
     OutputFormat("text", True, ".txt", "终端摘要", _terminal),
     OutputFormat("json", True, ".json", "机器可读", _json),
     OutputFormat("md", False, ".md", "Markdown", _markdown),
-    OutputFormat("html", False, ".html", "可打印的审核意见", _html),
-    OutputFormat("docx", False, ".docx", "Word 审核意见", _docx, binary=True),
+    OutputFormat("html", False, ".html", "审核意见书（打印即送被审单位的文本；屏幕上另有审核人员工作底稿）", _html),
+    OutputFormat("docx", False, ".docx", "Word 审核意见书（附件一问题详情、附件二工作底稿）", _docx, binary=True),
     OutputFormat("sarif", True, ".sarif", "供代码审查和 CI 系统（SARIF 2.1.0）", _sarif),
     OutputFormat("junit", True, ".xml", "供 CI 系统（JUnit XML）", _junit),
 )}
