@@ -238,3 +238,18 @@ def test_lint_flags_internal_names_in_department_facing_text():
     found = internal_names(rule)
     assert len(found) == 2 and "profile.explanation_threshold" in found[0]
     assert internal_names(SimpleNamespace(title="标题", basis="财预〔2020〕10号", message="{{ parts }}合计{{ expected }}")) == []
+
+
+def test_lint_asks_for_a_fix_text(tmp_path):
+    from checker.rulebook.lint import lint
+    from checker.rulebook.loader import load_pack
+
+    (tmp_path / "r.yaml").write_text(
+        "rules:\n  - id: demo.no-fix\n    title: 执行率应写明\n    severity: warning\n    basis: 财预〔2020〕10号\n"
+        "    applies_to: {fact: project}\n    when: missing rate_stated\n    message: 未写执行率。\n"
+        "    tests:\n      - {name: 缺, facts: {name: 甲}, expect: fire}\n      - {name: 有, facts: {rate_stated: 90%}, expect: pass}\n",
+        encoding="utf-8")
+    pack, problems = load_pack([tmp_path])
+    assert not problems
+    messages = [i.message for i in lint(pack)]
+    assert any("没有整改建议（fix）" in m for m in messages)
