@@ -885,6 +885,7 @@ def extract_tables(tables: list, flow: Flow, out: Extraction, report_kind: str |
     blocks = [block for table in tables for block in blocks_of(table)]
     # one fund table is the department's; with several, each may be one project's or fund's
     several_funds = sum(1 for b in blocks if b.kind not in ("indicator", "project_list")) > 1
+    unit = usual_unit(flow) if any(b.kind != "indicator" for b in blocks) else "万元"  # once: it scans the whole text
     for block in blocks:
         if block.kind == "indicator":
             for fact in indicator_facts(block, ""):
@@ -892,9 +893,9 @@ def extract_tables(tables: list, flow: Flow, out: Extraction, report_kind: str |
                     continue
                 out.facts.append(fact)
         elif block.kind == "project_list":
-            out.facts.extend(project_list_facts(block, usual_unit(flow)))
+            out.facts.extend(project_list_facts(block, unit))
         else:
-            _fund_block(block, fund_rows(block, usual_unit(flow)), flow, tables, out, report_kind, several_funds)
+            _fund_block(block, fund_rows(block, unit), flow, tables, out, report_kind, several_funds)
 
 
 def _fund_block(block, rows, flow: Flow, tables: list, out: Extraction, report_kind: str | None,

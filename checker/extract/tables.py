@@ -8,6 +8,7 @@ a leading row-label column the data rows do not repeat is detected and skipped.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections import Counter
 from decimal import Decimal
 import unicodedata
@@ -29,9 +30,14 @@ _KEEP_WIDE = str.maketrans({"(": "（", ")": "）"})
 
 
 def clean(cell) -> str:
+    return _clean(str(cell or ""))
+
+
+@lru_cache(maxsize=16384)  # a table's cells are cleaned each time a reader tries it
+def _clean(cell: str) -> str:
     # traditional forms too: the 繁体 reposts of a report keep their tables' header words in them
-    text = simplified(unicodedata.normalize("NFKC", str(cell or ""))).replace("\n", "").replace(" ", "")
-    if "（" in str(cell or ""):  # a name quotes the report as written: 项目（工程）验收合格率, as the prose has it
+    text = simplified(unicodedata.normalize("NFKC", cell)).replace("\n", "").replace(" ", "")
+    if "（" in cell:  # a name quotes the report as written: 项目（工程）验收合格率, as the prose has it
         text = text.translate(_KEEP_WIDE)
     return text.strip()
 
@@ -74,6 +80,11 @@ MAX_QUALIFIER = 4  # "自评得分", "年度目标值", "本年实际完成值":
 def _rank(cell: str, words: list[str]) -> tuple[int, int]:
     """How well a header cell names a column: the whole cell (3), its start (2), or its end after a short
     qualifier (1), then the length of the word — so 调整后预算数 is 调整后预算数, not 预算数."""
+    return _rank_of(cell, tuple(words))
+
+
+@lru_cache(maxsize=8192)  # every row of every table is tried as a header: the same cells come back again and again
+def _rank_of(cell: str, words: tuple[str, ...]) -> tuple[int, int]:
     bare = _PAREN.sub("", cell)
     best = (0, 0)
     for w in words:

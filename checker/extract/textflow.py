@@ -70,6 +70,7 @@ def _traditional_table() -> dict[int, str]:
     return str.maketrans({**pairs, **ALSO_TRADITIONAL})
 
 
+@lru_cache(maxsize=16384)  # table cells and page furniture repeat: each distinct text is checked once
 def simplified(text: str) -> str:
     """The text with its traditional characters read as simplified (table cells use it too)."""
     if _in_gb2312(text) and not any(ch in text for ch in ALSO_TRADITIONAL):

@@ -38,6 +38,12 @@ def _lines(words: list[dict]) -> list[list[dict]]:
     return [sorted(line, key=lambda w: w["x0"]) for line in lines]
 
 
+def _header_word_list() -> list[str]:
+    from ..extract.lexicon import lexicon
+
+    return [w for ws in lexicon()["table_headers"]["indicator"].values() for w in ws]
+
+
 def _header_words():
     from ..extract.lexicon import lexicon, words
     from ..extract.tables import _match, clean
@@ -74,6 +80,11 @@ class Borderless:
 
     def __init__(self) -> None:
         self.carry: tuple | None = None  # (columns, block, line height) of a table cut by the page end
+
+    def worth_reading(self, page_text: str) -> bool:
+        """Reading a page's words costs more than its text: only a page that goes on from a cut table, or whose
+        text has a header word of the indicator table, can hold one."""
+        return self.carry is not None or any(w in page_text for w in _header_word_list())
 
     def read(self, page, page_number: int) -> list[Table]:
         from ..extract.tables import classify_header

@@ -128,7 +128,10 @@ def _read_page(path: Path, page, index: int, borderless: Borderless | None = Non
         page = page.dedupe_chars(tolerance=1)
     found = page.find_tables(TABLE_SETTINGS) if (page.rects or page.lines) else []  # ruled tables
     if not found:  # an indicator table may be printed without rules: read from its words' places
-        return _checked(path, index, _text_lines(page, index)), (borderless.read(page, index + 1) if borderless else [])
+        lines = _checked(path, index, _text_lines(page, index))
+        text = "".join(line.text for line in lines)
+        worth = borderless is not None and borderless.worth_reading(text)
+        return lines, (borderless.read(page, index + 1) if worth else [])
     if borderless:
         borderless.carry = None  # a ruled table between: a borderless one does not go on past it
     # text around the tables in reading order; each table as "cell | cell |" lines, because
