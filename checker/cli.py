@@ -666,7 +666,7 @@ def rules_list(dirs, profile, fmt):
         rows.append({"id": rule.id, "severity": rule.severity, "title": rule.title, "kind": rule.kind,
                      "enabled": c is not None,
                      "decided_by": c.decided_by if c else None,
-                     "computed_in_python": [to_text(node) for _, node, _ in c.computed] if c else [],
+                     "computed_in_python": [to_text(node) for _, node in c.computed] if c else [],
                      "decided_in_python": ([to_text(node) for _, node in c.synthetic] + c.judgments) if c else []})
     if fmt == "json":
         on = [r for r in rows if r["enabled"]]

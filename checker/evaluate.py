@@ -131,7 +131,7 @@ def engine_fact(fact: Fact, active: list[CompiledRule], ctx: Context, verdicts: 
             value = memo.get(id(node), UNKNOWN)
             if value is not UNKNOWN:
                 out[name] = int(bool(value))
-        for name, node, _dim in cr.compiled.computed:  # figures the engine compares but cannot compute
+        for name, node in cr.compiled.computed:  # figures the engine compares but cannot compute
             value = memo.get(id(node), UNKNOWN)
             if value is UNKNOWN:
                 value = evaluate(node, fact.fields, dims, rule_ctx, None, values)

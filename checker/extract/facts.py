@@ -276,7 +276,7 @@ def extract_projects(out: Extraction, text: ProjectText) -> None:
 
 def _project_entries(flow: Flow, out: ProjectText) -> None:
     entries = list(_ENTRY.finditer(flow.text))
-    heading_starts = [at for at, _, _ in flow.headings]
+    heading_starts = flow.heading_starts
     for i, m in enumerate(entries):
         start = m.start("ord")
         body_start = m.end()
@@ -329,7 +329,7 @@ OWN_FIGURES_SPAN = 400
 
 def _next_heading(flow: Flow, offset: int) -> int:
     """Where the next heading after `offset` starts (the end of the text if none)."""
-    starts = [at for at, _, _ in flow.headings]
+    starts = flow.heading_starts
     i = bisect.bisect_right(starts, offset)
     return starts[i] if i < len(starts) else len(flow.text)
 
@@ -411,7 +411,7 @@ def _budget_clauses(flow: Flow, out: Extraction, claimed: _Claimed):
     """(scope, anchor, figures, start, end, sentence start, section) of each clause stating budget figures.
     A clause names its scope (label), or stands under a heading that does (header), or neither (inferred:
     then only a clause of two or more figures counts, and it is taken for the department's)."""
-    heading_starts = [at for at, _, _ in flow.headings]
+    heading_starts = flow.heading_starts
     for s, e in _sentences(flow):
         if s in claimed:
             continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import re
 from functools import lru_cache
 import unicodedata
@@ -121,6 +122,11 @@ class Flow:
     normalised: list[tuple[str, int]] = dataclasses.field(default_factory=list)  # every line, before furniture
     furniture: set[str] = dataclasses.field(default_factory=set)  # running headers and footers (edge keys)
     _sentence_ends: list[int] | None = None
+
+    @functools.cached_property
+    def heading_starts(self) -> list[int]:
+        """Where each heading starts, in text order (for bisecting which section an offset is in)."""
+        return [at for at, _, _ in self.headings]
 
     def page_at(self, offset: int) -> int:
         i = bisect.bisect_right(self.starts, offset) - 1

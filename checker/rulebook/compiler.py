@@ -15,7 +15,7 @@ engine still makes the comparison. Only a yes/no no engine operator can test (co
 Negation is pushed down to the leaves (De Morgan), and every comparison is guarded with $ex on its
 fields, so the engine fires exactly when the three-valued reference evaluator says True.
 
-Measured on durable_rules 2.0.28 with CPython 3.11.7 and 3.12.1 (/tmp probe, 400 facts × 17 rules, every
+Measured on durable_rules 2.0.28 with CPython 3.11.7 and 3.12.1 (bench/engine_operators.py: 400 facts, every
 activation compared with Python): $gt $gte $lt $lte $neq against an own field ({"$m": …}) and against
 nested $add/$sub of own fields and literals, true and false, with negative numbers and integers up to
 9e17, and own-field text $neq / equality — all exact, no crash (the crash of notes 2.7b is the
@@ -51,7 +51,7 @@ def encode_number(value: Decimal) -> int:
 class Compiled:
     expr: dict
     synthetic: list[tuple[str, Node]] = field(default_factory=list)  # (engine field, yes/no decided in Python)
-    computed: list[tuple[str, Node, str]] = field(default_factory=list)  # (engine field, value node, dim)
+    computed: list[tuple[str, Node]] = field(default_factory=list)  # (engine field, value computed in Python)
     native: int = 0  # comparisons the engine makes itself
     judgments: list[str] = field(default_factory=list)  # yes/no fields the derive stage decided, as read
 
@@ -101,7 +101,7 @@ class _Compiler:
         self.dims, self.prefix, self.tolerance, self.judgment_fields = dims, prefix, tolerance or {}, judgments
         self.judgments: list[str] = []
         self.synthetic: list[tuple[str, Node]] = []
-        self.computed: list[tuple[str, Node, str]] = []
+        self.computed: list[tuple[str, Node]] = []
         self.native = 0
 
     def synth(self, node: Node, negated: bool) -> dict:
@@ -113,13 +113,13 @@ class _Compiler:
             self.synthetic.append((name, node))
         return {name: 0 if negated else 1}
 
-    def value_field(self, node: Node, dim: str) -> str:
+    def value_field(self, node: Node) -> str:
         """An engine field holding the value of `node`, computed in Python (a number or a text)."""
-        for name, existing, _ in self.computed:
+        for name, existing in self.computed:
             if existing == node:
                 return name
         name = f"{self.prefix}v{len(self.computed)}"
-        self.computed.append((name, node, dim))
+        self.computed.append((name, node))
         return name
 
     def compile(self, n: Node, negated: bool = False) -> dict:
@@ -198,13 +198,13 @@ class _Compiler:
             return PERCENT if n.func == "pct" else self._num_dim(n.args[0]) if n.args else NUMBER
         return NUMBER
 
-    def _operand(self, n: Node, dim: str) -> tuple[list[str], object]:
+    def _operand(self, n: Node) -> tuple[list[str], object]:
         """(fields that must exist, engine operand) of a text or yes/no side."""
         if isinstance(n, Literal):
             return [], int(n.value) if isinstance(n.value, bool) else n.value
         if isinstance(n, Field):
             return [n.name], {"$m": n.name}
-        name = self.value_field(n, dim)
+        name = self.value_field(n)
         return [name], {"$m": name}
 
     def _text(self, a: Node, op: str, b: Node) -> dict | None:
@@ -212,8 +212,8 @@ class _Compiler:
             return None
         if isinstance(a, Literal):
             a, b = b, a
-        need_a, _ = self._operand(a, TEXT)
-        need_b, ref = self._operand(b, TEXT)
+        need_a, _ = self._operand(a)
+        need_b, ref = self._operand(b)
         lhs = need_a[0]
         test = {lhs: ref} if op == "==" else {"$neq": {lhs: ref}}
         return {"$and": [*({"$ex": {f: 1}} for f in need_a + need_b), test]}
@@ -236,7 +236,7 @@ class _Compiler:
         if isinstance(n, Arith) and n.op in ("+", "-"):
             right = self._linear(n.right)
             return self._linear(n.left).plus(right if n.op == "+" else right.minus())
-        name = self.value_field(n, "number")  # a ratio, product, min, coalesce …: its value, computed
+        name = self.value_field(n)  # a ratio, product, min, coalesce …: its value, computed
         return _Linear([(1, name)], 0, [name + HALF], 0)
 
     def _numeric(self, a: Node, op: str, b: Node, extra: int = 0) -> dict | None:
