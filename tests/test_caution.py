@@ -4,6 +4,8 @@ Errors rest only on anchored facts; a misreading must not become twenty errors.
 """
 from __future__ import annotations
 
+import pytest
+
 from checker.derive import derive
 from checker.evaluate import INFERRED_NOTE, evaluate_document
 from checker.extract import extract
@@ -136,6 +138,25 @@ def test_parts_of_one_partition_must_add_up(cpack):
     assert b.fields["complete"] is True and f.severity == "error"
 
 
+@pytest.mark.parametrize("text, complete", [
+    # fund sources are an open division: a 其中 naming two of them may leave out 上年结转 or 事业收入
+    ("收入预算1000万元，其中一般公共预算拨款800万元，政府性基金100万元。", False),
+    # the self-evaluation form's three sources are all of them
+    ("年度资金总额100万元，其中财政拨款60万元，上年结转20万元，其他资金10万元。", True),
+])
+def test_only_a_closed_division_named_in_full_is_complete(cpack, text, complete):
+    [b], found = _breakdown_findings(cpack, "一、基本情况\n" + text + "\n")
+    assert b.fields["complete"] is complete and [f.severity for f in found] == (["error"] if complete else [])
+
+
+def test_a_total_said_to_be_of_n_classes_is_complete_with_n_parts(cpack):
+    text = "一、部门基本情况\n本局主要有甲支出、乙支出二类支出，总预算100万元，其中甲支出50万元，乙支出40万元。\n"
+    [b], [f] = _breakdown_findings(cpack, text)
+    assert b.fields["complete"] is True and f.severity == "error"
+    [b], found = _breakdown_findings(cpack, text.replace("二类", "三类"))
+    assert b.fields["complete"] is False and found == []
+
+
 def test_parts_above_their_total_are_an_error_even_if_not_all_listed(cpack):
     _, [f] = _breakdown_findings(cpack, "一、部门基本情况\n项目支出500万元，其中甲工程300万元，乙工程260万元。\n")
     assert f.severity == "error"
@@ -149,7 +170,7 @@ def test_a_change_beside_a_part_is_not_a_part_but_a_carried_over_fund_is(cpack):
 
 def test_printed_parts_are_held_to_their_printed_total_within_one_rounding(cpack):
     """A total and its parts as printed: 0.03万元 off on five parts is an error (as auditors read it)."""
-    text = "一、部门基本情况\n全年收入100.03万元，其中财政拨款20.00万元，上年结转20.00万元，事业收入20.00万元，经营收入20.00万元，其他收入20.00万元。\n"
+    text = "一、部门基本情况\n全年收入为财政拨款20.00万元、上年结转20.00万元、事业收入20.00万元、经营收入20.00万元、其他收入20.00万元，合计100.03万元。\n"
     _, [f] = _breakdown_findings(cpack, text)
     assert f.severity == "error"
     assert _breakdown_findings(cpack, text.replace("100.03", "100.01"))[1] == []

@@ -254,3 +254,39 @@ def test_real_forms_give_amounts_and_balanced_groups():
             if f.extractor.endswith("table.flat-form") and f.kind == "breakdown":
                 assert abs(f.fields["total"].value - f.fields["parts_sum"].value) < Decimal("0.01"), f.fields
     assert read >= 40
+
+
+# a 项目 form printed to PDF and copied as text: the figures follow their header, the row labels and the
+# indicator names come after them (they sat in merged or wrapped cells)
+NAMELESS = ["项目支出绩效自评表", "项目名称", "某某设备购置", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率",
+            "得分", "80.00", "80.00", "72.00", "10", "9", "80.00", "80.00", "72.00", "—", "年度资金总额", "(万元)",
+            "一级指标", "二级指标", "三级指标", "设备采购", "年度", "指标值", "实际", "完成值", "分值", "得分",
+            "≥12台", "12台", "20", "20", "100%", "98%", "20", "18", "按期", "按期", "20", "20",
+            "≥90%", "95%", "30", "30", "100", "97", "数量", "产出指标", "质量指标", "验收合格率", "总分"]
+
+
+def test_indicator_rows_whose_names_are_printed_elsewhere():
+    facts = extract(doc(NAMELESS))
+    rows = by_kind(facts, "indicator")
+    assert [(str(f.fields["weight"].value), str(f.fields["score"].value)) for f in rows] == [
+        ("20", "20"), ("20", "18"), ("20", "20"), ("30", "30")]
+    assert rows[0].subject == "指标：表中第1行指标" and rows[0].anchor == "header"
+    assert rows[2].fields["target_text"] == "按期"
+    [total] = by_kind(facts, "self_evaluation")
+    assert total.fields["score_total"].value == 97
+
+
+def test_nameless_rows_are_read_only_when_every_cell_fits_and_a_total_holds_them():
+    bare_targets = [c if c not in ("≥12台", "12台") else "12" for c in NAMELESS]  # a bare target: alignment unknown
+    assert by_kind(extract(doc(bare_targets)), "indicator") == []
+    over = [c if c != "97" else "99" for c in NAMELESS]  # rows' scores 88 + …: a total above its marks' sum still fits
+    assert len(by_kind(extract(doc(over)), "indicator")) == 4
+    short = [c if c != "100" else "80" for c in NAMELESS]  # total marks below the rows' weights: no table
+    assert by_kind(extract(doc(short)), "indicator") == []
+
+
+def test_a_fund_row_whose_rate_is_printed_elsewhere_keeps_its_weight_and_score():
+    [score] = by_kind(extract(doc(NAMELESS)), "execution_score")
+    assert (score.fields["weight"].value, score.fields["score"].value) == (Decimal(10), Decimal(9))
+    wrong = [c if c != "9" else "12" for c in NAMELESS]  # a score above its weight: the cells do not fit
+    assert by_kind(extract(doc(wrong)), "execution_score") == []

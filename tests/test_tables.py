@@ -332,3 +332,24 @@ def test_a_form_typed_as_space_separated_rows():
     assert rows[1].fields["level1"] == "产出" and rows[0].fields["reason"] == "部分工程延期"
     [se] = by_kind(facts, "self_evaluation")
     assert se.fields["score_total"].value == 93 and se.fields["grade_stated"] == "优"
+
+
+def test_a_header_titled_by_the_total_rows_label_keeps_that_rows_label():
+    """"年度资金总额 | 年初预算数 | …" over "年度资金总额 | 80.00 | …": the title names the total row, it is
+    not a cell merged down the rows (which would put a figure in the label's place)."""
+    text = """\
+项目支出绩效自评表
+年度资金总额 | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |
+年度资金总额 | 80.00 | 80.00 | 76.00 | 10 | 95.0% | 9.5 |
+其中：当年财政拨款 | 80.00 | 80.00 | 76.00 | — | 95.0% | — |
+"""
+    [score] = by_kind(extract(doc(text)), "execution_score")
+    assert (score.fields["weight"].value, score.fields["score"].value) == (10, Decimal("9.5"))
+
+
+def test_a_title_repeated_atop_every_page_still_names_the_report_kind():
+    pages = [[Line(p, "财政项目支出绩效自评表"), Line(p, "项目名称 | 某某补助 |" if p == 1 else "说明"), Line(p, f"- {p} -")]
+             for p in (1, 2, 3)]
+    lines = [line for page in pages for line in page]
+    [document] = by_kind(extract(Document("t.pdf", "pdf", lines, [], page_count=3)), "document")
+    assert document.fields["report_kind"] == "项目"

@@ -10,7 +10,7 @@ from .facts import (
 )
 from .textflow import Flow, build_flow
 
-EXTRACTOR_VERSION = "2"  # bump when extraction output changes (keys the fact cache)
+EXTRACTOR_VERSION = "3"  # bump when extraction output changes (keys the fact cache)
 
 
 def extract(doc: Document) -> list[Fact]:

@@ -9,9 +9,14 @@ from .numbers import plain
 
 
 def names_partition(names: list[str]) -> bool:
-    """Do the parts' names all belong to one way of dividing a total (lexicon `partitions`: 基本支出 and
-    项目支出, fund sources, government levels …)? Then the list is complete, and its sum must be the total."""
-    return any(all(any(w in n for w in family) for n in names) for family in entry("partitions").values())
+    """Do the parts name every class of a closed way of dividing a total, and nothing else (lexicon
+    `closed_partitions`: 基本支出 and 项目支出; 人员经费 and 公用经费 …)? Then the list is complete, and its
+    sum must be the total. Parts of an open division (fund sources, government levels) may be only the
+    main ones: prose lists them without saying it lists them all."""
+    def fits(classes: list[list[str]]) -> bool:
+        named = [[any(w in n for w in ws) for ws in classes] for n in names]
+        return all(any(row) for row in named) and all(any(col) for col in zip(*named))
+    return bool(names) and any(fits(classes) for classes in entry("closed_partitions").values())
 
 
 def make_breakdown(label: str, total: Quantity, values: list[Quantity], names: list[str], evidence, extractor,

@@ -102,7 +102,7 @@ _META_PREFIX = re.compile(r"^[A-Za-z_]+:\s*")  # "title: …" lines of web captu
 
 def _title(flow: Flow) -> tuple[str, int]:
     """The title line (joined with the line above when the title is split, as on covers)."""
-    head = flow.lines[:12]
+    head = flow.normalised[:12]  # with running lines: a title repeated atop every page is still the title
     for i, (text, page) in enumerate(head):
         if _META_PREFIX.match(text) and not text.lower().startswith("title"):
             continue
@@ -860,7 +860,7 @@ def usual_unit(flow: Flow) -> str:
 
 def document_tables(doc) -> list:
     """Every table of the document: ruled ones, "|" rows typed as text, flattened spreadsheet forms."""
-    from .flat_forms import fund_form_tables
+    from .flat_forms import fund_form_tables, nameless_tables
     from .tables import (blocks_of, cell_indicator_tables, join_continued, space_indicator_tables, space_row_tables,
                          space_tables)
 
@@ -871,7 +871,7 @@ def document_tables(doc) -> list:
     plain_lines = [l for l in lines if "|" not in l.text]
     # a table printed one cell per line is read from the printed lines: a short cell is no wrapped line
     cell_lines = [l for l in doc.lines if "|" not in l.text]
-    for reader in (space_row_tables, cell_indicator_tables, fund_form_tables):
+    for reader in (space_row_tables, cell_indicator_tables, fund_form_tables, nameless_tables):
         new = [(t, {b.kind for b in blocks_of(t)}) for t in reader(cell_lines if reader is cell_indicator_tables else plain_lines)]
         new = [(t, found) for t, found in new if not found & kinds]
         tables += [t for t, _ in new]
@@ -928,6 +928,8 @@ def _fund_block(block, rows, flow: Flow, tables: list, out: Extraction, report_k
     for key, label in (("initial", "年初预算"), ("adjusted", "调整后预算"), ("spent", "预算执行数")):
         if scope_rows:
             break  # 基本支出 + 项目支出 = 整体 is budget.total-composition's to judge
+        if any(row["cells_lost"] for row in [total, *parts]):
+            break  # a row lost cells: which column its figures are in is a guess, their sum no evidence
         values = [p[key] for p in parts if key in p]
         if key in total and values:
             out.facts.append(make_breakdown(f"资金表“{total['label']}”{label}", total[key], values,
@@ -1004,8 +1006,20 @@ def extract_breakdowns(flow: Flow, out: Extraction) -> None:
             continue
         names = [_part_name(text, ps, m.end()) for ps, _, _, _ in parts]
         evidence = [flow.quote(total_start, segment_end - 1, limit=240)]
+        declared = _declared_classes(text[s: total_start])
         out.facts.append(make_breakdown(f"“{_part_name(text, total_start, max(0, total_start - 30))}”的构成",
-                                    total, [q for _, _, q, _ in parts], names, evidence, "breakdown.sentence"))
+                                    total, [q for _, _, q, _ in parts], names, evidence, "breakdown.sentence",
+                                    complete=True if declared == len(parts) else None))
+
+
+_DECLARED_CLASSES = re.compile(rf"(?P<n>[两二三四五六七八九十]|\d)(?:{alternation('declared_classes')})")
+
+
+def _declared_classes(before_total: str) -> int | None:
+    """"主要有部门预算项目支出、专项预算支出二类支出，项目资金总预算…": the number of classes the sentence
+    says the total is made of (then a 其中 list of as many parts is all of them)."""
+    found = [chinese_int(m.group("n")) for m in _DECLARED_CLASSES.finditer(before_total)]
+    return found[-1] if len(found) == 1 else None
 
 
 def _cut_short(text: str, last_part_end: int) -> bool:

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from ..model import Line, Table
 from .lexicon import alternation, entry, lexicon, words
 from .numbers import NUM
-from .tables import _NAMELIKE, _PAREN, _match, classify_header, clean
+from .tables import FULL_MARKS, _LEVEL_CELL, _NAMELIKE, _NUMBER, _PAREN, _SCORE_CELL, _match, _rank, classify_header, clean
 from .textflow import _PAGE_FURNITURE, _edge_key, normalise, running_lines
 
 _VALUE = re.compile(rf"^-?(?:{NUM})%?$")
@@ -400,3 +401,150 @@ def flat_form_facts(lines: list[Line]) -> list:
                        [Evidence(group.page, f"{group.name}：{label}:{num}")], "table.flat-form")
                   for v, (label, num) in zip(values, group.parts)]
     return facts
+
+
+# ---------------------------------------------------------------- figures printed apart from their row labels
+
+# A form printed to PDF and copied as text often gives a header and then its figures, the row labels
+# following elsewhere (the labels sat in merged or wrapped cells, which the text layer prints later):
+# "年初预算数 全年预算数 全年执行数 分值 执行率 得分 250000.00 250000.00 215,457.6 10 8.62 …" or
+# "年度指标值 实际完成值 分值 得分 =100% 100% 10 10 及时 及时 20 20 … 100 98.62". The columns are still
+# known from the header's meaning; each figure's type must fit its column, or nothing is read.
+HEADER_LOOKBACK = 14  # cells of a header run read back from its first figure (broken header words included)
+BROKEN_PIECE = 2  # "年度" "实际" "数": a header word's piece left in a cell of its own
+MIN_NAMELESS_ROWS = 2  # fewer rows of figures are no table
+UNIT_AFTER_FIGURES = 12  # the row labels after the figures may state the unit ("年度资金总额" "(元)")
+QUALITATIVE_MAX = 6  # a target or achieved value in words is short ("及时", "显著提升")
+_INDICATOR_VALUES = ("target", "actual", "weight", "score")
+_FUND_MONEY = ("initial", "adjusted", "spent")
+
+
+def _header_fields(header: list[str], spec: dict) -> list[str | None]:
+    """Each header cell's field by meaning (the best-ranked of the spec's words), None for a broken piece."""
+    out = []
+    for cell in header:
+        ranked = max(((_rank(cell, ws), fld) for fld, ws in spec.items()), default=((0, 0), None))
+        out.append(ranked[1] if ranked[0][0] > 0 else None)
+    return out
+
+
+def _header_before(cells: list[Cell], at: int) -> list[str]:
+    """The header cells standing right before cell `at`: header words and the short pieces of broken ones."""
+    spec = lexicon()["table_headers"]
+    known = [w for kind in ("indicator", "fund") for ws in spec[kind].values() for w in ws]
+    start = at
+    while start > 0 and at - start < HEADER_LOOKBACK:
+        text = cells[start - 1].text
+        if _is_value(text) or not (_match(text, known) or len(text) <= BROKEN_PIECE):
+            break
+        start -= 1
+    return [c.text for c in cells[start:at]]
+
+
+def _is_score(text: str) -> bool:
+    return bool(_SCORE_CELL.match(text)) and "," not in text and Decimal(text.rstrip("分")) <= FULL_MARKS
+
+
+def _target_cell(text: str) -> bool:
+    """A target or an achieved value: a figure with its unit, sign or percentage ("=100%", "38508人",
+    "≥90%"), or a short word ("及时", "显著提升"); never a bare figure, which could be a weight or a score
+    (then the row's alignment could not be checked)."""
+    if _is_score(text) or _LEVEL_CELL.match(text):
+        return False
+    m = _NUMBER.match(text)
+    if m:
+        return bool(m.group("unit") or m.group("dir") or m.group("tail"))
+    return len(text) <= QUALITATIVE_MAX and bool(re.fullmatch(r"[\u4e00-\u9fff]+", text))
+
+
+def _nameless_indicator_rows(cells: list[Cell], at: int, fields: list[str]) -> tuple[list[list[str]], list[str], int]:
+    """Rows of figures in the header's value columns from `at`, each row's cells fitting their column's
+    type, then the total's two figures (分值 得分) if they follow. Returns (rows, total, end)."""
+    rows: list[list[str]] = []
+    width = len(fields)
+    while at + width <= len(cells):
+        row = [cells[at + k].text for k in range(width)]
+        fits = all(_is_score(c) if f in ("weight", "score") else _target_cell(c) for c, f in zip(row, fields))
+        values = dict(zip(fields, row))
+        if not fits or Decimal(values["score"].rstrip("分")) > Decimal(values["weight"].rstrip("分")):
+            break
+        rows.append(row)
+        at += width
+    total: list[str] = []
+    if at + 1 < len(cells) and _is_score(cells[at].text) and _is_score(cells[at + 1].text) \
+            and (at + 2 == len(cells) or not _is_value(cells[at + 2].text)):
+        total, at = [cells[at].text, cells[at + 1].text], at + 2
+    return rows, total, at
+
+
+def _sound_total(rows: list[list[str]], fields: list[str], total: list[str]) -> bool:
+    """The total's marks hold the rows' weights and its score their scores (the execution block's may
+    come on top), its score no more than its marks."""
+    if not total:
+        return False
+    marks, got = (Decimal(t.rstrip("分")) for t in total)
+    if fields.index("score") < fields.index("weight"):  # 得分 printed before 分值
+        marks, got = got, marks
+    weights = sum(Decimal(r[fields.index("weight")].rstrip("分")) for r in rows)
+    scores = sum(Decimal(r[fields.index("score")].rstrip("分")) for r in rows)
+    return weights <= marks <= FULL_MARKS and scores <= got <= marks
+
+
+def nameless_indicator_tables(cells: list[Cell]) -> list[Table]:
+    """Indicator tables whose figures follow their header with the indicator names printed elsewhere:
+    rows of (target, achieved, weight, score) in the header's order, read only where every row's cells
+    fit their columns and a total row closes them whose marks and score hold the rows'. The rows are
+    named by their place (表中第N行指标): which name goes with which row cannot be told."""
+    spec = lexicon()["table_headers"]["indicator"]
+    tables = []
+    i = 0
+    while i < len(cells):
+        if i == 0 or not _target_cell(cells[i].text) or _is_value(cells[i - 1].text):
+            i += 1
+            continue
+        header = _header_before(cells, i)
+        named = _header_fields(header, spec)
+        fields = [f for f in named if f is not None]
+        if not named or named[-1] is None or sorted(fields) != sorted(_INDICATOR_VALUES) or len(set(fields)) != len(fields):
+            i += 1
+            continue
+        rows, total, end = _nameless_indicator_rows(cells, i, fields)
+        if len(rows) < MIN_NAMELESS_ROWS or not _sound_total(rows, fields, total):
+            i += 1
+            continue
+        names = {"target": "年度指标值", "actual": "实际完成值", "weight": "分值", "score": "得分"}
+        table = [["指标名称"] + [names[f] for f in fields]]
+        table += [[f"表中第{n}行指标"] + row for n, row in enumerate(rows, 1)]
+        table.append(["总分"] + [""] * (len(fields) - 2) + total)
+        tables.append(Table(cells[i].page, table))
+        i = end
+    return tables
+
+
+def nameless_fund_tables(cells: list[Cell]) -> list[Table]:
+    """A fund header followed at once by figures, the row labels printed after them: the figures are the
+    form's first row, its 年度资金总额 (合计), up to the first cell that is no figure. Its columns are the
+    header's by meaning; the fund block reader keeps what fits them."""
+    spec = lexicon()["table_headers"]["fund"]
+    tables = []
+    for i in range(1, len(cells)):
+        if not _VALUE.match(cells[i].text.replace(",", "")) or _is_value(cells[i - 1].text):
+            continue
+        header = _header_before(cells, i)
+        fields = _header_fields(header, spec)
+        if not fields or fields[-1] is None or len(set(fields) & set(_FUND_MONEY)) < 2 or any(f in _INDICATOR_VALUES[:2] for f in fields):
+            continue
+        end = i
+        while end < len(cells) and _is_value(cells[end].text):
+            end += 1
+        unit = _unit_before(cells, i - len(header), end + UNIT_AFTER_FIGURES)
+        title = f"资金来源({unit})" if unit else "资金来源"
+        named = [h for h, f in zip(header, fields) if f is not None]
+        tables.append(Table(cells[i].page, [[title] + named, [entry("fund_rows.total")[0]] + [c.text for c in cells[i:end]]]))
+    return tables
+
+
+def nameless_tables(lines: list[Line]) -> list[Table]:
+    """Flattened forms' tables whose figures stand apart from their row labels, as Tables."""
+    cells = form_cells(lines)
+    return nameless_indicator_tables(cells) + nameless_fund_tables(cells)

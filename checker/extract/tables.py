@@ -245,8 +245,11 @@ def blocks_of(table: Table) -> list[Block]:
         if _ends_block(row):
             current = None  # the form goes on with fields that belong to no block
             continue
-        if len(row) > 1 and clean(row[0]) == current.header[0] and current.header[0] not in ("", None):
-            row = row[1:]  # the block's title cell merged down its rows (Word): the row starts after it
+        if len(row) > 1 and clean(row[0]) == current.header[0] and current.header[0] not in ("", None) \
+                and not _IS_NUMBER.match(clean(row[1]).replace(",", "")):
+            # the block's title cell merged down its rows (Word): the row starts after it (and has a label
+            # of its own; a figure next means the title names the row: 年度资金总额 | 2540.46 | …)
+            row = row[1:]
         current.rows.append(row)
     return blocks
 
@@ -453,6 +456,32 @@ def _plausible(values: dict) -> bool:
     return rate is None or 0 <= rate.value <= MAX_RATE
 
 
+_SOURCE_MONEY = ("initial", "adjusted", "spent")
+_ROW_VALUE_FIELDS = (*_SOURCE_MONEY, "weight", "rate", "score")
+
+
+def _scores_without_rate(block: Block, row: list) -> dict:
+    """The weight and score of a flattened form's row whose rate was printed elsewhere ("250000.00
+    250000.00 215,457.6 10 8.62" under 年初预算数 全年预算数 全年执行数 分值 执行率 得分): the row's figures
+    after its label fill the value columns in order, the rate column taking only a percentage. Kept
+    only where they fit (a score no more than its weight, both marks)."""
+    cells = [clean(c) for c in row[1:]]
+    order = sorted((index, fld) for fld, index in block.columns.items() if fld in _ROW_VALUE_FIELDS)
+    if not {"weight", "score"} <= {fld for _, fld in order}:
+        return {}
+    typed: dict[str, str] = {}
+    at = 0
+    for _, fld in order:
+        if at >= len(cells):
+            return {}
+        if fld == "rate" and not cells[at].endswith("%"):
+            continue
+        typed[fld] = cells[at]
+        at += 1
+    scores = {key: _score(typed[key]) for key in ("weight", "score")}
+    return scores if _plausible(scores) and None not in scores.values() else {}
+
+
 def fund_rows(block: Block, default_unit: str = "万元") -> tuple[dict | None, list[dict]]:
     """The total row and the 其中 part rows of a fund block, as {field: Quantity}."""
     unit = table_unit(block, default_unit)
@@ -462,6 +491,9 @@ def fund_rows(block: Block, default_unit: str = "万元") -> tuple[dict | None, 
         cells = _aligned(block, row)
         label = clean(row[0]) if row else ""
         values: dict = {"label": label, "text": _row_text(row), **_money_and_rate(cells, unit, "rate")}
+        # a row that ends before the header's money columns do lost cells (a form flattened to text drops
+        # its empty cells): where its figures belong is a guess
+        values["cells_lost"] = any(key in block.columns and key not in cells for key in _SOURCE_MONEY)
         reason = cells.get("reason", "")
         if reason and reason not in _NO_REASON:
             values["reason"] = reason
@@ -472,6 +504,7 @@ def fund_rows(block: Block, default_unit: str = "万元") -> tuple[dict | None, 
         if not _plausible(values):  # keep the money columns, which lead the row
             for key in ("rate", "weight", "score"):
                 values.pop(key, None)
+            values.update(_scores_without_rate(block, row))
         if total is None and any(label.startswith(w) for w in words["total"]):
             total = values
         elif total is not None and (label.startswith(tuple(words["part_prefix"])) or parts):
