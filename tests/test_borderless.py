@@ -78,3 +78,13 @@ def test_prose_with_figures_makes_no_table(tmp_path):
     SimpleDocTemplate(str(path), pagesize=A4).build([Paragraph(
         "产出指标得分40分，效益指标得分28分，满意度指标得分10分；一级指标 二级指标 得分 分值 均按年度指标值和实际完成值计算。", body)])
     assert load(path).tables == []
+
+
+def test_only_pages_with_header_like_lines_are_read_from_their_words():
+    from checker.ingest.borderless import Borderless
+
+    reader = Borderless()
+    prose = ["五、存在的问题及原因", "部分指标得分偏低，原因是项目启动较晚，", "分值10分，得分9.8分。"]
+    assert not reader.worth_reading(prose)  # 原因 / 分值 / 得分 in sentences name no column
+    wrapped = ["指 度 未完成原", "年度 完", "一级 指标名 标 量 分 得 因及拟采", "二级指标 指标 成", "数量指标 ≥ 12 期 13 8 8"]
+    assert reader.worth_reading(prose + wrapped)  # a header wrapped in narrow columns, read across its lines

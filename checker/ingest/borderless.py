@@ -38,10 +38,15 @@ def _lines(words: list[dict]) -> list[list[dict]]:
     return [sorted(line, key=lambda w: w["x0"]) for line in lines]
 
 
-def _header_word_list() -> list[str]:
+HEADER_LIKE_FIELDS = 2  # a header line names at least this many columns
+_SENTENCE_MARKS = re.compile(r"[，。；！？,;]")
+
+
+def _header_like(text: str) -> bool:
     from ..extract.lexicon import lexicon
 
-    return [w for ws in lexicon()["table_headers"]["indicator"].values() for w in ws]
+    spec = lexicon()["table_headers"]["indicator"]
+    return sum(1 for ws in spec.values() if any(w in text for w in ws)) >= HEADER_LIKE_FIELDS
 
 
 def _header_words():
@@ -81,10 +86,21 @@ class Borderless:
     def __init__(self) -> None:
         self.carry: tuple | None = None  # (columns, block, line height) of a table cut by the page end
 
-    def worth_reading(self, page_text: str) -> bool:
-        """Reading a page's words costs more than its text: only a page that goes on from a cut table, or whose
-        text has a header word of the indicator table, can hold one."""
-        return self.carry is not None or any(w in page_text for w in _header_word_list())
+    def worth_reading(self, page_lines: list[str]) -> bool:
+        """Reading a page's words costs more than its text: only a page that goes on from a cut table, or
+        one with lines that read like a header (words of two header columns, no sentence punctuation —
+        prose names 原因 or 得分 too, but in sentences), can hold one."""
+        if self.carry is not None:
+            return True
+        run: list[str] = []  # a header wraps in narrow columns: its words are read across its lines
+        for line in page_lines + ["。"]:
+            if _SENTENCE_MARKS.search(line):
+                if run and _header_like("".join(run)):
+                    return True
+                run = []
+            else:
+                run.append(line.replace(" ", ""))
+        return False
 
     def read(self, page, page_number: int) -> list[Table]:
         from ..extract.tables import classify_header

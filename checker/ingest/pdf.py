@@ -129,8 +129,7 @@ def _read_page(path: Path, page, index: int, borderless: Borderless | None = Non
     found = page.find_tables(TABLE_SETTINGS) if (page.rects or page.lines) else []  # ruled tables
     if not found:  # an indicator table may be printed without rules: read from its words' places
         lines = _checked(path, index, _text_lines(page, index))
-        text = "".join(line.text for line in lines)
-        worth = borderless is not None and borderless.worth_reading(text)
+        worth = borderless is not None and borderless.worth_reading([line.text for line in lines])
         return lines, (borderless.read(page, index + 1) if worth else [])
     if borderless:
         borderless.carry = None  # a ruled table between: a borderless one does not go on past it
