@@ -242,15 +242,14 @@ def _pct(a, b):
     return a.value / b.value * 100 if b is not None and b.value else None
 
 
-def gen_from_facts(name: str, pos: Positions, facts: list) -> list[Mutation]:
+def gen_from_facts(name: str, pos: Positions, facts: list, slipped: set[str] = frozenset()) -> list[Mutation]:
+    """`slipped`: the figures (as written) budget.unit-anomaly finds in the clean text already."""
     out: list[Mutation] = []
 
     def add(type_, f, expected, edits, note, snippet):
         out.append(Mutation(type_, name, f.subject if f is not None else "", set(expected), edits, note,
                             snippet=flat(snippet)))
 
-    slipped = {flat(_q(a, "value").written) for a in facts
-               if a.kind == "amount" and a.fields.get("unit_anomaly") is True and _q(a, "value")}
     for f in facts:
         k = f.kind
         # ---- rates
@@ -591,12 +590,10 @@ def gen_from_text(name: str, pos: Positions) -> list[Mutation]:
     return out
 
 
-def mutations_for(name: str, raw: str, facts: list, per_type: int) -> list[Mutation]:
+def mutations_for(name: str, raw: str, facts: list, per_type: int, slipped: set[str] = frozenset()) -> list[Mutation]:
     pos = Positions(raw)
-    seeded = gen_from_facts(name, pos, facts)
+    seeded = gen_from_facts(name, pos, facts, slipped)
     touched = {span for m in seeded for span in m.key}
-    slipped = {flat(_q(a, "value").written) for a in facts
-               if a.kind == "amount" and a.fields.get("unit_anomaly") is True and _q(a, "value")}
     seeded += [m for m in gen_from_text(name, pos) if not any(
         s < te and ts < e for s, e in m.key for ts, te in touched)
         and not (m.type == "unit-slip" and m.snippet[:-1] + "万元" in slipped)]  # the text's own slip undone
@@ -704,6 +701,15 @@ class Checker:
 
         return derive(extract(load(self.path_for(raw, layout))))
 
+    def slipped(self, facts: list) -> set[str]:
+        """The figures (as written) budget.unit-anomaly finds: the text's own unit slips."""
+        from checker.evaluate import evaluate_document
+        from checker.pipeline import document_summary
+
+        fired = evaluate_document(self.cpack, facts, document_summary(facts).get("report_kind")).fired
+        return {flat(_q(a, "value").written) for a in facts
+                if a.kind == "amount" and ("budget.unit-anomaly", a.fid) in fired and _q(a, "value")}
+
     def hits(self, raw: str, layout: str) -> list[Hit]:
         from checker.evaluate import evaluate_document
         from checker.pipeline import document_summary
@@ -779,7 +785,7 @@ def run(corpus: Path, layouts: list[str], only=None, per_type: int = 4, progress
         checker = Checker(Path(tmp))
         for name, raw in sources(corpus, only):
             facts = checker.facts(raw, "txt")
-            muts = mutations_for(name, raw, facts, per_type)
+            muts = mutations_for(name, raw, facts, per_type, checker.slipped(facts))
             baseline = {layout: checker.hits(raw, layout) for layout in layouts}
             for m in muts:
                 pre = judge(m, "txt", [], baseline["txt"]) if "txt" in baseline and m.subject else None

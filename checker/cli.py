@@ -522,7 +522,7 @@ def explain(report, rule_id, subject, full, rule_dirs, profile):
         click.echo(f"这份报告是{kind}报告，规则 {rule_id} 只适用于{'、'.join(rule.report_kinds)}报告：不适用。")
         return
     fired = {fid for rid, fid in result.fired if rid == rule_id}
-    click.echo(explain_rule(rule, items, fired, cpack.ctx, subject=subject, full=full))
+    click.echo(explain_rule(rule, result.facts, fired, cpack.ctx, subject=subject, full=full))
 
 
 @main.group()

@@ -84,6 +84,7 @@ class Evaluation:
     summaries: list[RuleSummary]
     diagnostics: list[str] = field(default_factory=list)
     fired: set = field(default_factory=set)  # (rule id, fid) the engine activated
+    facts: list = field(default_factory=list)  # the facts the rules ran on (amounts found slipped read as meant)
 
 
 # ---------------------------------------------------------------- engine facts
@@ -129,6 +130,8 @@ def engine_fact(fact: Fact, active: list[CompiledRule], ctx: Context, verdicts: 
             verdicts[(rule.id, fact.fid)] = (applies, verdict if applies is True else False)
         for name, node in cr.compiled.synthetic:
             value = memo.get(id(node), UNKNOWN)
+            if id(node) not in memo:  # a whole condition decided in Python (too long for the engine)
+                value = evaluate(node, fact.fields, dims, rule_ctx, memo, values)
             if value is not UNKNOWN:
                 out[name] = int(bool(value))
         for name, node in cr.compiled.computed:  # figures the engine compares but cannot compute
@@ -220,6 +223,7 @@ def evaluate_document(cpack: CompiledPack, facts: list[Fact], report_kind: str |
     ctx = ctx or cpack.ctx or Context()
     active = [cr for cr in cpack.rules
               if report_kind in cr.rule.report_kinds or (report_kind is None and set(cr.rule.report_kinds) == set(REPORT_KINDS))]
+    facts = _read_as_meant(cpack, facts, active, ctx)
     verdicts: dict = {}
     rules_of: dict[str, list[CompiledRule]] = {}  # facts no active rule looks at are not asserted
     for cr in active:
@@ -269,7 +273,30 @@ def evaluate_document(cpack: CompiledPack, facts: list[Fact], report_kind: str |
     for summary in summaries:  # the rule status table says what the findings say
         if summary.status == "fired" and summary.rule not in still_fired:
             summary.status = "not-evaluable"
-    return Evaluation(findings, summaries, diagnostics, fired)
+    return Evaluation(findings, summaries, diagnostics, fired, facts)
+
+
+def _read_as_meant(cpack: CompiledPack, facts: list[Fact], active: list[CompiledRule], ctx: Context) -> list[Fact]:
+    """First the rules that decide how a figure is read (`reading: as-meant`, budget.unit-anomaly): the
+    engine judges the amounts that could be meant in another unit, and those it finds are read as meant
+    (derive.read_as_meant) before any rule runs — so the arithmetic rules see 2655.11万元, not 2655.11元,
+    and report only what is wrong even as meant. The facts given are not changed."""
+    reading = [cr for cr in active if cr.rule.reading == "as-meant"]
+    kinds = {cr.rule.kind for cr in reading}
+    candidates = [f for f in facts if f.kind in kinds and f.fields.get("meant_value") is not None]
+    if not candidates:
+        return facts
+    rules_of: dict[str, list[CompiledRule]] = {}
+    for cr in reading:
+        rules_of.setdefault(cr.rule.kind, []).append(cr)
+    engine_facts = [engine_fact(f, rules_of[f.kind], ctx, {}, cpack.engine_fields.get(f.kind)) for f in candidates]
+    ids = {cr.rule.id for cr in reading}
+    found = {fid for rule_id, fid in engine.run(cpack.name, cpack.ruleset, engine_facts) if rule_id in ids}
+    if not found:
+        return facts
+    from .derive import read_as_meant
+
+    return read_as_meant(facts, found)
 
 
 # ---------------------------------------------------------------- saying less when unsure

@@ -68,9 +68,11 @@ FULL_NOT_FIRED = 3  # instances that passed, shown in full before the rest go on
 
 def _headline(rule: Rule, fact, used: list[str]) -> str:
     """The figures an instance is about, for its heading (the amount, the score …)."""
-    names = [n for n in used if fact.fields.get(n) is not None and not isinstance(fact.fields[n], (bool, str))]
-    if not names:  # a rule that reads only yes/no fields: the fact's own figure (an amount's value)
-        names = [n for n, v in fact.fields.items() if v is not None and not isinstance(v, (bool, str))][:1]
+    printed = [n for n, v in fact.fields.items() if getattr(v, "written", "")]  # figures as the report prints them
+    names = [n for n in used if n in printed]
+    if not names:  # a rule that reads computed measures or yes/no fields: the fact's own figure (an amount's value)
+        names = printed[:1] or [n for n in used if fact.fields.get(n) is not None
+                                and not isinstance(fact.fields[n], (bool, str))]
     shown = [getattr(fact.fields[n], "written", "") or _value_text(fact.fields[n]) for n in names]  # as printed
     return "：" + "、".join(shown[:3]) if shown else ""
 

@@ -54,4 +54,4 @@ def check_file(path: str | Path, cpack: CompiledPack, ctx: Context | None = None
     summary = document_summary(facts, ctx or cpack.ctx)
     evaluation = evaluate_document(cpack, facts, summary.get("report_kind"), ctx)
     return ReportResult(source, "checked", evaluation.findings, document=summary, rules=evaluation.summaries,
-                        facts=facts, diagnostics=evaluation.diagnostics)
+                        facts=evaluation.facts, diagnostics=evaluation.diagnostics)

@@ -1,46 +1,86 @@
-"""Derive: unit anomalies by magnitude in context, budget composition facts."""
+"""Derive: unit measures judged by budget.unit-anomaly (thresholds in the profile), budget composition facts."""
+from dataclasses import replace
 from decimal import Decimal
 
-from checker.derive import budget_compositions, mark_unit_anomalies
+from checker.derive import budget_compositions, measure_units
+from checker.evaluate import compile_pack, evaluate_document
 from checker.extract import extract
 from checker.extract.facts import Owned
 from checker.extract.numbers import money
 from checker.model import Document, Fact, Line
+from checker.rulebook.condition import Num
 
 
-def amount(num, unit, group="g", owner=None):
+def amount(num, unit, group="g", owner=None, fid=0):
     q = money(num, unit)
     return Fact("amount", "测试", {"value": q, "unit_written": unit, "label": "预算"}, [], "t",
-                meta={"group": group, "owner": owner})
+                fid=fid, meta={"group": group, "owner": owner})
 
 
-def test_yuan_among_wan_is_an_anomaly_and_the_owner_is_read_as_meant():
-    project = Fact("project", "项目", {"initial": money("2655.11", "元")}, [], "t")
+def numbered(facts):
+    for i, f in enumerate(facts, 1):
+        f.fid = i
+    return facts
+
+
+def anomalies(cpack, facts):
+    """The amounts budget.unit-anomaly fires on (the engine decides), and the findings' facts."""
+    measure_units(facts)
+    evaluation = evaluate_document(cpack, facts, "项目")
+    return {f.subject for f in facts if ("budget.unit-anomaly", f.fid) in evaluation.fired}, evaluation.findings
+
+
+def test_yuan_among_wan_is_an_anomaly_and_the_owner_is_read_as_meant(cpack):
+    project = Fact("project", "项目", {"name": "甲", "initial": money("2655.11", "元"), "adjustment": money("-592.33", "万元"),
+                                       "adjusted": money("2,062.78", "万元")}, [], "t")
     odd = amount("2655.11", "元", owner=Owned(project, "initial", "年初预算", "g"))
-    facts = [odd, amount("592.33", "万元"), amount("1,062.78", "万元"), amount("1,062.77", "万元")]
-    mark_unit_anomalies(facts)
-    assert odd.fields["unit_anomaly"] is True and odd.fields["meant_unit"] == "万元"
-    assert project.fields["initial"].value == Decimal("2655.11") and project.fields["initial"].written == "2655.11元"
-    assert all(f.fields["unit_anomaly"] is False for f in facts[1:])
+    odd.subject = "年初预算"
+    facts = numbered([odd, amount("592.33", "万元"), amount("1,062.78", "万元"), amount("1,062.77", "万元"), project])
+    found, findings = anomalies(cpack, facts)
+    assert found == {"年初预算"} and odd.fields["meant_unit"] == "万元"
+    # read as meant for the other rules: 2655.11万元 - 592.33 = 2062.78, no arithmetic error
+    assert not [f for f in findings if f.rule == "budget.adjustment-arithmetic" and f.outcome == "fired"]
+    # the facts given stay as read (a cached fact list is checked under other profiles too)
+    assert project.fields["initial"].value == Decimal("0.265511")
 
 
-def test_wan_among_yuan_is_an_anomaly_too():
-    facts = [amount("358,398.46", "万元"), amount("120,000.00", "元"), amount("356,000", "元"), amount("98,500.50", "元")]
-    mark_unit_anomalies(facts)
-    assert facts[0].fields["unit_anomaly"] is True and facts[0].fields["meant_unit"] == "元"
+def test_wan_among_yuan_is_an_anomaly_too(cpack):
+    facts = numbered([amount("358,398.46", "万元"), amount("120,000.00", "元"), amount("356,000", "元"), amount("98,500.50", "元")])
+    facts[0].subject = "异常"
+    assert anomalies(cpack, facts)[0] == {"异常"} and facts[0].fields["meant_unit"] == "元"
 
 
-def test_small_yuan_amount_that_fits_no_unit_is_left_alone():
+def test_small_yuan_amount_that_fits_no_unit_is_left_alone(cpack):
     # 50元 per person among 万元 totals: as 万元 it would be 50万元, not near 5,000万元 either
-    facts = [amount("50", "元"), amount("5,000", "万元"), amount("4,800", "万元"), amount("5,200", "万元")]
-    mark_unit_anomalies(facts)
-    assert facts[0].fields["unit_anomaly"] is False
+    facts = numbered([amount("50", "元"), amount("5,000", "万元"), amount("4,800", "万元"), amount("5,200", "万元")])
+    assert anomalies(cpack, facts)[0] == set()
 
 
-def test_too_little_context_is_not_judged():
-    facts = [amount("2655.11", "元"), amount("100", "万元")]
-    mark_unit_anomalies(facts)
-    assert "unit_anomaly" not in facts[0].fields
+def test_one_neighbour_asks_for_a_nearer_meant_figure(cpack):
+    facts = numbered([amount("2655.11", "元"), amount("100", "万元")])  # as 万元: 26x the one neighbour
+    assert anomalies(cpack, facts)[0] == set() and facts[0].fields["unit_context"] == "相邻一处或全文"
+    facts = numbered([amount("265.511", "元"), amount("100", "万元")])  # as 万元: 2.7x
+    facts[0].subject = "近"
+    assert anomalies(cpack, facts)[0] == {"近"}
+
+
+def test_no_other_figure_is_no_context():
+    facts = numbered([amount("2655.11", "元")])
+    measure_units(facts)
+    assert "usual_unit" not in facts[0].fields
+
+
+def test_the_thresholds_are_the_profiles(pack):
+    """budget.unit-anomaly's thresholds are settings of profiles/national.yaml: changing one changes the finding."""
+    from checker.profile import load_profile
+
+    profile = load_profile("national")
+    facts = numbered([amount("2655.11", "元"), amount("592.33", "万元"), amount("1,062.78", "万元"), amount("1,062.77", "万元")])
+    facts[0].subject = "年初预算"
+    assert anomalies(compile_pack(pack, profile), facts)[0] == {"年初预算"}  # about 4 orders of magnitude apart
+    strict = replace(profile, params={**profile.params, "unit_far_orders": Num(Decimal(5), Decimal(0), "number")},
+                     digest=profile.digest + "-strict")  # the digest names the engine ruleset
+    assert anomalies(compile_pack(pack, strict), facts)[0] == set()
 
 
 def test_composition_facts_per_column():

@@ -192,3 +192,37 @@ def test_a_condition_too_long_for_the_engine_is_decided_in_python_and_still_runs
     assert compiled.decided_by == "precomputed" and leaf_tests(compiled.expr) <= ENGINE_LEAF_BUDGET
     short = compile_condition(parse("f0 != f1"), dims, "x_")
     assert short.decided_by == "engine"
+
+
+def test_nested_groups_are_flattened_and_a_condition_with_too_many_runs_in_python(tmp_path):
+    """durable_rules also refuses a rule of more than 15 nested $and / $or groups (error 113, measured): nested
+    groups of one operator are merged first; a condition still over the budget is one yes/no decided in Python,
+    its where clause included, and the engine acts on it."""
+    from checker.evaluate import compile_pack, evaluate_document
+    from checker.model import Fact
+    from checker.extract.numbers import plain
+    from checker.rulebook.compiler import ENGINE_GROUP_BUDGET, compile_condition, flatten, group_count
+    from checker.rulebook.condition import parse
+    from checker.rulebook.loader import load_pack
+
+    assert flatten({"$and": [{"a": 1}, {"$and": [{"b": 1}, {"a": 1}]}]}) == {"$and": [{"a": 1}, {"b": 1}]}
+    nested = " and ".join(f"(value > {i} or value < -{i})" for i in range(1, 17))
+    compiled = compile_condition(parse(nested), {"value": "number"}, "x_")
+    assert compiled.decided_by == "precomputed" and group_count(compiled.expr) <= ENGINE_GROUP_BUDGET
+    (tmp_path / "r.yaml").write_text(f"""rules:
+  - id: test.nested
+    title: 嵌套条件
+    severity: warning
+    basis: 测试
+    applies_to:
+      fact: figure
+      where: exists value and value > 0
+    when: {nested}
+    message: 触发
+    fix: 无
+""", encoding="utf-8")
+    pack, problems = load_pack([tmp_path])
+    assert problems == []
+    fact = Fact("figure", "数字", {"value": plain("50")}, [], "t", fid=1)
+    result = evaluate_document(compile_pack(pack), [fact], "项目")
+    assert [f.outcome for f in result.findings if f.rule == "test.nested"] == ["fired"] and result.diagnostics == []

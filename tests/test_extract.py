@@ -9,7 +9,7 @@ from checker.extract.textflow import normalise
 from checker.ingest import load
 from checker.model import Document, Line
 
-from conftest import EXAMPLE_PDF, EXAMPLE_TXT
+from conftest import EXAMPLE_PDF, EXAMPLE_TXT, ROOT
 
 
 def test_money_is_normalised_to_wan_with_written_unit_kept():
@@ -197,10 +197,14 @@ def test_ocr_dotted_thousands():
 
 
 def _unit_anomalies(text: str) -> list:
+    """The figures budget.unit-anomaly finds (quoted as written)."""
     from checker.derive import derive
+    from checker.evaluate import compile_pack, evaluate_document
+    from checker.rulebook.loader import load_pack
 
     facts = derive(extract(doc_of(text)))
-    return [f for f in facts if f.kind == "amount" and f.fields.get("unit_anomaly")]
+    fired = evaluate_document(compile_pack(load_pack([ROOT / "rules"])[0]), facts, "部门整体").fired
+    return [f for f in facts if f.kind == "amount" and ("budget.unit-anomaly", f.fid) in fired]
 
 
 @pytest.mark.parametrize("text,written", [

@@ -1,9 +1,10 @@
 """Derive stage: facts that need more than one extracted fact, computed in Python/Decimal.
 
-* unit anomalies: an amount whose written unit puts it orders of magnitude away from the
-  amounts around it, while the neighbours' unit would put it among them (2655.11元 in a
-  project entry of 万元 figures). The field it was read into is then judged "as meant",
-  so the arithmetic rules see 2655.11万元 and report only what is wrong even as meant;
+* unit measures: how many orders of magnitude an amount stands from the amounts around it in its
+  written unit, and in their unit (2655.11元 in a project entry of 万元 figures), as numbers; the
+  rule budget.unit-anomaly judges them against the profile's thresholds, and where it fires the
+  evaluate stage reads the figure "as meant" (`read_as_meant`), so the arithmetic rules see
+  2655.11万元 and report only what is wrong even as meant;
 * budget composition: 部门整体 vs 基本支出 + 项目支出, per column (年初 / 全年 / 决算).
 
 Within-fact arithmetic (adjusted = initial + adjustment, rates) is not done here: the rule
@@ -21,10 +22,6 @@ from ..model import Fact, Quantity
 from ..extract.lexicon import entry as lexicon_entry, words
 from ..extract.numbers import MONEY_UNITS, money
 
-FAR = 2.5  # orders of magnitude that make a figure "far" from its neighbours
-NEAR = 1.5  # ... and "among" them
-
-
 def _log_ratio(a: Decimal, b: Decimal) -> float:
     return abs(math.log10(float(abs(a)) / float(abs(b))))
 
@@ -34,8 +31,10 @@ def _as_meant(q: Quantity, unit: str) -> Quantity:
     return money(number, unit, q.value < 0)
 
 
-PAIR_NEAR = 1.0  # with a single neighbour, the figure as meant must come within 10x of it
-DOC_NEAR = 1.0  # against the whole report's budget figures, within 10x of their median
+# what an amount's unit is judged against (the rule sets how near "as meant" must come for each)
+CONTEXT_PLACE = "同一处"  # its own entry or sentence, or the other figures of budget fields
+CONTEXT_SPARSE = "相邻一处或全文"  # the one other figure of its entry, or the whole report's figures
+GAP_PLACES = 3  # orders of magnitude to three decimals
 
 
 class _Amounts:
@@ -75,63 +74,72 @@ def _median_without(sizes: list[Decimal], x: Decimal) -> Decimal:
     return at(n // 2) if n % 2 else (at(n // 2 - 1) + at(n // 2)) / 2
 
 
-def _neighbours(amount: Fact, index: _Amounts) -> tuple[list[Fact] | None, float]:
-    """The amounts a figure's unit is judged against, and how near it must come as meant.
+def _neighbours(amount: Fact, index: _Amounts) -> tuple[list[Fact] | None, str]:
+    """The amounts a figure's unit is judged against, and what kind of context they are.
 
     Its own entry or sentence when that has two other figures; for a figure a budget field claimed,
     the other claimed figures; else the one other figure of its sentence or entry (a project's 年初
     预算 2596元 beside its 实际支出 2595.62万元), else the report's other budget figures (a lone
-    "收入：792.22元" among 万元 figures; None stands for them) — the last two with a tighter "as meant"
-    distance."""
+    "收入：792.22元" among 万元 figures; None stands for them) — the last two a sparse context, where the
+    rule asks for a tighter "as meant" distance."""
     same = [a for a in index.by_group[amount.meta.get("group")] if a is not amount]
     if len(same) >= 2:
-        return same, NEAR
+        return same, CONTEXT_PLACE
     # its own sentence (a figure a project entry claimed may stand among others of a sentence), with the
     # 其中 parts that follow it: "政府拨款支出1953.2元" beside 实际利用27652.4万元 and 自筹资金29605.6万元
     sentences = {amount.meta.get("sentence"), amount.meta.get("parts_sentence")} - {None}
     context = [a for key in sentences for a in index.by_sentence.get(key, []) if a is not amount]
     if len(context) >= 2:
-        return context, NEAR
+        return context, CONTEXT_PLACE
     if amount.meta.get("owner"):
         owned = [a for a in index.owned if a is not amount]
         if len(owned) >= 2:
-            return owned, NEAR
+            return owned, CONTEXT_PLACE
     if len(same) == 1:
-        return same, PAIR_NEAR
-    return None, DOC_NEAR
+        return same, CONTEXT_SPARSE
+    return None, CONTEXT_SPARSE
 
 
 def _digits(q: Quantity) -> str:
     return q.written.lstrip("-").rstrip("亿万千元").replace(",", "")
 
 
-def _twin_in(amount: Fact, unit: str, index: _Amounts) -> bool:
-    """The same figure (at least three digits) is written elsewhere in the report in `unit`, orders of
-    magnitude away: "收入：792.22元" where the report also says "财政拨款收入792.22万元" (the other
-    mention need not be a budget figure: "下达资金85.84元，未支付，结余85.84万元")."""
+def _twin_gap(amount: Fact, unit: str, index: _Amounts) -> float | None:
+    """How far (orders of magnitude) the same figure (at least three digits) written elsewhere in the
+    report in `unit` stands: "收入：792.22元" where the report also says "财政拨款收入792.22万元" (the other
+    mention need not be a budget figure: "下达资金85.84元，未支付，结余85.84万元"). None without a twin."""
     q = amount.fields["value"]
     digits = _digits(q)
     if sum(ch.isdigit() for ch in digits.lstrip("0.")) < 3:
-        return False
-    return any(a is not amount and _log_ratio(q.value, a.fields["value"].value) >= FAR
-               for a in index.twins.get((unit, digits), []))
+        return None
+    gaps = [_log_ratio(q.value, a.fields["value"].value) for a in index.twins.get((unit, digits), []) if a is not amount]
+    return max(gaps) if gaps else None
 
 
-def _context(amount: Fact, index: _Amounts) -> tuple[int, Counter, Decimal, float] | None:
-    """How many amounts the figure is judged against, their units, their median size, how near it must come."""
-    neighbours, near_enough = _neighbours(amount, index)
+def _context(amount: Fact, index: _Amounts) -> tuple[int, Counter, Decimal, str] | None:
+    """How many amounts the figure is judged against, their units, their median size, the kind of context."""
+    neighbours, kind = _neighbours(amount, index)
     if neighbours is None:
         count, units, typical = index.others(amount)
     else:
         count = len(neighbours)
         units = Counter(n.fields["unit_written"] for n in neighbours)
         typical = Decimal(median(abs(n.fields["value"].value) for n in neighbours)) if neighbours else Decimal(0)
-    if not count or (count < 2 and near_enough != PAIR_NEAR):
-        return None  # too little context to judge a unit: leave unit_anomaly absent
-    return count, units, typical, near_enough
+    if not count:
+        return None  # no other amount: nothing to judge a unit against
+    return count, units, typical, kind
 
 
-def mark_unit_anomalies(facts: list[Fact]) -> None:
+def _orders(value: float) -> Quantity:
+    """A computed measure: no written form (it is not a figure of the report)."""
+    return Quantity(Decimal(f"{value:.{GAP_PLACES}f}"), GAP_PLACES, "", "")
+
+
+def measure_units(facts: list[Fact]) -> None:
+    """Each amount's unit against the amounts around it, as figures for budget.unit-anomaly: the unit
+    most of them are in (usual_unit, its share), how far the amount stands from their median in its
+    written unit and as meant in theirs (orders of magnitude), how far a same-digit twin written in
+    their unit stands, the kind of context, and whether their unit is the report's own."""
     amounts = [f for f in facts if f.kind == "amount" and f.fields.get("label")
                and f.fields.get("value") and f.fields["value"].value != 0]
     every = [f for f in facts if f.kind == "amount" and f.fields.get("value") and f.fields["value"].value != 0]
@@ -143,30 +151,41 @@ def mark_unit_anomalies(facts: list[Fact]) -> None:
         context = _context(amount, index)
         if context is None:
             continue
-        count, units, typical, near_enough = context
+        count, units, typical, kind = context
         usual = max(units, key=units.get)
-        if near_enough == NEAR:  # judged with enough context; the fallbacks only ever find an anomaly
-            amount.fields["unit_anomaly"] = False
-        if usual == amount.fields["unit_written"] or units[usual] * 2 <= count or typical == 0:
+        fields = amount.fields
+        fields.update(usual_unit=usual, unit_context=kind, usual_is_prevailing=usual == prevailing,
+                      usual_share=Quantity((Decimal(units[usual] * 100) / count).quantize(Decimal("0.1")), 1, "%", ""))
+        if usual == fields["unit_written"] or typical == 0:
             continue
         meant = _as_meant(q, usual)
         far, near = _log_ratio(q.value, typical), _log_ratio(meant.value, typical)
-        if near_enough != NEAR and usual != prevailing:
-            continue  # with so little context, only a figure out of the report's own unit is suspect
-        if far >= FAR and near <= near_enough or _twin_in(amount, usual, index):
-            amount.fields.update(
-                unit_anomaly=True,
-                meant_unit=usual,
-                meant_value=meant,
-                anomaly_reason=(
-                    f"同一处的其他{count}个金额都以{usual}计（中位数约{typical:,.2f}万元），"
-                    f"按“{amount.fields['unit_written']}”理解只有{q.value.normalize():,f}万元，相差约{10 ** round(far):,}倍"
-                ),
-            )
-            owner = amount.meta.get("owner")
-            if owner is not None:
-                # judge the field as meant; keep what was written for the messages
-                owner.fact.fields[owner.field] = Quantity(meant.value, meant.places, meant.unit, q.written)
+        fields.update(magnitude_gap=_orders(far), meant_gap=_orders(near), meant_unit=usual, meant_value=meant,
+                      anomaly_reason=(
+                          f"同一处的其他{count}个金额都以{usual}计（中位数约{typical:,.2f}万元），"
+                          f"按“{fields['unit_written']}”理解只有{q.value.normalize():,f}万元，相差约{10 ** round(far):,}倍"))
+        twin = _twin_gap(amount, usual, index)
+        if twin is not None:
+            fields["twin_gap"] = _orders(twin)
+
+
+def read_as_meant(facts: list[Fact], fids: set[int]) -> list[Fact]:
+    """The facts with the amounts `fids` (those budget.unit-anomaly found) read as meant: the field each
+    was read into takes the meant value (keeping what was written, for messages), and the facts computed
+    from those fields are computed again. A copy: the facts given (cached, shared) stay as read."""
+    import copy
+
+    facts = copy.deepcopy(facts)
+    for amount in facts:
+        if amount.kind != "amount" or amount.fid not in fids or amount.fields.get("meant_value") is None:
+            continue
+        owner = amount.meta.get("owner")
+        if owner is not None:
+            meant, written = amount.fields["meant_value"], amount.fields["value"].written
+            owner.fact.fields[owner.field] = Quantity(meant.value, meant.places, meant.unit, written)
+    kept = [f for f in facts if f.kind not in _RECOMPUTED]
+    summarise_scores(kept)
+    return _numbered(kept, budget_compositions(kept) + budget_splits(kept), start=max(f.fid for f in facts) + 1)
 
 
 COLUMNS = (("initial", "年初预算数"), ("full_year", "全年预算数"), ("final", "决算数"))
@@ -377,36 +396,36 @@ def aggregate_indicator_rows(facts: list[Fact]) -> list[Fact]:
     return created
 
 
+_OTHER_UNIT = {"元": "万元", "万元": "元"}
+
+
 def check_products(facts: list[Fact]) -> None:
-    """count × price against the total: a total off by exactly 10⁴ is a unit slip (3.6元 for 3.6万元)."""
+    """count × price beside the total, and the total read in the other money unit (3.6元 for 3.6万元):
+    budget.product-arithmetic compares the three; where the total equals count × price only in the other
+    unit, the amount it was written as gets the figures budget.unit-anomaly reads as a unit slip."""
     for f in (x for x in facts if x.kind == "product"):
-        count, price, total = f.fields["count"], f.fields["price"], f.fields["total"]
-        expected = count.value * price.value  # in 万元
-        f.fields["expected_total"] = Quantity(expected, max(price.places, 2), "万元")
-        if total.value == 0 or expected == 0:
-            continue
-        for factor, meant_unit in ((Decimal(10000), "万元"), (Decimal("0.0001"), "元")):
-            written_unit = "元" if f.fields["total_written"].endswith("元") and not f.fields["total_written"].endswith("万元") else "万元"
-            if meant_unit == written_unit:
-                continue
-            if abs(total.value * factor - expected) <= expected * Decimal("0.005"):
-                f.fields["unit_slip"] = True
-                f.fields["meant_total"] = f"{f.fields['total_written'][:-len(written_unit)]}{meant_unit}"
-                _mark_total_amount(facts, f, meant_unit)
-        f.fields.setdefault("unit_slip", False)
+        count, price = f.fields["count"], f.fields["price"]
+        f.fields["expected_total"] = Quantity(count.value * price.value, max(price.places, 2), "万元")  # in 万元
+        written = f.fields["total_written"]
+        unit = "万元" if written.endswith("万元") else "元"
+        other = _OTHER_UNIT[unit]
+        f.fields["total_other_unit"] = money(written[: -len(unit)].replace(",", ""), other)
+        f.fields["meant_total"] = f"{written[: -len(unit)]}{other}"
+        _mark_total_amount(facts, f, other)
 
 
-def _mark_total_amount(facts: list[Fact], product: Fact, meant_unit: str) -> None:
+def _mark_total_amount(facts: list[Fact], product: Fact, other_unit: str) -> None:
     written = product.fields["total_written"]
     for amount in (x for x in facts if x.kind == "amount"):
         if amount.fields["value"].written.replace(",", "") == written.replace(",", "") and \
                 any(e.text in product.evidence[0].text or product.evidence[0].text in e.text for e in amount.evidence):
             count, price = product.fields["count"], product.fields["price"]
             amount.fields.update(
-                unit_anomaly=True, meant_unit=meant_unit,
-                meant_value=money(written[: -len(amount.fields["unit_written"])], meant_unit),
-                anomaly_reason=f"{count.written}×{price.written}={_fmt(product.fields['expected_total'])}",
-            )
+                product_expected=product.fields["expected_total"], product_meant=product.fields["total_other_unit"])
+            if amount.fields.get("meant_unit") in (None, other_unit):
+                amount.fields.update(
+                    meant_unit=other_unit, meant_value=product.fields["total_other_unit"],
+                    anomaly_reason=f"{count.written}×{price.written}={_fmt(product.fields['expected_total'])}")
 
 
 def _fmt(q: Quantity) -> str:
@@ -437,16 +456,22 @@ def count_report_signals(facts: list[Fact]) -> None:
     doc.fields["report_signals"] = Quantity(Decimal(sum(signals)), 0, "个")
 
 
+_RECOMPUTED = ("budget_composition", "budget_split")  # computed again once a figure is read as meant
+
+
+def _numbered(facts: list[Fact], derived: list[Fact], start: int) -> list[Fact]:
+    for i, fact in enumerate(derived):
+        fact.fid = start + i
+    return facts + derived
+
+
 def derive(facts: list[Fact]) -> list[Fact]:
     count_report_signals(facts)
-    mark_unit_anomalies(facts)
+    measure_units(facts)
     check_products(facts)
     judge_indicators(facts)
     facts = merge_group_subtotals(facts)
     facts = facts + aggregate_indicator_rows(facts)
     summarise_scores(facts)
     derived = budget_compositions(facts) + budget_splits(facts) + figure_repeats(facts)
-    next_fid = max((f.fid for f in facts), default=0) + 1
-    for i, fact in enumerate(derived):
-        fact.fid = next_fid + i
-    return facts + derived
+    return _numbered(facts, derived, start=max((f.fid for f in facts), default=0) + 1)

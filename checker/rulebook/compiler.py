@@ -267,8 +267,11 @@ class _Compiler:
 
 # durable_rules builds a rule's tests into one expression sequence of at most 31 entries (MAX_SEQUENCE_EXPRESSIONS,
 # error 113 "expression limit exceeded"). Measured with or/and chains of own-field inequalities: 36 leaf tests
-# register, 42 do not. A condition compiled to more leaves than this is decided in Python as one yes/no.
+# register, 42 do not; and with nested groups (an or of ands, an and of ors, whatever their leaves): 15 $and / $or
+# groups in a rule register (the rule's own kind test is one of them), 16 do not (2026-12-02, 2.0.28, 3.11).
+# A condition compiled to more than these is decided in Python as one yes/no.
 ENGINE_LEAF_BUDGET = 30
+ENGINE_GROUP_BUDGET = 14  # groups of the condition; ruleset_entry wraps it in one more
 
 
 def leaf_tests(expr) -> int:
@@ -278,13 +281,34 @@ def leaf_tests(expr) -> int:
     return 1
 
 
+def flatten(expr):
+    """The same test with nested groups of one operator merged ($and in $and, $or in $or) and a test
+    repeated within a group ($ex guards of one field) kept once: fewer groups for the engine's limit."""
+    if not (isinstance(expr, dict) and len(expr) == 1 and next(iter(expr)) in ("$and", "$or")):
+        return expr
+    op, items = next(iter(expr.items()))
+    out: list = []
+    for item in map(flatten, items):
+        for part in (item[op] if isinstance(item, dict) and list(item) == [op] else [item]):
+            if part not in out:
+                out.append(part)
+    return out[0] if len(out) == 1 else {op: out}
+
+
+def group_count(expr) -> int:
+    """The $and / $or groups of a compiled expression."""
+    if isinstance(expr, dict) and set(expr) & {"$and", "$or"}:
+        return 1 + sum(group_count(item) for key in expr for item in expr[key])
+    return 0
+
+
 def compile_condition(node: Node, dims: dict[str, str], prefix: str, tolerance: dict | None = None,
                       judgments: frozenset = frozenset()) -> Compiled:
     """`tolerance`: the rule's extra tolerance on == / != per dimension (Decimal); `judgments`: the yes/no
     fields of the fact kind that the derive stage decided (reported by decided_by)."""
     c = _Compiler(dims, prefix, tolerance, judgments)
-    expr = c.compile(node)
-    if leaf_tests(expr) > ENGINE_LEAF_BUDGET:  # too long for the engine: one yes/no decided in Python
+    expr = flatten(c.compile(node))
+    if leaf_tests(expr) > ENGINE_LEAF_BUDGET or group_count(expr) > ENGINE_GROUP_BUDGET:  # too long for the engine
         name = f"{prefix}0"
         return Compiled({name: 1}, [(name, node)], [], 0, list(c.judgments))
     return Compiled(expr, c.synthetic, c.computed, c.native, c.judgments)

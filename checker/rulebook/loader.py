@@ -30,6 +30,7 @@ RULE_KEYS = {
     "when": "触发条件",
     "message": "提示信息模板",
     "fix": "整改建议：被审单位应如何更正（审核意见书逐项列出）",
+    "reading": "as-meant：本规则触发时，该金额按推断的单位重新理解，其他规则按重新理解后的数字检查",
     "expected": "应为（表达式）",
     "actual": "实为（表达式）",
     "tolerance": "额外容差（如 0.01万元、0.1%），在四舍五入误差之外再放宽 == / != 的比较",
@@ -39,6 +40,8 @@ RULE_KEYS = {
     "description": "说明",
     "meta": "自定义附加信息",
 }
+READINGS = ("as-meant",)
+READING_KINDS = ("amount",)
 REQUIRED = ("id", "title", "severity", "basis", "applies_to", "when", "message")
 MESSAGE_NAMES = {"subject", "expected", "actual", "difference", "written", "profile", "rule_title"}
 APPLIES_KEYS = {"fact", "report_kinds", "where"}
@@ -80,6 +83,7 @@ class Rule:
     enabled: bool = True
     description: str = ""
     fix: str = ""  # 整改建议 shown with each finding
+    reading: str = ""  # "as-meant": where it fires, the amount is read as meant before the other rules run
     tests: list[RuleTest] = field(default_factory=list)
 
 
@@ -331,6 +335,13 @@ def _load_rule(col: _Collector, node, seen: dict[str, str]) -> Rule | None:
             ok = False
         enabled = raw in ("true", "True", "yes")
     tests = _load_tests(col, items["tests"][1], KINDS[kind].dims()) if kind and "tests" in items else []
+    reading = _scalar(items["reading"][1]) if "reading" in items else ""
+    if reading not in ("", *READINGS):
+        col.add(items["reading"][1], f"reading 只能是 {' / '.join(READINGS)}，不是“{reading}”")
+        ok = False
+    elif reading and kind not in READING_KINDS:
+        col.add(items["reading"][1], f"reading 只适用于 {'、'.join(READING_KINDS)} 事实（金额读作何意），本规则检查的是 {kind}")
+        ok = False
     if not ok or when is None:
         return None
     tolerance = _tolerance(col, items["tolerance"][1]) if "tolerance" in items else {}
@@ -346,6 +357,7 @@ def _load_rule(col: _Collector, node, seen: dict[str, str]) -> Rule | None:
         expected=expected, actual=actual, tags=tags, tolerance=tolerance, enabled=enabled,
         description=_scalar(items["description"][1]) or "" if "description" in items else "", tests=tests,
         fix=_scalar(items["fix"][1]) or "" if "fix" in items else "",
+        reading=reading or "",
     )
 
 

@@ -166,7 +166,7 @@ KINDS: dict[str, KindSpec] = {
         "total": _f(MONEY, "报告所写合计"),
         "total_written": _f(TEXT, "合计的原文写法"),
         "expected_total": _f(MONEY, "数量 × 单价"),
-        "unit_slip": _f(BOOL, "合计只差单位（元 / 万元）"),
+        "total_other_unit": _f(MONEY, "合计按另一个单位（元 / 万元）理解"),
         "meant_total": _f(TEXT, "按单价推断的合计写法"),
     }),
     "enumeration": KindSpec("所述个数与列举", {
@@ -179,7 +179,15 @@ KINDS: dict[str, KindSpec] = {
         "value": _f(MONEY, "金额（按原文单位换算为万元）"),
         "unit_written": _f(TEXT, "原文单位"),
         "label": _f(TEXT, "金额所属栏目（如：年初预算）"),
-        "unit_anomaly": _f(BOOL, "单位与上下文不符"),
+        "usual_unit": _f(TEXT, "周围金额多数所用的单位"),
+        "usual_share": _f(PERCENT, "周围金额中用该单位的比例"),
+        "unit_context": _f(TEXT, "比较的范围（同一处 / 相邻一处或全文）"),
+        "usual_is_prevailing": _f(BOOL, "周围金额的单位就是全文最常用的单位"),
+        "magnitude_gap": _f(NUMBER, "按原文单位与周围金额中位数相差的数量级"),
+        "meant_gap": _f(NUMBER, "按周围的单位理解后与其中位数相差的数量级"),
+        "twin_gap": _f(NUMBER, "同一串数字在别处按周围的单位写过，两者相差的数量级"),
+        "product_expected": _f(MONEY, "该金额作为合计时的“数量×单价”"),
+        "product_meant": _f(MONEY, "该合计按另一个单位理解"),
         "meant_unit": _f(TEXT, "按上下文推断的单位"),
         "meant_value": _f(MONEY, "按推断单位理解的金额"),
         "anomaly_reason": _f(TEXT, "推断依据"),
@@ -197,8 +205,6 @@ def field_label(kind: str, name: str) -> str:
 # Yes/no fields the derive stage decides in Python (issue 12: to become rules of their own). A rule that
 # tests one is not decided by the engine alone: `perfcheck rules list` says so.
 DERIVED_JUDGMENTS: dict[str, frozenset] = {
-    "amount": frozenset({"unit_anomaly"}),
     "indicator": frozenset({"met"}),
-    "product": frozenset({"unit_slip"}),
     "document": frozenset({"has_deviation"}),
 }
