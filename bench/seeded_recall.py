@@ -436,7 +436,9 @@ def _indicator_mutations(pos, f) -> list[Mutation]:
     out = []
     target, achieved, weight, score = (_q(f, n) for n in ("target", "achieved", "weight", "score"))
     direction = f.fields.get("direction")
-    if f.fields.get("met") is True and target and achieved and weight and score and score.value >= weight.value \
+    shortfall = _q(f, "shortfall")
+    met, unmet = shortfall is not None and shortfall.value <= 0, shortfall is not None and shortfall.value > 0
+    if met and target and achieved and weight and score and score.value >= weight.value \
             and direction in ("≥", "≤") and target.value > 0:
         new_value = target.value * (Decimal("0.8") if direction == "≥" else Decimal("1.2"))
         ed = None
@@ -445,7 +447,7 @@ def _indicator_mutations(pos, f) -> list[Mutation]:
         if ed:
             out.append(Mutation("full-score-unmet", "", f.subject, {"indicators.full-score-unmet"}, [ed[0]],
                                 f"achieved {ed[1]} → {ed[2]}", snippet=flat(ed[2])))
-    if f.fields.get("met") is False and f.fields.get("reason"):
+    if (unmet or f.fields.get("met_in_words") is False) and f.fields.get("reason"):
         words = flat(str(f.fields["reason"]))
         hits = [m.start() for m in re.finditer(re.escape(words), pos.flat)] if words else []
         if len(hits) == 1:
@@ -504,7 +506,10 @@ def _section_mutations(pos, doc) -> list[Mutation]:
                 out.append(Mutation("section-removed", "", "", {rule}, [(m.start(), m.end() if end < 0 else end + 1, "")],
                                     f"heading “{m.group(1).strip()}” deleted"))
                 break
-    if doc.fields.get("problems_empty") is False and doc.fields.get("has_deviation") is True:
+    rate, short, total = (_q(doc, n) for n in ("lowest_rate_stated", "groups_below_marks", "score_total"))
+    deviation = (rate is not None and rate.value < 100) or (short is not None and short.value > 0) \
+        or (total is not None and total.value < 100)
+    if doc.fields.get("problems_empty") is False and deviation:
         for m in _HEADING_LINE.finditer(pos.raw):
             if "问题" in m.group(1):
                 body = m.end() + 1

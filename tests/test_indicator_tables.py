@@ -105,7 +105,7 @@ def _group(facts, name):
 def test_partly_done_falls_short_of_a_target_in_words():
     facts = _facts(REPORT.format(subtotal=""))
     row = next(f for f in facts if f.kind == "indicator" and f.fields["name"] == "费用结算及时性")
-    assert row.fields["met"] is False
+    assert row.fields["met_in_words"] is False
 
 
 def test_group_counts_are_compared_with_the_rows_only_when_the_table_was_read_whole():

@@ -49,9 +49,9 @@ def test_indicator_rows_and_groups():
     facts = derive(extract(doc(FORM)))
     rows = {f.fields["name"]: f for f in by_kind(facts, "indicator")}
     assert set(rows) == {"新建渠道长度", "工程验收合格率", "受益农户", "农户满意度"}
-    assert rows["新建渠道长度"].fields["met"] is False and "reason" not in rows["新建渠道长度"].fields
+    assert rows["新建渠道长度"].fields["shortfall"].value == 2 and "reason" not in rows["新建渠道长度"].fields  # ≥10, 8
     assert rows["受益农户"].fields["formula_score"].value == Decimal("16.00")
-    assert rows["农户满意度"].fields["met"] is True
+    assert rows["农户满意度"].fields["shortfall"].value == -5  # ≥90, 95
     groups = {g.fields["name"]: g for g in by_kind(facts, "indicator_group")}
     assert groups["产出"].fields["rows_full_marks"].value == 50 and groups["产出"].fields["rows_score"].value == 50
     assert "rows" not in groups["产出"].fields  # the form states no marks of 产出: read whole or not is unknown

@@ -105,13 +105,10 @@ def _digits(q: Quantity) -> str:
 
 
 def _twin_gap(amount: Fact, unit: str, index: _Amounts) -> float | None:
-    """How far (orders of magnitude) the same figure (at least three digits) written elsewhere in the
-    report in `unit` stands: "收入：792.22元" where the report also says "财政拨款收入792.22万元" (the other
+    """How far (orders of magnitude) the same figure written elsewhere in the report in `unit` stands: "收入：792.22元" where the report also says "财政拨款收入792.22万元" (the other
     mention need not be a budget figure: "下达资金85.84元，未支付，结余85.84万元"). None without a twin."""
     q = amount.fields["value"]
     digits = _digits(q)
-    if sum(ch.isdigit() for ch in digits.lstrip("0.")) < 3:
-        return None
     gaps = [_log_ratio(q.value, a.fields["value"].value) for a in index.twins.get((unit, digits), []) if a is not amount]
     return max(gaps) if gaps else None
 
@@ -165,8 +162,9 @@ def measure_units(facts: list[Fact]) -> None:
                           f"同一处的其他{count}个金额都以{usual}计（中位数约{typical:,.2f}万元），"
                           f"按“{fields['unit_written']}”理解只有{q.value.normalize():,f}万元，相差约{10 ** round(far):,}倍"))
         twin = _twin_gap(amount, usual, index)
-        if twin is not None:
+        if twin is not None:  # the rule asks for enough digits that the same figure is no coincidence
             fields["twin_gap"] = _orders(twin)
+            fields["significant_digits"] = Quantity(Decimal(sum(ch.isdigit() for ch in _digits(q).lstrip("0."))), 0, "个", "")
 
 
 def read_as_meant(facts: list[Fact], fids: set[int]) -> list[Fact]:
@@ -290,19 +288,23 @@ def summarise_scores(facts: list[Fact]) -> None:
                 g.fields["report_chars"] = Quantity(Decimal(doc.fields["char_count"]), 0, "个")
         if groups:
             doc.fields["indicator_groups"] = "、".join(dict.fromkeys(g.fields["name"] for g in groups))
-        doc.fields["has_deviation"] = _has_deviation(facts, se)
+        _deviation_measures(facts, doc)
 
 
-def _has_deviation(facts: list[Fact], se: Fact | None) -> bool:
-    for f in facts:
-        rate = f.fields.get("rate_stated") if f.kind in ("project", "budget") else None
-        if rate is not None and rate.value < 100:
-            return True
-        if f.kind == "indicator_group" and f.fields.get("score") is not None and f.fields.get("full_marks") is not None:
-            if f.fields["score"].value < f.fields["full_marks"].value:
-                return True
-    score = se.fields.get("score_total") if se else None
-    return bool(score is not None and score.value < 100)
+def _deviation_measures(facts: list[Fact], doc: Fact) -> None:
+    """What shows a deviation, as figures on the document for structure.problems-not-empty: the lowest
+    execution rate stated, how many level-1 groups scored below their marks, the total score."""
+    rates = [f.fields["rate_stated"] for f in facts if f.kind in ("project", "budget") and f.fields.get("rate_stated") is not None]
+    if rates:
+        doc.fields["lowest_rate_stated"] = min(rates, key=lambda q: q.value)
+    groups = [f for f in facts if f.kind == "indicator_group"
+              and f.fields.get("score") is not None and f.fields.get("full_marks") is not None]
+    if groups:
+        below = sum(1 for g in groups if g.fields["score"].value < g.fields["full_marks"].value)
+        doc.fields["groups_below_marks"] = Quantity(Decimal(below), 0, "个", "")
+    se = next((f for f in facts if f.kind == "self_evaluation" and f.fields.get("score_total") is not None), None)
+    if se is not None:
+        doc.fields["score_total"] = se.fields["score_total"]
 
 
 def _text_met(target: str, achieved: str) -> bool | None:
@@ -317,17 +319,19 @@ def _text_met(target: str, achieved: str) -> bool | None:
     return True if any(w in achieved for w in words("indicators.met")) else None
 
 
-def judge_indicators(facts: list[Fact]) -> None:
-    """Whether each indicator row met its target, and the score the B/A (A/B) formula gives."""
+def measure_indicators(facts: list[Fact]) -> None:
+    """Each indicator row's shortfall against its target, in the direction the row states (≥: target −
+    achieved; ≤: achieved − target; =: the distance), the words of a result in words (met_in_words), and
+    the score the B/A (A/B) formula gives. Whether a row is unmet is the rules' (shortfall > 0)."""
     for f in (x for x in facts if x.kind == "indicator"):
         target, actual = f.fields.get("target"), f.fields.get("achieved")
         direction = f.fields.get("direction") or ""
-        met = None
         if target is not None and actual is not None:
             lower_is_better = direction in ("≤", "<")
-            met = actual.value <= target.value if lower_is_better else actual.value >= target.value
-            if direction == "=" and not lower_is_better:
-                met = actual.value == target.value
+            gap = actual.value - target.value if lower_is_better else target.value - actual.value
+            if direction == "=":
+                gap = abs(gap)
+            f.fields["shortfall"] = Quantity(gap, max(target.places, actual.places), target.unit, "")
             weight = f.fields.get("weight")
             if weight is not None and target.value > 0 and actual.value > 0:
                 ratio = target.value / actual.value if lower_is_better else actual.value / target.value
@@ -335,8 +339,8 @@ def judge_indicators(facts: list[Fact]) -> None:
                 f.fields["formula_score"] = Quantity(expected.quantize(Decimal("0.01")), 2, "分")
         else:
             met = _text_met(f.fields.get("target_text") or "", f.fields.get("achieved_text") or "")
-        if met is not None:
-            f.fields["met"] = met
+            if met is not None:
+                f.fields["met_in_words"] = met
 
 
 def merge_group_subtotals(facts: list[Fact]) -> list[Fact]:
@@ -469,7 +473,7 @@ def derive(facts: list[Fact]) -> list[Fact]:
     count_report_signals(facts)
     measure_units(facts)
     check_products(facts)
-    judge_indicators(facts)
+    measure_indicators(facts)
     facts = merge_group_subtotals(facts)
     facts = facts + aggregate_indicator_rows(facts)
     summarise_scores(facts)

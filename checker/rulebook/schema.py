@@ -52,7 +52,9 @@ KINDS: dict[str, KindSpec] = {
         "has_problems": _f(BOOL, "有“存在的问题”部分"),
         "has_measures": _f(BOOL, "有“改进措施”部分"),
         "problems_empty": _f(BOOL, "“存在问题”部分只写了“无 / 暂无”"),
-        "has_deviation": _f(BOOL, "有偏差（执行率或得分未满、指标未完成）"),
+        "lowest_rate_stated": _f(PERCENT, "报告所写最低的预算执行率"),
+        "groups_below_marks": _f(COUNT, "得分低于其分值的一级指标个数"),
+        "score_total": _f(SCORE, "自评总分"),
         "indicator_groups": _f(TEXT, "报告中出现的一级指标（产出、效益、满意度 …）"),
         "names_genre": _f(BOOL, "文中出现“绩效自评”“自评表”“绩效目标”等本类文件的用语"),
         "report_signals": _f(COUNT, "像绩效自评报告的迹象数（0–4：预算数字、得分或等级、报告章节、写到“绩效自评 / 绩效目标”等用语）"),
@@ -143,7 +145,8 @@ KINDS: dict[str, KindSpec] = {
         "weight": _f(SCORE, "分值（权重）"),
         "score": _f(SCORE, "得分"),
         "reason": _f(TEXT, "偏差原因分析"),
-        "met": _f(BOOL, "已完成目标"),
+        "shortfall": _f(NUMBER, "距目标的差距（正向指标：目标−实际；反向：实际−目标；“=”：两者之差的绝对值），大于0即未完成"),
+        "met_in_words": _f(BOOL, "文字表述的结果达到目标（按词表 indicators.met / unmet / partly 判断）"),
         "formula_score": _f(SCORE, "按完成比例计算的应得分"),
     }),
     "breakdown": KindSpec("总数与分项", {
@@ -186,6 +189,7 @@ KINDS: dict[str, KindSpec] = {
         "magnitude_gap": _f(NUMBER, "按原文单位与周围金额中位数相差的数量级"),
         "meant_gap": _f(NUMBER, "按周围的单位理解后与其中位数相差的数量级"),
         "twin_gap": _f(NUMBER, "同一串数字在别处按周围的单位写过，两者相差的数量级"),
+        "significant_digits": _f(COUNT, "该金额的有效数字位数"),
         "product_expected": _f(MONEY, "该金额作为合计时的“数量×单价”"),
         "product_meant": _f(MONEY, "该合计按另一个单位理解"),
         "meant_unit": _f(TEXT, "按上下文推断的单位"),
@@ -202,9 +206,7 @@ def field_label(kind: str, name: str) -> str:
     return name
 
 
-# Yes/no fields the derive stage decides in Python (issue 12: to become rules of their own). A rule that
-# tests one is not decided by the engine alone: `perfcheck rules list` says so.
-DERIVED_JUDGMENTS: dict[str, frozenset] = {
-    "indicator": frozenset({"met"}),
-    "document": frozenset({"has_deviation"}),
-}
+# Yes/no fields the derive stage decides in Python, by kind. A rule that tests one is not decided by the
+# engine alone: `perfcheck rules list` says so. Empty since issue 12: derive gives figures (orders of
+# magnitude, shortfalls, the lowest rate) and the rules judge them.
+DERIVED_JUDGMENTS: dict[str, frozenset] = {}
