@@ -274,6 +274,9 @@ def summarise_scores(facts: list[Fact]) -> None:
             # the stated score goes with the stated marks; marks stated alone (a form's 产出指标(50分)) take the rows' score
             stated = g.fields.get("full_marks") is not None and g.fields.get("score") is not None
             got = g.fields.get("score") if stated else g.fields.get("rows_score")
+            rows_marks = g.fields.get("rows_full_marks")
+            if not stated and g.fields.get("full_marks") is not None and (rows_marks is None or rows_marks.value != full.value):
+                got = None  # the rows read do not make up the stated marks (a row dropped, a page lost): no sum
             if full is not None and got is not None and g.fields.get("name") != "全部":
                 parts.append((full, got))
         if execution is not None and execution.fields.get("weight") is not None and execution.fields.get("score") is not None:

@@ -1,0 +1,268 @@
+"""Indicator tables whose cells run together with no separator at all.
+
+A form copied from some web pages or PDF text layers loses every boundary between its cells:
+"绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分…数量指标安装坡面水标尺10≥266米≥266米10…".
+The header words still say which columns there are and in what order; each cell's type (a weight or a
+score is a bare figure of at most 100 marks, a target or a result a figure with its sign and unit or a
+word of the lexicon's outcome words) constrains where one cell can end and the next begin. A row is read
+only when its cells can be split in exactly one way that fits every column's type (and a score no more
+than its weight); a row that fits several ways, or none, ends the table. Names are what stands before the
+first figure of a row, after the level cells (产出指标(70分)数量指标).
+
+Precision first: where the header has a reason column, the reason of one row cannot be told from the name
+of the next, so those rows give their weights and scores but not their targets and results (no verdict on
+whether they were met); a name holding a figure ends the table.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+
+from ..model import Line, Table
+from .lexicon import alternation, lexicon, words
+from .textflow import normalise
+
+MIN_HEADER_COLUMNS = 4  # a header names at least this many columns, weight and score among them
+MIN_ROWS = 2  # fewer rows read are no table
+MAX_MARKS = Decimal(100)  # a weight or a score is at most the full 100 marks
+MAX_RATE = Decimal(1000)  # a percentage above this is a misread split
+MAX_NAME = 40  # an indicator's name is short; a longer run of words is prose
+MAX_CELL = 16  # a cell of a target, a result or a mark is short
+MAX_READINGS = 12  # more ways to split one row than this: the text is no table row
+_VALUE_FIELDS = ("unit", "direction", "target", "weight", "actual", "score")
+_LABEL_FIELDS = ("level1", "level2", "name")
+_PAREN = re.compile(r"^[(（][^)）]{0,8}[)）]")  # "(分)", "(A)", "(B/A)" after a header word
+_MARK = r"(?:0|[1-9]\d{0,2})(?:\.\d{1,2})?"  # a weight or a score: no leading zero
+_NUM = r"(?:0|[1-9]\d*)(?:\.\d+)?"
+_DIRECTION = r"(?:≥|≤|>=|<=|>|<|=|＞|＜)"
+
+
+def _header_spec() -> dict[str, list[str]]:
+    return lexicon()["table_headers"]["indicator"]
+
+
+def _read_header(text: str, at: int) -> tuple[list[str], int] | None:
+    """The columns of a glued header starting at `at`, and where it ends (None: no header here)."""
+    spec = _header_spec()
+    pairs = sorted(((w, f) for f, ws in spec.items() for w in ws), key=lambda p: -len(p[0]))
+    fields: list[str] = []
+    pos = at
+    while pos < len(text):
+        hit = next(((w, f) for w, f in pairs if text.startswith(w, pos)), None)
+        if hit is None:
+            break
+        fields.append(hit[1])
+        pos += len(hit[0])
+        paren = _PAREN.match(text[pos:])
+        if paren:
+            pos += paren.end()
+    known = [f for f in fields if f in _VALUE_FIELDS or f in _LABEL_FIELDS or f == "reason"]
+    if len(known) < MIN_HEADER_COLUMNS or not {"weight", "score"} <= set(known) or len(set(known)) != len(known) \
+            or "name" not in known:
+        return None
+    return known, pos
+
+
+def _cell_patterns() -> dict[str, str]:
+    units = sorted({*words("units.count"), *words("indicators.value_units"), *words("indicators.measure_units"), "%"},
+                   key=len, reverse=True)
+    unit = "|".join(re.escape(u) for u in units)
+    outcome = alternation("indicators.outcome_words")
+    return {
+        "weight": _MARK, "score": _MARK,
+        "target": rf"(?:{_DIRECTION}?{_NUM}(?:{unit})?|{outcome})",
+        "actual": rf"(?:{_DIRECTION}?{_NUM}(?:{unit})?|{outcome})",
+        "unit": rf"(?:{unit})?",
+        "direction": rf"(?:{_DIRECTION}|{alternation('indicators.direction_cells')})?",
+    }
+
+
+def _splits(text: str, at: int, fields: list[str], patterns: dict[str, re.Pattern]):
+    """Every way the cells of `fields` can be read from `at` (each cell matching its column's type),
+    with where the reading ends (a generator: the caller stops once it has seen two good ones)."""
+    if not fields:
+        yield [], at
+        return
+    pattern = patterns[fields[0]]
+    for end in range(min(len(text), at + MAX_CELL), at - 1, -1):
+        if pattern.fullmatch(text, at, end):
+            for cells, stop in _splits(text, end, fields[1:], patterns):
+                yield [text[at:end]] + cells, stop
+
+
+def _fits(cells: dict[str, str]) -> bool:
+    """A score no more than its weight, both marks; percentages of a sensible size."""
+    weight, score = Decimal(cells["weight"]), Decimal(cells["score"])
+    if not (0 <= score <= weight <= MAX_MARKS):
+        return False
+    for key in ("target", "actual"):
+        m = re.search(rf"({_NUM})%", cells.get(key, ""))
+        if m and Decimal(m.group(1)) > MAX_RATE:
+            return False
+    return not (cells.get("unit") == "%" and any(Decimal(cells[k]) > MAX_RATE for k in ("target", "actual")
+                                                  if re.fullmatch(_NUM, cells.get(k, ""))))
+
+
+_FIGURE_START = re.compile(r"\d|" + _DIRECTION)
+
+
+@lru_cache(maxsize=1)
+def _unit_then_figure() -> re.Pattern:
+    units = sorted({*words("units.count"), *words("indicators.value_units"), *words("indicators.measure_units"), "%"},
+                   key=len, reverse=True)
+    return re.compile(rf"(?:{'|'.join(re.escape(u) for u in units)})(?=\d|{_DIRECTION})")
+
+
+def _row_ends_at(text: str, stop: int) -> bool:
+    """A row may end here: the text ends, or what follows starts with words (the next row's name, a
+    level cell, the 总分 row or prose), not with a unit or a figure cut off from this row's cells."""
+    if stop == len(text):
+        return True
+    if _unit_then_figure().match(text, stop):
+        return False  # "厘米10…": the unit of this row's last cell, cut off
+    nxt = _FIGURE_START.search(text, stop)
+    words_before = text[stop: nxt.start() if nxt else len(text)]
+    return len(re.findall(r"[\u4e00-\u9fff]", words_before)) >= 2
+
+
+def _row(text: str, at: int, fields: list[str], patterns: dict) -> tuple[list[str], dict[str, str], int] | None:
+    """One row from `at`: its level cells, its name and its value cells, split in exactly one way."""
+    levels = re.compile(rf"(?:{alternation('indicators.level1_in_tables')}|{alternation('indicators.level2')})指标"
+                        rf"(?:[(（]\d+(?:\.\d+)?分[)）])?")
+    level_cells = []
+    while (m := levels.match(text, at)) and m.end() < len(text):
+        level_cells.append(m.group(0))
+        at = m.end()
+    value_fields = [f for f in fields if f in _VALUE_FIELDS]
+    first = _FIGURE_START.search(text, at)
+    if first is None or first.start() - at < 2 or first.start() - at > MAX_NAME:
+        return None
+    readings = []
+    for name_end in _name_ends(text, at, first.start(), value_fields):
+        for cells, stop in _splits(text, name_end, value_fields, patterns):
+            values = dict(zip(value_fields, cells))
+            if _fits(values) and _row_ends_at(text, stop):
+                readings.append((text[at:name_end], values, stop))
+                if len(readings) > MAX_READINGS:
+                    return None
+    if not readings or len({stop for _, _, stop in readings}) > 1:
+        return None  # no reading, or readings that end in different places: the table's rows are lost
+    name, values, stop = readings[0]
+    if not re.search(r"[\u4e00-\u9fff]{2}", name) or re.search(r"\d", name):
+        return None
+    if len(readings) > 1:  # the row ends here, but its cells split more than one way: which is meant cannot be told
+        return level_cells, {}, stop
+    return level_cells, {"name": name, **values}, stop
+
+
+def _name_ends(text: str, at: int, first_figure: int, value_fields: list[str]) -> list[int]:
+    """Where a row's name may end: before its first figure, before the unit or direction word that stands
+    there when the header has such a column (国家级公益林管护面积|万亩|28…), or before a target in words
+    when the target comes first (群众生产生活条件改善状况|显著提升|10…)."""
+    if value_fields and value_fields[0] in ("unit", "direction"):
+        for word in sorted({*words("units.count"), *words("indicators.measure_units"), *words("indicators.direction_cells"),
+                            "%"}, key=len, reverse=True):
+            if text.endswith(word, at, first_figure) and first_figure - len(word) - at >= 2:
+                return [first_figure - len(word)]  # the header has the column: the word is its cell, not the name's
+    ends = [first_figure]
+    if value_fields and value_fields[0] == "target":  # a target in words stands before the first figure
+        ends += [first_figure - len(w) for w in words("indicators.outcome_words")
+                 if text.endswith(w, at, first_figure) and first_figure - len(w) - at >= 2]
+    return ends
+
+
+def _levels(cells: list[str], level1: str, level2: str) -> tuple[str, str]:
+    """The level-1 and level-2 groups after the level cells standing before a row (merged cells print
+    only where they change): a cell stating its marks (效益指标(20分)) or leading others is level 1, the
+    others level 2; a lone cell is level 1 when it names no level-2 group (成本指标, 满意度指标 may be
+    either: level 2 under a level 1 already read)."""
+    for k, cell in enumerate(cells):
+        marked = re.search(r"[(（]\d", cell) is not None
+        level2_word = any(cell.startswith(w) for w in words("indicators.level2"))
+        if marked or (k == 0 and len(cells) > 1) or not level1 or (len(cells) == 1 and not level2_word):
+            level1, level2 = cell, ""
+        else:
+            level2 = cell
+    return level1, level2
+
+
+def _table(text: str, header_end: int, fields: list[str]) -> tuple[list[list[str]], int]:
+    patterns = {k: re.compile(v) for k, v in _cell_patterns().items()}
+    rows: list[list[str]] = []
+    at = header_end
+    level1 = level2 = ""
+    skipped = 0
+    while at < len(text):
+        if _TOTAL.match(text, at):
+            break  # the 总分 row closes the table
+        read = _row(text, at, fields, patterns)
+        if read is None:
+            break
+        level_cells, cells, at = read
+        level1, level2 = _levels(level_cells, level1, level2)
+        if not cells:
+            skipped += 1
+            continue
+        rows.append([{"level1": level1, "level2": level2}.get(f, cells.get(f, "")) for f in fields])
+    total = _total_row(text, at, fields)
+    if total is not None and rows:
+        cells, at = total
+        rows.append(cells)
+    return rows, at
+
+
+_TOTAL = re.compile(r"[…\.。·]*(?P<label>总分|合计|总计)(?P<marks>[\d.]+)")
+
+
+def _total_row(text: str, at: int, fields: list[str]) -> tuple[list[str], int] | None:
+    """The 总分 row after the rows: its marks and score run together ("总分100100"), read where they
+    split one way only (a score no more than its marks, both at most 100)."""
+    m = _TOTAL.match(text, at)
+    if m is None:
+        return None
+    digits = m.group("marks")
+    pattern = re.compile(_MARK)
+    splits = [(digits[:k], digits[k:]) for k in range(1, len(digits))
+              if pattern.fullmatch(digits[:k]) and pattern.fullmatch(digits[k:])]
+    weight_first = fields.index("weight") < fields.index("score")
+    fitting = [(w, sc) if weight_first else (sc, w) for w, sc in splits]
+    fitting = [(w, sc) for w, sc in fitting if Decimal(sc) <= Decimal(w) <= MAX_MARKS]
+    if len(fitting) != 1:
+        return None
+    weight, score = fitting[0]
+    row = [{"weight": weight, "score": score}.get(f, "") for f in fields]
+    row[0] = m.group("label")  # the block reader knows a total row by its first cell
+    return row, m.end()
+
+
+_HEADER_NAMES = {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "unit": "计量单位", "direction": "指标性质",
+                 "target": "年度指标值", "weight": "分值", "actual": "实际完成值", "score": "得分", "reason": "未完成原因"}
+
+
+def glued_indicator_tables(lines: list[Line]) -> list[Table]:
+    """Indicator tables whose cells run together, rebuilt as Tables for the indicator block reader."""
+    tables = []
+    by_page: dict[int, str] = {}
+    for line in lines:
+        by_page[line.page] = by_page.get(line.page, "") + re.sub(r"\s+", "", normalise(line.text))
+    first_words = tuple({w[:2] for ws in _header_spec().values() for w in ws})
+    for page, text in by_page.items():
+        at = 0
+        while at < len(text):
+            if not text.startswith(first_words, at):
+                at += 1
+                continue
+            header = _read_header(text, at)
+            if header is None:
+                at += 1
+                continue
+            fields, end = header
+            tail = re.compile(rf"[^\d≥≤<>=]{{0,12}}?(?=(?:{alternation('indicators.level1_in_tables')})指标)").match(text, end)
+            rows, stop = _table(text, tail.end() if "reason" in fields and tail else end, fields)
+            if len(rows) >= MIN_ROWS:
+                if "reason" in fields:  # a row's reason cannot be told from the next row's name
+                    rows = [[c if f not in ("target", "actual") else "" for f, c in zip(fields, row)] for row in rows]
+                tables.append(Table(page, [[_HEADER_NAMES[f] for f in fields]] + rows))
+            at = max(stop, end)
+    return tables

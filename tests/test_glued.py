@@ -1,0 +1,57 @@
+"""Indicator tables whose cells run together with no separator (checker/extract/glued.py)."""
+from __future__ import annotations
+
+from checker.extract import extract
+from checker.extract.glued import glued_indicator_tables
+from checker.model import Document, Line
+
+HEADER = "一级指标二级指标三级指标分值年度指标值全年实际值得分"
+
+
+def lines(text: str) -> list[Line]:
+    return [Line(1, t) for t in text.splitlines()]
+
+
+def rows_of(text: str) -> list[list[str]]:
+    return [row for table in glued_indicator_tables(lines(text)) for row in table.rows[1:]]
+
+
+def test_rows_split_the_one_way_their_cells_fit():
+    text = (f"绩效指标{HEADER}产出指标(60分)数量指标培训人次20≥300人次320人次20质量指标验收合格率20100%98%18"
+            "时效指标完成及时性20及时及时20效益指标(30分)社会效益指标群众生活改善30显著提升显著提升30总分9088")
+    rows = rows_of(text)
+    assert [r[2:7] for r in rows[:-1]] == [
+        ["培训人次", "20", "≥300人次", "320人次", "20"], ["验收合格率", "20", "100%", "98%", "18"],
+        ["完成及时性", "20", "及时", "及时", "20"], ["群众生活改善", "30", "显著提升", "显著提升", "30"]]
+    assert [r[:2] for r in rows[:-1]] == [["产出指标(60分)", "数量指标"], ["产出指标(60分)", "质量指标"],
+                                          ["产出指标(60分)", "时效指标"], ["效益指标(30分)", "社会效益指标"]]
+    assert rows[-1][0] == "总分" and (rows[-1][3], rows[-1][6]) == ("90", "88")
+
+
+def test_facts_from_a_glued_table():
+    text = f"项目支出绩效自评表\n{HEADER}产出指标(40分)数量指标培训人次20≥300人次320人次20质量指标验收合格率20100%98%18总分4038"
+    facts = extract(Document("t.txt", "txt", lines(text), []))
+    rows = [f for f in facts if f.kind == "indicator"]
+    assert [(f.fields["name"], f.fields["weight"].value, f.fields["score"].value) for f in rows] == [
+        ("培训人次", 20, 20), ("验收合格率", 20, 18)]
+    [total] = [f for f in facts if f.kind == "self_evaluation"]
+    assert total.fields["score_total"].value == 38
+
+
+def test_a_row_that_splits_several_ways_is_left_out_and_the_table_goes_on():
+    # "≥90%|5|90%|5" or "≥90%|59|0%|5": which is meant cannot be told; the rows after it are read
+    header = "一级指标二级指标三级指标年度指标值分值全年实际值得分"
+    text = f"{header}满意度指标服务对象满意度指标群众满意度≥90%590%5培训满意度≥95%1096%10验收合格率100%2098%18"
+    assert [r[2] for r in rows_of(text)] == ["培训满意度", "验收合格率"]
+    assert rows_of(f"{header}满意度指标服务对象满意度指标群众满意度≥90%590%5培训满意度≥95%1096%10") == []  # one row: no table
+
+
+def test_with_a_reason_column_targets_and_results_are_not_read():
+    """A row's reason cannot be told from the next row's name: weights and scores only (no verdict on 'met')."""
+    text = f"{HEADER}未完成原因产出指标数量指标培训人次20≥300人次250人次20质量指标验收合格率20100%98%18"
+    rows = rows_of(text)
+    assert [(r[2], r[3], r[4], r[5], r[6]) for r in rows] == [("培训人次", "20", "", "", "20"), ("验收合格率", "20", "", "", "18")]
+
+
+def test_prose_with_header_words_is_no_table():
+    assert rows_of("本年度绩效指标的分值和得分情况如下：产出指标得分57分，效益指标得分28分。") == []
