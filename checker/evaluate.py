@@ -125,7 +125,8 @@ def engine_fact(fact: Fact, active: list[CompiledRule], ctx: Context, verdicts: 
         memo: dict = {}
         rule = cr.rule
         applies = evaluate(rule.where, fact.fields, dims, rule_ctx, memo, values) if rule.where is not None else True
-        verdict = evaluate(rule.when, fact.fields, dims, rule_ctx, memo, values)
+        # a rule that does not apply needs no verdict (the engine's test holds where and when together)
+        verdict = evaluate(rule.when, fact.fields, dims, rule_ctx, memo, values) if applies is not False else False
         if verdicts is not None:
             verdicts[(rule.id, fact.fid)] = (applies, verdict if applies is True else False)
         for name, node in cr.compiled.synthetic:

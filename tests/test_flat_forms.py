@@ -82,7 +82,7 @@ def test_header_words_broken_at_a_line_end_and_rows_that_fit():
     cells = ["资金(万元)", "年初预算", "数", "全年预算数", "全年执行", "数", "分值", "执行", "率", "得分",
              "年度资金总额", "100", "120", "110", "10", "91.67%", "9.17",
              "其中:财政拨款", "100", "120", "110", "—", "—", "其他资金", "20", "10", "上年结转", "5", "—", "—"]
-    [table] = fund_form_tables([Line(1, c) for c in cells])
+    [table] = fund_form_tables(cells_of([Line(1, c) for c in cells]))
     assert table.rows[0][1:] == ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
     # two figures for three money columns: which two is not known, the row is dropped
     assert [r[0] for r in table.rows[1:]] == ["年度资金总额", "其中:财政拨款", "上年结转"]
@@ -162,11 +162,11 @@ def test_year_columns_give_amounts_and_claim_no_column():
 
 def test_columns_of_last_year_and_this_year_are_a_year_table():
     cells = ["单位:万元", "上年决算数", "本年预算数", "本年决算数", "合计", "100.00", "120.00", "110.00"]
-    assert fund_form_tables([Line(1, c) for c in cells]) == []
+    assert fund_form_tables(cells_of([Line(1, c) for c in cells])) == []
     assert [a.cell for a in year_table_amounts(cells_of([Line(1, c) for c in cells]))] == ["100.00", "120.00", "110.00"]
     # one year's columns are fund columns
     cells = ["资金(万元)", "2023年预算数", "2023年执行数", "执行率", "合计", "100.00", "90.00", "90%"]
-    [table] = fund_form_tables([Line(1, c) for c in cells])
+    [table] = fund_form_tables(cells_of([Line(1, c) for c in cells]))
     assert table.rows[0][1:] == ["预算数", "执行数", "执行率"]
 
 
@@ -212,7 +212,7 @@ def test_cells_apart_by_spaces_and_running_titles_between_pages():
 def test_a_row_with_more_figures_than_columns_is_dropped():
     cells = ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分",
              "年度资金总额", "100", "100", "90", "10", "90%", "9", "1", "2"]
-    assert fund_form_tables([Line(1, c) for c in cells]) == []
+    assert fund_form_tables(cells_of([Line(1, c) for c in cells])) == []
 
 
 def test_the_forms_read_the_same_from_a_typeset_pdf(tmp_path):

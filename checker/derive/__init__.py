@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import Counter, defaultdict
+from dataclasses import replace
 from decimal import Decimal
 from statistics import median
 
@@ -171,16 +172,17 @@ def read_as_meant(facts: list[Fact], fids: set[int]) -> list[Fact]:
     """The facts with the amounts `fids` (those budget.unit-anomaly found) read as meant: the field each
     was read into takes the meant value (keeping what was written, for messages), and the facts computed
     from those fields are computed again. A copy: the facts given (cached, shared) stay as read."""
-    import copy
-
-    facts = copy.deepcopy(facts)
+    # the facts whose fields change are copied (their fields dicts new); the others are shared
+    changed = {id(f): replace(f, fields=dict(f.fields)) for f in facts if f.kind in _SUMMARISED}
     for amount in facts:
         if amount.kind != "amount" or amount.fid not in fids or amount.fields.get("meant_value") is None:
             continue
         owner = amount.meta.get("owner")
         if owner is not None:
+            fact = changed.setdefault(id(owner.fact), replace(owner.fact, fields=dict(owner.fact.fields)))
             meant, written = amount.fields["meant_value"], amount.fields["value"].written
-            owner.fact.fields[owner.field] = Quantity(meant.value, meant.places, meant.unit, written)
+            fact.fields[owner.field] = Quantity(meant.value, meant.places, meant.unit, written)
+    facts = [changed.get(id(f), f) for f in facts]
     kept = [f for f in facts if f.kind not in _RECOMPUTED]
     summarise_scores(kept)
     return _numbered(kept, budget_compositions(kept) + budget_splits(kept), start=max(f.fid for f in facts) + 1)
@@ -464,6 +466,7 @@ def count_report_signals(facts: list[Fact]) -> None:
 
 
 _RECOMPUTED = ("budget_composition", "budget_split")  # computed again once a figure is read as meant
+_SUMMARISED = ("self_evaluation", "document", "indicator_group")  # summarise_scores writes their fields
 
 
 def _numbered(facts: list[Fact], derived: list[Fact], start: int) -> list[Fact]:

@@ -860,7 +860,7 @@ def usual_unit(flow: Flow) -> str:
 
 def document_tables(doc) -> list:
     """Every table of the document: ruled ones, "|" rows typed as text, flattened spreadsheet forms."""
-    from .flat_forms import fund_form_tables, nameless_tables
+    from .flat_forms import form_cells, fund_form_tables, nameless_tables
     from .glued import glued_indicator_tables
     from .tables import (blocks_of, cell_indicator_tables, join_continued, space_indicator_tables, space_row_tables,
                          space_tables)
@@ -872,8 +872,11 @@ def document_tables(doc) -> list:
     plain_lines = [l for l in lines if "|" not in l.text]
     # a table printed one cell per line is read from the printed lines: a short cell is no wrapped line
     cell_lines = [l for l in doc.lines if "|" not in l.text]
-    for reader in (space_row_tables, cell_indicator_tables, fund_form_tables, nameless_tables, glued_indicator_tables):
-        new = [(t, {b.kind for b in blocks_of(t)}) for t in reader(cell_lines if reader is cell_indicator_tables else plain_lines)]
+    cells = form_cells(plain_lines)  # the flattened-form readers share one reading of the cells
+    readers = ((space_row_tables, plain_lines), (cell_indicator_tables, cell_lines), (fund_form_tables, cells),
+               (nameless_tables, cells), (glued_indicator_tables, plain_lines))
+    for reader, given in readers:
+        new = [(t, {b.kind for b in blocks_of(t)}) for t in reader(given)]
         new = [(t, found) for t, found in new if not found & kinds]
         tables += [t for t, _ in new]
         kinds |= {k for _, found in new for k in found}

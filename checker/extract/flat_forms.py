@@ -198,10 +198,10 @@ def form_tables(cells: list[Cell]) -> list[FormTable]:
     return out
 
 
-def fund_form_tables(lines: list[Line]) -> list[Table]:
+def fund_form_tables(cells: list[Cell]) -> list[Table]:
     """Flattened forms whose header names fund columns, as Tables for the fund block reader."""
     tables = []
-    for form in form_tables(form_cells(lines)):
+    for form in form_tables(cells):
         if form.by_year:
             continue
         title = f"资金来源({form.unit})" if form.unit else "资金来源"
@@ -544,7 +544,6 @@ def nameless_fund_tables(cells: list[Cell]) -> list[Table]:
     return tables
 
 
-def nameless_tables(lines: list[Line]) -> list[Table]:
+def nameless_tables(cells: list[Cell]) -> list[Table]:
     """Flattened forms' tables whose figures stand apart from their row labels, as Tables."""
-    cells = form_cells(lines)
     return nameless_indicator_tables(cells) + nameless_fund_tables(cells)

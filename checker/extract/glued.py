@@ -23,6 +23,7 @@ from ..model import Line, Table
 from .lexicon import alternation, lexicon, words
 from .textflow import normalise
 
+SCORE_WORD = "得分"  # in every score column's header, simplified and traditional alike
 MIN_HEADER_COLUMNS = 4  # a header names at least this many columns, weight and score among them
 MIN_ROWS = 2  # fewer rows read are no table
 MAX_MARKS = Decimal(100)  # a weight or a score is at most the full 100 marks
@@ -42,10 +43,22 @@ def _header_spec() -> dict[str, list[str]]:
     return lexicon()["table_headers"]["indicator"]
 
 
+@lru_cache(maxsize=1)
+def _header_words() -> tuple[tuple[str, str], ...]:
+    """(word, field) of every indicator header word, longest first."""
+    return tuple(sorted(((w, f) for f, ws in _header_spec().items() for w in ws), key=lambda p: -len(p[0])))
+
+
+@lru_cache(maxsize=1)
+def _header_start() -> re.Pattern:
+    """Two header words in a row: where a glued header may start."""
+    alt = "|".join(re.escape(w) for w, _ in _header_words())
+    return re.compile(rf"(?:{alt})(?:[(（][^)）]{{0,8}}[)）])?(?={alt})")
+
+
 def _read_header(text: str, at: int) -> tuple[list[str], int] | None:
     """The columns of a glued header starting at `at`, and where it ends (None: no header here)."""
-    spec = _header_spec()
-    pairs = sorted(((w, f) for f, ws in spec.items() for w in ws), key=lambda p: -len(p[0]))
+    pairs = _header_words()
     fields: list[str] = []
     pos = at
     while pos < len(text):
@@ -243,16 +256,16 @@ _HEADER_NAMES = {"level1": "一级指标", "level2": "二级指标", "name": "�
 def glued_indicator_tables(lines: list[Line]) -> list[Table]:
     """Indicator tables whose cells run together, rebuilt as Tables for the indicator block reader."""
     tables = []
-    by_page: dict[int, str] = {}
+    raw: dict[int, list[str]] = {}
     for line in lines:
-        by_page[line.page] = by_page.get(line.page, "") + re.sub(r"\s+", "", normalise(line.text))
-    first_words = tuple({w[:2] for ws in _header_spec().values() for w in ws})
-    for page, text in by_page.items():
+        raw.setdefault(line.page, []).append(line.text)
+    for page, texts in raw.items():
+        if not any(SCORE_WORD in t for t in texts):
+            continue  # every indicator header has a score column (得分, in either script)
+        text = "".join(re.sub(r"\s+", "", normalise(t)) for t in texts)
         at = 0
-        while at < len(text):
-            if not text.startswith(first_words, at):
-                at += 1
-                continue
+        while (start := _header_start().search(text, at)) is not None:
+            at = start.start()
             header = _read_header(text, at)
             if header is None:
                 at += 1
