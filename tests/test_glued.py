@@ -55,3 +55,27 @@ def test_with_a_reason_column_targets_and_results_are_not_read():
 
 def test_prose_with_header_words_is_no_table():
     assert rows_of("本年度绩效指标的分值和得分情况如下：产出指标得分57分，效益指标得分28分。") == []
+
+
+FUND = "资金情况(万元)全年预算数(A)全年执行数(B)分值执行率(B/A)得分年度资金总额:{row}其中:本年财政拨款"
+
+
+def test_a_glued_fund_row_is_read_where_its_figures_split_one_way_or_agree():
+    # 20|20|10|100.00%|10 — or 202|0|10|100.00%|10, 20201|0|10|0.00%|10 …: only the first agrees with itself
+    facts = extract(Document("t.txt", "txt", lines("项目支出绩效自评表\n" + FUND.format(row="202010100.00%10")), []))
+    [score] = [f for f in facts if f.kind == "execution_score"]
+    assert (score.fields["weight"].value, score.fields["score"].value, score.fields["rate"].value) == (10, 10, 100)
+    assert score.evidence[0].text == "年度资金总额:202010100.00%10"  # the row as printed
+
+
+def test_a_glued_fund_row_that_could_hide_an_error_is_not_read():
+    # "20|20|10|90.00%|10" (a rate that is not 20 ÷ 20) is one of several splits: which is meant cannot be told
+    facts = extract(Document("t.txt", "txt", lines("项目支出绩效自评表\n" + FUND.format(row="20201090.00%10")), []))
+    assert [f for f in facts if f.kind == "execution_score"] == []
+
+
+def test_glued_rows_are_quoted_as_printed():
+    text = f"{HEADER}产出指标(40分)数量指标培训人次20≥300人次320人次20质量指标验收合格率20100%98%18总分4038"
+    facts = extract(Document("t.txt", "txt", lines(text), []))
+    assert [f.evidence[0].text for f in facts if f.kind == "indicator"] == [
+        "产出指标(40分)数量指标培训人次20≥300人次320人次20", "质量指标验收合格率20100%98%18"]

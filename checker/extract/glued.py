@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from ..model import Line, Table
 from .lexicon import alternation, lexicon, words
+from .tables import PrintedRow
 from .textflow import normalise
 
 SCORE_WORD = "得分"  # in every score column's header, simplified and traditional alike
@@ -39,14 +40,28 @@ _NUM = r"(?:0|[1-9]\d*)(?:\.\d+)?"
 _DIRECTION = r"(?:≥|≤|>=|<=|>|<|=|＞|＜)"
 
 
-def _header_spec() -> dict[str, list[str]]:
-    return lexicon()["table_headers"]["indicator"]
+@lru_cache(maxsize=2)
+def _header_words(kind: str = "indicator") -> tuple[tuple[str, str], ...]:
+    """(word, field) of every header word of a table kind (lexicon table_headers), longest first."""
+    spec = lexicon()["table_headers"][kind]
+    return tuple(sorted(((w, f) for f, ws in spec.items() for w in ws), key=lambda p: -len(p[0])))
 
 
-@lru_cache(maxsize=1)
-def _header_words() -> tuple[tuple[str, str], ...]:
-    """(word, field) of every indicator header word, longest first."""
-    return tuple(sorted(((w, f) for f, ws in _header_spec().items() for w in ws), key=lambda p: -len(p[0])))
+def _scan_header(text: str, at: int, kind: str) -> tuple[list[str], int]:
+    """The fields of the header words that stand one after another from `at` (a qualifier in brackets
+    after a word, "(分)" "(B/A)", belongs to it), and where they end."""
+    fields: list[str] = []
+    pos = at
+    while pos < len(text):
+        hit = next(((w, f) for w, f in _header_words(kind) if text.startswith(w, pos)), None)
+        if hit is None:
+            break
+        fields.append(hit[1])
+        pos += len(hit[0])
+        paren = _PAREN.match(text[pos:])
+        if paren:
+            pos += paren.end()
+    return fields, pos
 
 
 @lru_cache(maxsize=1)
@@ -58,18 +73,7 @@ def _header_start() -> re.Pattern:
 
 def _read_header(text: str, at: int) -> tuple[list[str], int] | None:
     """The columns of a glued header starting at `at`, and where it ends (None: no header here)."""
-    pairs = _header_words()
-    fields: list[str] = []
-    pos = at
-    while pos < len(text):
-        hit = next(((w, f) for w, f in pairs if text.startswith(w, pos)), None)
-        if hit is None:
-            break
-        fields.append(hit[1])
-        pos += len(hit[0])
-        paren = _PAREN.match(text[pos:])
-        if paren:
-            pos += paren.end()
+    fields, pos = _scan_header(text, at, "indicator")
     known = [f for f in fields if f in _VALUE_FIELDS or f in _LABEL_FIELDS or f == "reason"]
     if len(known) < MIN_HEADER_COLUMNS or not {"weight", "score"} <= set(known) or len(set(known)) != len(known) \
             or "name" not in known:
@@ -209,6 +213,7 @@ def _table(text: str, header_end: int, fields: list[str]) -> tuple[list[list[str
     while at < len(text):
         if _TOTAL.match(text, at):
             break  # the 总分 row closes the table
+        start = at
         read = _row(text, at, fields, patterns)
         if read is None:
             break
@@ -217,7 +222,7 @@ def _table(text: str, header_end: int, fields: list[str]) -> tuple[list[list[str
         if not cells:
             skipped += 1
             continue
-        rows.append([{"level1": level1, "level2": level2}.get(f, cells.get(f, "")) for f in fields])
+        rows.append(PrintedRow([{"level1": level1, "level2": level2}.get(f, cells.get(f, "")) for f in fields], text[start:at]))
     total = _total_row(text, at, fields)
     if total is not None and rows:
         cells, at = total
@@ -246,7 +251,7 @@ def _total_row(text: str, at: int, fields: list[str]) -> tuple[list[str], int] |
     weight, score = fitting[0]
     row = [{"weight": weight, "score": score}.get(f, "") for f in fields]
     row[0] = m.group("label")  # the block reader knows a total row by its first cell
-    return row, m.end()
+    return PrintedRow(row, text[m.start("label"):m.end()]), m.end()
 
 
 _HEADER_NAMES = {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "unit": "计量单位", "direction": "指标性质",
@@ -256,13 +261,7 @@ _HEADER_NAMES = {"level1": "一级指标", "level2": "二级指标", "name": "�
 def glued_indicator_tables(lines: list[Line]) -> list[Table]:
     """Indicator tables whose cells run together, rebuilt as Tables for the indicator block reader."""
     tables = []
-    raw: dict[int, list[str]] = {}
-    for line in lines:
-        raw.setdefault(line.page, []).append(line.text)
-    for page, texts in raw.items():
-        if not any(SCORE_WORD in t for t in texts):
-            continue  # every indicator header has a score column (得分, in either script)
-        text = "".join(re.sub(r"\s+", "", normalise(t)) for t in texts)
+    for page, text in _page_texts(lines).items():
         at = 0
         while (start := _header_start().search(text, at)) is not None:
             at = start.start()
@@ -275,7 +274,121 @@ def glued_indicator_tables(lines: list[Line]) -> list[Table]:
             rows, stop = _table(text, tail.end() if "reason" in fields and tail else end, fields)
             if len(rows) >= MIN_ROWS:
                 if "reason" in fields:  # a row's reason cannot be told from the next row's name
-                    rows = [[c if f not in ("target", "actual") else "" for f, c in zip(fields, row)] for row in rows]
+                    rows = [PrintedRow([c if f not in ("target", "actual") else "" for f, c in zip(fields, row)], row.printed)
+                            for row in rows]
                 tables.append(Table(page, [[_HEADER_NAMES[f] for f in fields]] + rows))
             at = max(stop, end)
     return tables
+
+
+# ---------------------------------------------------------------- the fund row of a glued form
+
+MAX_GAP_TO_ROW = 12  # characters between a glued fund header and its total row's label
+UNIT_BEFORE_HEADER = 30  # how far before the header the form states its money unit (资金情况(万元))
+_MONEY_UNIT = re.compile(r"[(（](万元|亿元|元)[)）]")
+_MONEY = r"(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:\.\d+)?"
+_FUND_TYPES = {"initial": _MONEY, "adjusted": _MONEY, "spent": _MONEY, "weight": _MARK, "score": _MARK,
+               "rate": rf"{_NUM}%"}
+
+
+def _fund_header(text: str, at: int) -> tuple[list[str], int] | None:
+    """The columns of a glued fund header from `at` (at least two money columns), and where it ends."""
+    fields, pos = _scan_header(text, at, "fund")
+    money = [f for f in fields if f in ("initial", "adjusted", "spent")]
+    if len(money) < 2 or not set(fields) <= set(_FUND_TYPES) or len(set(fields)) != len(fields):
+        return None
+    return fields, pos
+
+
+def _places(cell: str) -> int:
+    return len(cell.split(".")[1]) if "." in cell else 0
+
+
+def _fund_splits(digits: str, fields: list[str]) -> list[dict[str, str]]:
+    """Every split of a glued row into the header's cells that fits their types: money cells written to one
+    precision, a score no more than its weight (at most 100 marks), a percentage of a sensible size."""
+    patterns = {f: re.compile(_FUND_TYPES[f]) for f in fields}
+    out = []
+    for cells, stop in _splits(digits, 0, fields, patterns):
+        if stop != len(digits):
+            continue
+        row = dict(zip(fields, cells))
+        money = [row[f] for f in fields if f in ("initial", "adjusted", "spent")]
+        if len({_places(m) for m in money}) != 1:
+            continue
+        if "weight" in row and "score" in row and not Decimal(row["score"]) <= Decimal(row["weight"]) <= MAX_MARKS:
+            continue
+        if "rate" in row and Decimal(row["rate"].rstrip("%")) > MAX_RATE:
+            continue
+        out.append(row)
+        if len(out) > MAX_READINGS:
+            break
+    return out
+
+
+def _within_rounding(computed: Decimal, stated: str) -> bool:
+    return abs(computed - Decimal(stated)) <= Decimal("0.5") * Decimal(10) ** -_places(stated)
+
+
+def _agrees(row: dict[str, str]) -> bool:
+    """The row's rate is its spent ÷ budget, and its score its weight × rate (capped at 100 %)."""
+    budget = row.get("adjusted") or row.get("initial")
+    if not (budget and {"rate", "spent", "weight", "score"} <= set(row)) or Decimal(budget.replace(",", "")) <= 0:
+        return False
+    rate = row["rate"].rstrip("%")
+    computed = Decimal(row["spent"].replace(",", "")) / Decimal(budget.replace(",", "")) * 100
+    score = Decimal(row["weight"]) * min(Decimal(rate), Decimal(100)) / 100
+    return _within_rounding(computed, rate) and _within_rounding(score, row["score"])
+
+
+def _one_reading(readings: list[dict[str, str]]) -> dict[str, str] | None:
+    """The split meant: the only one; or, of several, the only one whose figures agree with each other
+    (rate = spent ÷ budget, score = weight × rate). A tie broken this way never puts an error into the
+    figures: a row that could be read with an error only one way among several is left unread."""
+    if len(readings) == 1:
+        return readings[0]
+    agreeing = [row for row in readings if _agrees(row)]
+    return agreeing[0] if len(agreeing) == 1 else None
+
+
+def glued_fund_tables(lines: list[Line]) -> list[Table]:
+    """The total row of a glued form's fund block ("全年预算数(A)全年执行数(B)分值执行率(B/A)得分年度资金总额:
+    202010100.00%10"), rebuilt as a Table for the fund block reader, where its figures split one way."""
+    total_words = alternation("fund_rows.total")
+    starts = re.compile("|".join(re.escape(w) for w, _ in _header_words("fund")))
+    tables = []
+    for page, text in _page_texts(lines).items():
+        if "执行" not in text:
+            continue
+        at = 0
+        while (start := starts.search(text, at)) is not None:
+            header = _fund_header(text, start.start())
+            if header is None:
+                at = start.end()
+                continue
+            fields, end = header
+            row = re.compile(rf"[^\d]{{0,{MAX_GAP_TO_ROW}}}?(?P<label>{total_words})[:：]?(?P<digits>[\d.,%]+)").match(text, end)
+            at = end
+            if row is None:
+                continue
+            reading = _one_reading(_fund_splits(row.group("digits"), fields))
+            unit = _MONEY_UNIT.search(text, max(0, start.start() - UNIT_BEFORE_HEADER), start.start())
+            if reading is None or unit is None:
+                continue
+            names = {"initial": "年初预算数", "adjusted": "全年预算数", "spent": "全年执行数", "weight": "分值",
+                     "rate": "执行率", "score": "得分"}
+            tables.append(Table(page, [[f"资金来源({unit.group(1)})"] + [names[f] for f in fields],
+                                       PrintedRow([row.group("label")] + [reading[f] for f in fields],
+                                                  text[row.start("label"):row.end()])]))
+            at = row.end()
+    return tables
+
+
+def _page_texts(lines: list[Line]) -> dict[int, str]:
+    """Each page's text, normalised and without blanks, for the pages with a score column's header word
+    (得分, the same in either script: every self-evaluation form has one)."""
+    raw: dict[int, list[str]] = {}
+    for line in lines:
+        raw.setdefault(line.page, []).append(line.text)
+    return {page: "".join(re.sub(r"\s+", "", normalise(t)) for t in texts)
+            for page, texts in raw.items() if any(SCORE_WORD in t for t in texts)}

@@ -42,6 +42,15 @@ def _clean(cell: str) -> str:
     return text.strip()
 
 
+class PrintedRow(list):
+    """A row rebuilt from text that printed its cells without a boundary: `printed` is the row as the
+    document prints it, the quotation its facts' evidence shows (findable in the document)."""
+
+    def __init__(self, cells, printed: str):
+        super().__init__(cells)
+        self.printed = printed
+
+
 def fill_merged(rows: list[list]) -> list[list[str]]:
     """None marks a merged cell: take the value from above (row span) or the left (column span).
 
@@ -58,7 +67,7 @@ def fill_merged(rows: list[list]) -> list[list[str]]:
                 use_above = above is not None and j < 3 and not total_row
                 cell = above if use_above else (filled[j - 1] if j else "")
             filled.append(str(cell))
-        out.append(filled)
+        out.append(PrintedRow(filled, row.printed) if isinstance(row, PrintedRow) else filled)
     return out
 
 
@@ -333,7 +342,7 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
             numbers = [c for c in (clean(x) for x in row[1:]) if _IS_NUMBER.match(c)]
             if numbers and _report_total(first, numbers):  # the form's total row: its last figure is the total score
                 facts.append(Fact("self_evaluation", "绩效自评", {"score_total": plain(numbers[-1], "分"), "score_in_form": True},
-                                  [Evidence(block.page, " | ".join(c for c in (clean(x) for x in row) if c))],
+                                  [Evidence(block.page, _row_text(row))],
                                   "table.indicator-total", anchor="header"))
             continue
         if _is_subtotal(name, cells.get("level1") or ""):  # "产出指标合计 | 40 | 40": a group's subtotal
@@ -377,7 +386,7 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
                 fields[key] = value
         if cells.get("reason") and cells["reason"] not in ("/", "无", "-"):
             fields["reason"] = cells["reason"]
-        text = " | ".join(c for c in (clean(x) for x in row) if c)
+        text = _row_text(row)
         facts.append(Fact("indicator", f"指标：{fields['name']}", fields, [Evidence(block.page, text[:200])],
                           f"table.{block.kind}", anchor="header"))
     return facts
@@ -423,7 +432,7 @@ def table_unit(block: Block, default: str = "万元") -> str:
 
 
 def _row_text(row: list) -> str:
-    return " | ".join(c for c in (clean(x) for x in row) if c)
+    return getattr(row, "printed", "") or " | ".join(c for c in (clean(x) for x in row) if c)
 
 
 def _money_and_rate(cells: dict[str, str], unit: str, rate_key: str) -> dict:
