@@ -110,13 +110,10 @@ def engine_fact(fact: Fact, active: list[CompiledRule], ctx: Context, verdicts: 
 
     The reference evaluation of each rule's where/when is done here once; its verdicts go to
     `verdicts` (for "not evaluable" and the cross-check) and its sub-results fill the synthetic fields.
+    None when no rule applies to the fact (every where is false): the engine is given nothing to decide.
     """
     dims = KINDS[fact.kind].dims() if fact.kind in KINDS else {}
     out = {"kind": fact.kind, "fid": fact.fid}
-    # only the fields the compiled conditions read (long texts need not be serialised)
-    for k, v in fact.fields.items():
-        if v is not None and (wanted is None or k in wanted):
-            _encode_field(out, k, v, dims.get(k, TEXT))
     values: dict = {}  # each field's evaluator value, shared by the rules of this fact's kind
     for cr in active:
         if cr.rule.kind != fact.kind:
@@ -129,6 +126,8 @@ def engine_fact(fact: Fact, active: list[CompiledRule], ctx: Context, verdicts: 
         verdict = evaluate(rule.when, fact.fields, dims, rule_ctx, memo, values) if applies is not False else False
         if verdicts is not None:
             verdicts[(rule.id, fact.fid)] = (applies, verdict if applies is True else False)
+        if applies is False:
+            continue  # the engine's test fails on the where part: no sub-result of it is needed
         for name, node in cr.compiled.synthetic:
             value = memo.get(id(node), UNKNOWN)
             if id(node) not in memo:  # a whole condition decided in Python (too long for the engine)
@@ -141,6 +140,13 @@ def engine_fact(fact: Fact, active: list[CompiledRule], ctx: Context, verdicts: 
                 value = evaluate(node, fact.fields, dims, rule_ctx, None, values)
             if value is not UNKNOWN:
                 _encode_field(out, name, value, NUMERIC_DIM if isinstance(value, Num) else TEXT)
+    if verdicts is not None and all(verdicts[(cr.rule.id, fact.fid)][0] is False for cr in active
+                                    if cr.rule.kind == fact.kind):
+        return None  # no rule applies to it: nothing for the engine to decide (and nothing to encode)
+    # only the fields the compiled conditions read (long texts need not be serialised)
+    for k, v in fact.fields.items():
+        if v is not None and (wanted is None or k in wanted):
+            _encode_field(out, k, v, dims.get(k, TEXT))
     return out
 
 
@@ -229,8 +235,8 @@ def evaluate_document(cpack: CompiledPack, facts: list[Fact], report_kind: str |
     rules_of: dict[str, list[CompiledRule]] = {}  # facts no active rule looks at are not asserted
     for cr in active:
         rules_of.setdefault(cr.rule.kind, []).append(cr)
-    engine_facts = [engine_fact(f, rules_of[f.kind], ctx, verdicts, cpack.engine_fields.get(f.kind))
-                    for f in facts if f.kind in rules_of]
+    engine_facts = [ef for f in facts if f.kind in rules_of
+                    if (ef := engine_fact(f, rules_of[f.kind], ctx, verdicts, cpack.engine_fields.get(f.kind))) is not None]
     active_ids = {cr.rule.id for cr in active}
     # one registered ruleset per pack (rulesets cannot be replaced); inactive rules are ignored
     fired = {hit for hit in engine.run(cpack.name, cpack.ruleset, engine_facts) if hit[0] in active_ids}
@@ -290,7 +296,8 @@ def _read_as_meant(cpack: CompiledPack, facts: list[Fact], active: list[Compiled
     rules_of: dict[str, list[CompiledRule]] = {}
     for cr in reading:
         rules_of.setdefault(cr.rule.kind, []).append(cr)
-    engine_facts = [engine_fact(f, rules_of[f.kind], ctx, {}, cpack.engine_fields.get(f.kind)) for f in candidates]
+    engine_facts = [ef for f in candidates
+                    if (ef := engine_fact(f, rules_of[f.kind], ctx, {}, cpack.engine_fields.get(f.kind))) is not None]
     ids = {cr.rule.id for cr in reading}
     found = {fid for rule_id, fid in engine.run(cpack.name, cpack.ruleset, engine_facts) if rule_id in ids}
     if not found:

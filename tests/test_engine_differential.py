@@ -182,7 +182,7 @@ def test_the_engine_operators_the_compiler_uses_are_exact():
 
 
 def test_a_condition_too_long_for_the_engine_is_decided_in_python_and_still_runs():
-    """durable_rules refuses a rule of more than about 36 tests (error 113): such a condition becomes one yes/no."""
+    """durable_rules refuses a rule of more than 15 nested groups (error 113): such a condition becomes one yes/no."""
     from checker.rulebook.compiler import ENGINE_LEAF_BUDGET, compile_condition, leaf_tests
     from checker.rulebook.condition import parse
 

@@ -13,8 +13,9 @@
   of own fields and literals, own-field text equality and $neq, and $mt ".*词.*" — 400 facts × 18 rules,
   4,144 activations, exact on CPython 3.11.7 and 3.12.1, including false comparisons, negative numbers and
   integers to 9e17. Cross-fact joins (the crash of notes 2.7b) are never emitted;
-* the size of one rule (error 113, "expression limit exceeded"): 36 leaf tests register, 42 do not; and
-  15 nested $and / $or groups register, 16 do not, whatever their leaves (2026-12-02, 2.0.28, CPython 3.11).
+* the size of one rule (error 113, "expression limit exceeded"): 15 nested $and / $or groups register, 16 do
+  not, whatever their leaves; leaves alone do not limit it (119 in a flat chain register) (2026-12-02, 2.0.28,
+  CPython 3.11).
   The compiler merges nested groups of one operator and decides a condition still over either budget in
   Python as one yes/no (checker/rulebook/compiler.py, ENGINE_LEAF_BUDGET / ENGINE_GROUP_BUDGET).
 """

@@ -1,17 +1,22 @@
-"""Indicator tables whose cells run together with no separator at all.
+"""Self-evaluation forms whose cells run together with no separator at all.
 
 A form copied from some web pages or PDF text layers loses every boundary between its cells:
 "绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分…数量指标安装坡面水标尺10≥266米≥266米10…".
 The header words still say which columns there are and in what order; each cell's type (a weight or a
 score is a bare figure of at most 100 marks, a target or a result a figure with its sign and unit or a
-word of the lexicon's outcome words) constrains where one cell can end and the next begin. A row is read
-only when its cells can be split in exactly one way that fits every column's type (and a score no more
-than its weight); a row that fits several ways, or none, ends the table. Names are what stands before the
-first figure of a row, after the level cells (产出指标(70分)数量指标).
+word of the lexicon's outcome words) constrains where one cell can end and the next begin.
+
+* Indicator rows are read only when their cells split in exactly one way that fits every column's type
+  (and a score no more than its weight). A row that splits several ways but ends in one place is left out
+  and the table goes on; a row that fits no way, or ends in several places, ends the table. Names are what
+  stands before the first figure of a row, after the level cells (产出指标(70分)数量指标); a 总分 row closes it.
+* The total row of the fund block (年度资金总额:202010100.00%10) is read where its figures split one way,
+  or, of several splits, where exactly one agrees with itself (rate = spent ÷ budget, score = weight × rate).
 
 Precision first: where the header has a reason column, the reason of one row cannot be told from the name
 of the next, so those rows give their weights and scores but not their targets and results (no verdict on
-whether they were met); a name holding a figure ends the table.
+whether they were met); a name holding a figure ends the table. Rows keep their text as printed
+(tables.PrintedRow), which their facts' evidence quotes.
 """
 from __future__ import annotations
 

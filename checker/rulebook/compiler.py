@@ -265,12 +265,13 @@ class _Compiler:
         return {"$and": [*guards, test]}
 
 
-# durable_rules builds a rule's tests into one expression sequence of at most 31 entries (MAX_SEQUENCE_EXPRESSIONS,
-# error 113 "expression limit exceeded"). Measured with or/and chains of own-field inequalities: 36 leaf tests
-# register, 42 do not; and with nested groups (an or of ands, an and of ors, whatever their leaves): 15 $and / $or
-# groups in a rule register (the rule's own kind test is one of them), 16 do not (2026-12-02, 2.0.28, 3.11).
-# A condition compiled to more than these is decided in Python as one yes/no.
-ENGINE_LEAF_BUDGET = 30
+# durable_rules refuses a rule that is too large (error 113, "expression limit exceeded"). What limits it is the
+# number of nested $and / $or groups: 15 groups in a rule register (the rule's own kind test is one of them), 16 do
+# not, whatever their leaves; leaves alone do not limit it (a flat $and or $or of 119 tests registers, and an $and of
+# 5 $or groups of 39 tests each) (2026-12-02, 2.0.28, CPython 3.11). An earlier reading of "36 leaves register, 42
+# do not" came from chains whose comparisons were groups of their own. A condition over either budget is decided
+# in Python as one yes/no; the leaf budget stays well under what was measured.
+ENGINE_LEAF_BUDGET = 100
 ENGINE_GROUP_BUDGET = 14  # groups of the condition; ruleset_entry wraps it in one more
 
 
