@@ -272,15 +272,9 @@ def summarise_scores(facts: list[Fact]) -> None:
             se.fields["execution_rate"] = rate
         parts = []  # (full marks, score) of each part: level-1 groups (prose or table), then execution
         for g in groups:
-            full = g.fields.get("full_marks") or g.fields.get("rows_full_marks")
-            # the stated score goes with the stated marks; marks stated alone (a form's 产出指标(50分)) take the rows' score
-            stated = g.fields.get("full_marks") is not None and g.fields.get("score") is not None
-            got = g.fields.get("score") if stated else g.fields.get("rows_score")
-            rows_marks = g.fields.get("rows_full_marks")
-            if not stated and g.fields.get("full_marks") is not None and (rows_marks is None or rows_marks.value != full.value):
-                got = None  # the rows read do not make up the stated marks (a row dropped, a page lost): no sum
-            if full is not None and got is not None and g.fields.get("name") != "全部":
-                parts.append((full, got))
+            part = _group_part(g)
+            if part is not None and g.fields.get("name") != "全部":
+                parts.append(part)
         if execution is not None and execution.fields.get("weight") is not None and execution.fields.get("score") is not None:
             parts.append((execution.fields["weight"], execution.fields["score"]))
         if parts:
@@ -294,6 +288,20 @@ def summarise_scores(facts: list[Fact]) -> None:
         if groups:
             doc.fields["indicator_groups"] = "、".join(dict.fromkeys(g.fields["name"] for g in groups))
         _deviation_measures(facts, doc)
+
+
+def _group_part(group: Fact) -> tuple[Quantity, Quantity] | None:
+    """A level-1 group's (marks, score) as a part of the total: the stated pair; marks stated alone (a form's
+    产出指标(50分)) with its rows' score, where the rows read make up those marks (not where a row was dropped
+    or a page lost); else its rows' sums."""
+    marks, score = group.fields.get("full_marks"), group.fields.get("score")
+    rows_marks, rows_score = group.fields.get("rows_full_marks"), group.fields.get("rows_score")
+    if marks is not None and score is not None:
+        return marks, score
+    if marks is not None:
+        whole = rows_marks is not None and rows_score is not None and rows_marks.value == marks.value
+        return (marks, rows_score) if whole else None
+    return (rows_marks, rows_score) if rows_marks is not None and rows_score is not None else None
 
 
 def _deviation_measures(facts: list[Fact], doc: Fact) -> None:

@@ -86,18 +86,20 @@ def _read_header(text: str, at: int) -> tuple[list[str], int] | None:
     return known, pos
 
 
-def _cell_patterns() -> dict[str, str]:
+@lru_cache(maxsize=1)
+def _cell_patterns() -> dict[str, re.Pattern]:
     units = sorted({*words("units.count"), *words("indicators.value_units"), *words("indicators.measure_units"), "%"},
                    key=len, reverse=True)
     unit = "|".join(re.escape(u) for u in units)
     outcome = alternation("indicators.outcome_words")
-    return {
+    cells = {
         "weight": _MARK, "score": _MARK,
         "target": rf"(?:{_DIRECTION}?{_NUM}(?:{unit})?|{outcome})",
         "actual": rf"(?:{_DIRECTION}?{_NUM}(?:{unit})?|{outcome})",
         "unit": rf"(?:{unit})?",
         "direction": rf"(?:{_DIRECTION}|{alternation('indicators.direction_cells')})?",
     }
+    return {field: re.compile(pattern) for field, pattern in cells.items()}
 
 
 def _splits(text: str, at: int, fields: list[str], patterns: dict[str, re.Pattern]):
@@ -210,7 +212,7 @@ def _levels(cells: list[str], level1: str, level2: str) -> tuple[str, str]:
 
 
 def _table(text: str, header_end: int, fields: list[str]) -> tuple[list[list[str]], int]:
-    patterns = {k: re.compile(v) for k, v in _cell_patterns().items()}
+    patterns = _cell_patterns()
     rows: list[list[str]] = []
     at = header_end
     level1 = level2 = ""
