@@ -128,10 +128,10 @@ def engine_fact(fact: Fact, active: list[CompiledRule], ctx: Context, verdicts: 
             verdicts[(rule.id, fact.fid)] = (applies, verdict if applies is True else False)
         if applies is False:
             continue  # the engine's test fails on the where part: no sub-result of it is needed
+        # the whole condition (where and when), for a rule too long for the engine that gets it as one yes/no
+        memo.setdefault(id(cr.condition), False if verdict is False else UNKNOWN if UNKNOWN in (applies, verdict) else True)
         for name, node in cr.compiled.synthetic:
             value = memo.get(id(node), UNKNOWN)
-            if id(node) not in memo:  # a whole condition decided in Python (too long for the engine)
-                value = evaluate(node, fact.fields, dims, rule_ctx, memo, values)
             if value is not UNKNOWN:
                 out[name] = int(bool(value))
         for name, node in cr.compiled.computed:  # figures the engine compares but cannot compute
