@@ -942,12 +942,11 @@ def _fund_block(block, rows, flow: Flow, tables: list, out: Extraction, report_k
                                         "table.fund"))
 
 
-_SOURCE_FIELDS = ("initial", "adjusted", "spent")
-
-
 def _fund_source(block, table: str, row: dict, out: Extraction) -> None:
     """A 其中 row of a fund table (本年财政拨款, 上年结转, 其他资金 …) with its own figures."""
-    fields: dict = {k: row[k] for k in _SOURCE_FIELDS if k in row}
+    from .tables import MONEY_FIELDS
+
+    fields: dict = {k: row[k] for k in MONEY_FIELDS if k in row}
     if not fields:
         return  # a source the form lists but leaves empty
     if "rate" in row:

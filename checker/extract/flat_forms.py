@@ -27,7 +27,7 @@ from decimal import Decimal
 from ..model import Line, Table
 from .lexicon import alternation, entry, lexicon, words
 from .numbers import NUM
-from .tables import FULL_MARKS, _LEVEL_CELL, _NAMELIKE, _NUMBER, _PAREN, _SCORE_CELL, _match, _rank, classify_header, clean
+from .tables import FULL_MARKS, MONEY_FIELDS, _LEVEL_CELL, _NAMELIKE, _NUMBER, _PAREN, _SCORE_CELL, _match, _rank, classify_header, clean, header_word
 from .textflow import _PAGE_FURNITURE, _edge_key, normalise, running_lines
 
 _VALUE = re.compile(rf"^-?(?:{NUM})%?$")
@@ -227,7 +227,7 @@ def _unpadded(row: list[str]) -> list[str]:
 
 
 def _money_columns(block) -> set[int]:
-    return {block.columns[f] for f in ("initial", "adjusted", "spent") if f in block.columns}
+    return {block.columns[f] for f in MONEY_FIELDS if f in block.columns}
 
 
 @dataclass
@@ -416,7 +416,6 @@ MIN_NAMELESS_ROWS = 2  # fewer rows of figures are no table
 UNIT_AFTER_FIGURES = 12  # the row labels after the figures may state the unit ("年度资金总额" "(元)")
 QUALITATIVE_MAX = 6  # a target or achieved value in words is short ("及时", "显著提升")
 _INDICATOR_VALUES = ("target", "actual", "weight", "score")
-_FUND_MONEY = ("initial", "adjusted", "spent")
 
 
 def _header_fields(header: list[str], spec: dict) -> list[str | None]:
@@ -512,8 +511,7 @@ def nameless_indicator_tables(cells: list[Cell]) -> list[Table]:
         if len(rows) < MIN_NAMELESS_ROWS or not _sound_total(rows, fields, total):
             i += 1
             continue
-        names = {"target": "年度指标值", "actual": "实际完成值", "weight": "分值", "score": "得分"}
-        table = [["指标名称"] + [names[f] for f in fields]]
+        table = [[header_word("indicator", f) for f in ("name", *fields)]]
         table += [[f"表中第{n}行指标"] + row for n, row in enumerate(rows, 1)]
         table.append(["总分"] + [""] * (len(fields) - 2) + total)
         tables.append(Table(cells[i].page, table))
@@ -532,7 +530,7 @@ def nameless_fund_tables(cells: list[Cell]) -> list[Table]:
             continue
         header = _header_before(cells, i)
         fields = _header_fields(header, spec)
-        if not fields or fields[-1] is None or len(set(fields) & set(_FUND_MONEY)) < 2 or any(f in _INDICATOR_VALUES[:2] for f in fields):
+        if not fields or fields[-1] is None or len(set(fields) & set(MONEY_FIELDS)) < 2 or any(f in _INDICATOR_VALUES[:2] for f in fields):
             continue
         end = i
         while end < len(cells) and _is_value(cells[end].text):

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from ..model import Line, Table
 from .lexicon import alternation, lexicon, words
-from .tables import PrintedRow
+from .tables import MONEY_FIELDS, PrintedRow, header_word
 from .textflow import normalise
 
 SCORE_WORD = "得分"  # in every score column's header, simplified and traditional alike
@@ -261,10 +261,6 @@ def _total_row(text: str, at: int, fields: list[str]) -> tuple[list[str], int] |
     return PrintedRow(row, text[m.start("label"):m.end()]), m.end()
 
 
-_HEADER_NAMES = {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "unit": "计量单位", "direction": "指标性质",
-                 "target": "年度指标值", "weight": "分值", "actual": "实际完成值", "score": "得分", "reason": "未完成原因"}
-
-
 def glued_indicator_tables(lines: list[Line]) -> list[Table]:
     """Indicator tables whose cells run together, rebuilt as Tables for the indicator block reader."""
     tables = []
@@ -283,7 +279,7 @@ def glued_indicator_tables(lines: list[Line]) -> list[Table]:
                 if "reason" in fields:  # a row's reason cannot be told from the next row's name
                     rows = [PrintedRow([c if f not in ("target", "actual") else "" for f, c in zip(fields, row)], row.printed)
                             for row in rows]
-                tables.append(Table(page, [[_HEADER_NAMES[f] for f in fields]] + rows))
+                tables.append(Table(page, [[header_word("indicator", f) for f in fields]] + rows))
             at = max(stop, end)
     return tables
 
@@ -301,7 +297,7 @@ _FUND_TYPES = {"initial": _MONEY, "adjusted": _MONEY, "spent": _MONEY, "weight":
 def _fund_header(text: str, at: int) -> tuple[list[str], int] | None:
     """The columns of a glued fund header from `at` (at least two money columns), and where it ends."""
     fields, pos = _scan_header(text, at, "fund")
-    money = [f for f in fields if f in ("initial", "adjusted", "spent")]
+    money = [f for f in fields if f in MONEY_FIELDS]
     if len(money) < 2 or not set(fields) <= set(_FUND_TYPES) or len(set(fields)) != len(fields):
         return None
     return fields, pos
@@ -320,7 +316,7 @@ def _fund_splits(digits: str, fields: list[str]) -> list[dict[str, str]]:
         if stop != len(digits):
             continue
         row = dict(zip(fields, cells))
-        money = [row[f] for f in fields if f in ("initial", "adjusted", "spent")]
+        money = [row[f] for f in fields if f in MONEY_FIELDS]
         if len({_places(m) for m in money}) != 1:
             continue
         if "weight" in row and "score" in row and not Decimal(row["score"]) <= Decimal(row["weight"]) <= MAX_MARKS:
@@ -382,9 +378,7 @@ def glued_fund_tables(lines: list[Line]) -> list[Table]:
             unit = _MONEY_UNIT.search(text, max(0, start.start() - UNIT_BEFORE_HEADER), start.start())
             if reading is None or unit is None:
                 continue
-            names = {"initial": "年初预算数", "adjusted": "全年预算数", "spent": "全年执行数", "weight": "分值",
-                     "rate": "执行率", "score": "得分"}
-            tables.append(Table(page, [[f"资金来源({unit.group(1)})"] + [names[f] for f in fields],
+            tables.append(Table(page, [[f"资金来源({unit.group(1)})"] + [header_word("fund", f) for f in fields],
                                        PrintedRow([row.group("label")] + [reading[f] for f in fields],
                                                   text[row.start("label"):row.end()])]))
             at = row.end()

@@ -74,6 +74,15 @@ def fill_merged(rows: list[list]) -> list[list[str]]:
 # ---------------------------------------------------------------- headers
 
 
+MONEY_FIELDS = ("initial", "adjusted", "spent")  # the money columns of a fund table or a project list
+
+
+def header_word(kind: str, field: str) -> str:
+    """The lexicon's first header word of a column (table_headers): the header a rebuilt table is given,
+    which the block reader then reads by meaning like any other."""
+    return lexicon()["table_headers"][kind][field][0]
+
+
 @dataclass
 class Block:
     kind: str  # indicator | fund | project_list
@@ -438,7 +447,7 @@ def _row_text(row: list) -> str:
 def _money_and_rate(cells: dict[str, str], unit: str, rate_key: str) -> dict:
     """The budget, adjusted and spent columns as money in `unit`, the rate column as a percentage."""
     out: dict = {}
-    for key in ("initial", "adjusted", "spent"):
+    for key in MONEY_FIELDS:
         value = _money_cell(cells.get(key, ""), unit)
         if value is not None:
             out[key] = value
@@ -465,8 +474,7 @@ def _plausible(values: dict) -> bool:
     return rate is None or 0 <= rate.value <= MAX_RATE
 
 
-_SOURCE_MONEY = ("initial", "adjusted", "spent")
-_ROW_VALUE_FIELDS = (*_SOURCE_MONEY, "weight", "rate", "score")
+_ROW_VALUE_FIELDS = (*MONEY_FIELDS, "weight", "rate", "score")
 
 
 def _scores_without_rate(block: Block, row: list) -> dict:
@@ -502,7 +510,7 @@ def fund_rows(block: Block, default_unit: str = "万元") -> tuple[dict | None, 
         values: dict = {"label": label, "text": _row_text(row), **_money_and_rate(cells, unit, "rate")}
         # a row that ends before the header's money columns do lost cells (a form flattened to text drops
         # its empty cells): where its figures belong is a guess
-        values["cells_lost"] = any(key in block.columns and key not in cells for key in _SOURCE_MONEY)
+        values["cells_lost"] = any(key in block.columns and key not in cells for key in MONEY_FIELDS)
         reason = cells.get("reason", "")
         if reason and reason not in _NO_REASON:
             values["reason"] = reason
