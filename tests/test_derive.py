@@ -7,7 +7,7 @@ from checker.evaluate import compile_pack, evaluate_document
 from checker.extract import extract
 from checker.extract.facts import Owned
 from checker.extract.numbers import money
-from checker.model import Document, Fact, Line
+from checker.model import Document, Fact, Line, Quantity
 from checker.rulebook.condition import Num
 
 
@@ -107,3 +107,31 @@ def test_a_total_divided_two_ways_gives_both_totals_side_by_side():
     [split] = budget_splits([income, spending])
     assert (split.fields["first_total"].value, split.fields["second_total"].value) == (Decimal("2030.12"), Decimal("1925.67"))
     assert budget_splits([income]) == []
+
+
+def _row(name, weight, score, level1=""):
+    fields = {"name": name, "weight": Quantity(Decimal(weight), 0, "分"), "score": Quantity(Decimal(score), 2, "分")}
+    if level1:
+        fields["level1"] = level1
+    return Fact("indicator", name, fields, [], "t")
+
+
+def test_a_table_without_level_columns_is_one_part_of_the_total():
+    """指标名称 | … | 分值 | 得分 with no group column: its rows together are the indicators' part, beside
+    the execution score; a row naming its group, or a row without a score, leaves the parts unsummed."""
+    from checker.derive import summarise_scores
+
+    def parts(rows):
+        se = Fact("self_evaluation", "绩效自评", {"score_total": Quantity(Decimal("97.5"), 1, "分")}, [], "t")
+        execution = Fact("execution_score", "预算执行率得分", {"weight": Quantity(Decimal(10), 0, "分"),
+                                                          "score": Quantity(Decimal("9.5"), 1, "分")}, [], "t")
+        summarise_scores([se, execution, *rows])
+        return se.fields.get("parts_full_marks"), se.fields.get("parts_score")
+
+    full, score = parts([_row("培训人次", 50, 50), _row("满意度", 40, 38)])
+    assert (full.value, score.value) == (100, Decimal("97.5"))
+    full, _ = parts([_row("培训人次", 50, 50, level1="产出"), _row("满意度", 40, 38)])
+    assert full.value == 10  # one row names its group: the rows are no one part
+    rows = [_row("培训人次", 50, 50), _row("满意度", 40, 38)]
+    del rows[1].fields["score"]
+    assert parts(rows)[0].value == 10

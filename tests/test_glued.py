@@ -1,6 +1,8 @@
 """Indicator tables whose cells run together with no separator (checker/extract/glued.py)."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from checker.extract import extract
 from checker.extract.glued import glued_indicator_tables
 from checker.model import Document, Line
@@ -51,6 +53,24 @@ def test_with_a_reason_column_targets_and_results_are_not_read():
     text = f"{HEADER}未完成原因产出指标数量指标培训人次20≥300人次250人次20质量指标验收合格率20100%98%18"
     rows = rows_of(text)
     assert [(r[2], r[3], r[4], r[5], r[6]) for r in rows] == [("培训人次", "20", "", "", "20"), ("验收合格率", "20", "", "", "18")]
+
+
+def test_a_row_weighs_something_and_the_rows_weigh_at_most_the_full_marks():
+    """Without level columns (指标名称|计量单位|指标性质|指标值|指标权重(分)|全年完成值|指标得分(分)|说明):
+    "%901010010" also splits as 901|0|1001|0 (a weight of nothing), and "%0.910010" as 0.9|100|1|0 (a weight
+    the row before leaves no room for); the one reading left is read."""
+    header = "指标名称计量单位指标性质指标值指标权重(分)全年完成值指标得分(分)说明"
+    text = f"绩效指标{header}管护任务完成率%901010010森林火灾受害率%0.910010"
+    assert [(r[0], r[4], r[6]) for r in rows_of(text)] == [("管护任务完成率", "10", "10"), ("森林火灾受害率", "10", "10")]
+
+
+def test_a_form_states_its_total_score_with_the_unit_in_brackets():
+    text = "某局2023年度部门整体绩效自评表\n部门联系人张三联系电话自评总分(分)97.93年初预算数全年预算数"
+    [total] = [f for f in extract(Document("t.txt", "txt", lines(text), [])) if f.kind == "self_evaluation"]
+    assert total.fields["score_total"].value == Decimal("97.93")
+    # a bare 得分 with its unit in brackets is a column header, not the report's total
+    text = "某局2023年度部门整体绩效自评表\n指标名称分值(分)得分(分)95"
+    assert not [f for f in extract(Document("t.txt", "txt", lines(text), [])) if "score_total" in f.fields]
 
 
 def test_prose_with_header_words_is_no_table():

@@ -353,3 +353,16 @@ def test_a_title_repeated_atop_every_page_still_names_the_report_kind():
     lines = [line for page in pages for line in page]
     [document] = by_kind(extract(Document("t.pdf", "pdf", lines, [], page_count=3)), "document")
     assert document.fields["report_kind"] == "项目"
+
+
+def test_a_total_row_with_its_unit_in_brackets_states_the_total_score():
+    """"总分（分） 100 98.48" under space-separated rows, and 指标名称 as the only label column."""
+    text = ("某单位2023年度项目支出绩效自评表\n"
+            "指标名称 度量单位 指标性质 指标值 指标权重（分） 完成值 指标得分（分） 偏差原因分析及改进措施\n"
+            "发放宣传资料 册 ≥ 20000 50 20000 50\n"
+            "服务对象满意度 % ≥ 95 40 90.25 38.48 资金下达较晚\n"
+            "总分（分） 100 98.48\n")
+    facts = extract(Document("t.txt", "txt", [Line(1, l) for l in text.splitlines()], []))
+    [total] = [f for f in facts if f.kind == "self_evaluation" and "score_total" in f.fields]
+    assert total.fields["score_total"].value == Decimal("98.48")
+    assert [f.fields["name"] for f in facts if f.kind == "indicator"] == ["发放宣传资料", "服务对象满意度"]

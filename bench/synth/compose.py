@@ -49,10 +49,12 @@ class Style:
 def draw_style(ch: Chooser, truth: Truth) -> Style:
     labels = {k: ch.pick(f"labels.{k}") for k in phrase_path("labels")}
     headers = {k: ch.pick(f"indicator_headers.{k}") for k in phrase_path("indicator_headers")}
-    return Style(unit=truth.unit, places=truth.rate_places, thousands=ch.chance(0.3),
-                 level1=ch.pick("ordinals.level1"), level2=ch.pick("ordinals.level2"),
-                 items=ch.pick("ordinals.items"), labels=labels, order=ch.pick("indicator_orders"), headers=headers,
-                 repeat_l1=ch.chance(0.5), group_totals=ch.chance(0.4))
+    style = Style(unit=truth.unit, places=truth.rate_places, thousands=ch.chance(0.3),
+                  level1=ch.pick("ordinals.level1"), level2=ch.pick("ordinals.level2"),
+                  items=ch.pick("ordinals.items"), labels=labels, order=ch.pick("indicator_orders"), headers=headers,
+                  repeat_l1=ch.chance(0.5), group_totals=ch.chance(0.4))
+    style.group_totals = style.group_totals and "l1" in style.order  # a group's 合计 row needs the group's column
+    return style
 
 
 # ---------------------------------------------------------------- figures
@@ -128,7 +130,7 @@ def row_cells(style: Style, ind, ch: Chooser, first_in_group: bool, first_in_dim
 
 def total_row(style: Style, label: str, weight: Decimal, total: Decimal) -> list[str]:
     cells = {c: "" for c in style.order}
-    cells["l1"] = label
+    cells["l1" if "l1" in style.order else style.order[0]] = label
     cells["weight"], cells["score"] = score(weight), score(total)
     return [cells[c] for c in style.order]
 

@@ -121,6 +121,13 @@ def nothing(truth: Truth, style, ch: Chooser) -> None:
     return None
 
 
+def grouped_table(truth: Truth, style, ch: Chooser) -> None:
+    """A count per level-2 group can be checked only against a table that shows its groups: a table
+    drawn without level columns gets them, before its other columns."""
+    style.order = ["l1", "l2"] + [c for c in style.order if c not in ("l1", "l2")]
+    return None
+
+
 # ---------------------------------------------------------------- seedings
 
 
@@ -268,7 +275,7 @@ PROBLEMS = {
     "section-missing": Problem(("department",), rules("structure.required-sections"), rules(),
                                nothing, seed_section),
     "indicator-count": Problem(REPORT_KINDS, rules("indicators.count-score-match"), rules(),
-                               nothing, seed_indicator_count),
+                               grouped_table, seed_indicator_count),
 }
 
 

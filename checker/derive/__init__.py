@@ -275,6 +275,8 @@ def summarise_scores(facts: list[Fact]) -> None:
             part = _group_part(g)
             if part is not None and g.fields.get("name") != "全部":
                 parts.append(part)
+        if not parts:
+            parts += _ungrouped_part(facts)
         if execution is not None and execution.fields.get("weight") is not None and execution.fields.get("score") is not None:
             parts.append((execution.fields["weight"], execution.fields["score"]))
         if parts:
@@ -288,6 +290,18 @@ def summarise_scores(facts: list[Fact]) -> None:
         if groups:
             doc.fields["indicator_groups"] = "、".join(dict.fromkeys(g.fields["name"] for g in groups))
         _deviation_measures(facts, doc)
+
+
+def _ungrouped_part(facts: list[Fact]) -> list[tuple[Quantity, Quantity]]:
+    """A table with no level columns (指标名称 | … | 分值 | 得分): its rows together are the indicators' part
+    of the total, where no row names a level-1 group and every row states its weight and score."""
+    rows = [f for f in facts if f.kind == "indicator"]
+    if not rows or any(f.fields.get("level1") for f in rows) \
+            or any(f.fields.get("weight") is None or f.fields.get("score") is None for f in rows):
+        return []
+    weights, scores = [f.fields["weight"] for f in rows], [f.fields["score"] for f in rows]
+    return [(Quantity(sum(q.value for q in weights), max(q.places for q in weights), "分"),
+             Quantity(sum(q.value for q in scores), max(q.places for q in scores), "分"))]
 
 
 def _group_part(group: Fact) -> tuple[Quantity, Quantity] | None:

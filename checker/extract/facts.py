@@ -476,7 +476,9 @@ _EVALUATED_LABELLED = re.compile(
 _TOTAL_PROJECTS = re.compile(r"(?:实施项目|项目总数|项目共|共有项目)\s*(?:共|为)?\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*个")
 _FUNDS = re.compile(r"(?:涉及|覆盖|自评)资金(?:总额|金额)?(?:为|共)?")
 _SCORE = re.compile(
-    rf"(?:自评得分|自评分|综合得分|综合评分|评价得分|自评总分|评分|总得分|得分)(?:为|是|:|：)?\s*(?P<num>{NUM})\s*分"
+    rf"(?:{alternation('score_total.named')}|{alternation('score_total.bare')})(?:为|是|:|：)?\s*(?P<num>{NUM})\s*分"
+    # a form's label with its unit in brackets: "自评总分(分)97.93" (a named label only; no unit after the figure)
+    rf"|(?:{alternation('score_total.named')})\s*[(（]分[)）]\s*(?:为|:|：)?\s*(?P<form_num>{NUM})(?![\d.%])(?!\s*(?:万元|元|分))"
 )
 _GRADE = re.compile(rf"(?:{alternation('grade.labels')})(?:为|是|:|：)?\s*[“\"「『]?(?P<g>{alternation('grade.words')})(?![\u4e00-\u9fff]{2})")
 _GRADE_NORMAL = entry("grade.normal")
@@ -579,7 +581,7 @@ def _total_score(flow: Flow):
         own = m.group(0)
         if re.search(r"指标|总分\s*\d", local) and not re.search(r"自评|综合", local + own):
             continue
-        value = plain(m.group("num"), "分")
+        value = plain(m.group("num") or m.group("form_num"), "分")
         if value.value > 100:
             continue
         return value, flow.quote(m.start(), m.end())

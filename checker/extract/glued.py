@@ -115,10 +115,11 @@ def _splits(text: str, at: int, fields: list[str], patterns: dict[str, re.Patter
                 yield [text[at:end]] + cells, stop
 
 
-def _fits(cells: dict[str, str]) -> bool:
-    """A score no more than its weight, both marks; percentages of a sensible size."""
+def _fits(cells: dict[str, str], marks_left: Decimal = MAX_MARKS) -> bool:
+    """A score no more than its weight; the weight above zero (a row weighs something) and within the
+    marks the rows read before it leave of the full 100; percentages of a sensible size."""
     weight, score = Decimal(cells["weight"]), Decimal(cells["score"])
-    if not (0 <= score <= weight <= MAX_MARKS):
+    if not (0 <= score <= weight <= marks_left) or weight == 0:
         return False
     for key in ("target", "actual"):
         m = re.search(rf"({_NUM})%", cells.get(key, ""))
@@ -150,7 +151,8 @@ def _row_ends_at(text: str, stop: int) -> bool:
     return len(re.findall(r"[\u4e00-\u9fff]", words_before)) >= 2
 
 
-def _row(text: str, at: int, fields: list[str], patterns: dict) -> tuple[list[str], dict[str, str], int] | None:
+def _row(text: str, at: int, fields: list[str], patterns: dict,
+         marks_left: Decimal = MAX_MARKS) -> tuple[list[str], dict[str, str], int] | None:
     """One row from `at`: its level cells, its name and its value cells, split in exactly one way."""
     levels = re.compile(rf"(?:{alternation('indicators.level1_in_tables')}|{alternation('indicators.level2')})指标"
                         rf"(?:[(（]\d+(?:\.\d+)?分[)）])?")
@@ -166,7 +168,7 @@ def _row(text: str, at: int, fields: list[str], patterns: dict) -> tuple[list[st
     for name_end in _name_ends(text, at, first.start(), value_fields):
         for cells, stop in _splits(text, name_end, value_fields, patterns):
             values = dict(zip(value_fields, cells))
-            if _fits(values) and _row_ends_at(text, stop):
+            if _fits(values, marks_left) and _row_ends_at(text, stop):
                 readings.append((text[at:name_end], values, stop))
                 if len(readings) > MAX_READINGS:
                     return None
@@ -216,19 +218,19 @@ def _table(text: str, header_end: int, fields: list[str]) -> tuple[list[list[str
     rows: list[list[str]] = []
     at = header_end
     level1 = level2 = ""
-    skipped = 0
+    weights = Decimal(0)  # the marks of the rows read so far: together at most the full 100
     while at < len(text):
         if _TOTAL.match(text, at):
             break  # the 总分 row closes the table
         start = at
-        read = _row(text, at, fields, patterns)
+        read = _row(text, at, fields, patterns, MAX_MARKS - weights)
         if read is None:
             break
         level_cells, cells, at = read
         level1, level2 = _levels(level_cells, level1, level2)
         if not cells:
-            skipped += 1
             continue
+        weights += Decimal(cells["weight"])
         rows.append(PrintedRow([{"level1": level1, "level2": level2}.get(f, cells.get(f, "")) for f in fields], text[start:at]))
     total = _total_row(text, at, fields)
     if total is not None and rows:

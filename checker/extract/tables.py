@@ -697,7 +697,7 @@ def _indicator_rows(tokens: list[str]) -> list[list[str]]:
         elif cell.startswith(_FORM_LABELS + ("合计", "总分")):
             # the form moves on to its conclusion; its 总分 row (分值 and 得分) is the indicator reader's to judge
             figures = [clean(t) for t in tokens[at + 1: at + 3]]
-            if cell in ("合计", "总分") and all(_NUM_TOKEN.match(f.replace(",", "")) for f in figures):
+            if _TOTAL_CELL.match(cell) and all(_NUM_TOKEN.match(f.replace(",", "")) for f in figures):
                 total = [cell] + figures
             break
         else:
@@ -771,7 +771,7 @@ def cell_runs(lines) -> list[CellRun]:
 # ---------------------------------------------------------------- indicator tables one cell per line
 
 _LEVEL_CELL = re.compile(rf"^(?:{alternation('indicators.level1_in_tables')}|{alternation('indicators.level2')})指标(?:[(（]\d+(?:\.\d+)?分[)）])?$")
-_TOTAL_CELL = re.compile(r"^(?:总分|合计|总计)$")
+_TOTAL_CELL = re.compile(r"^(?:总分|合计|总计)(?:[(（][^)）]{0,6}[)）])?[:：]?$")  # "总分（分）": the unit in brackets
 MAX_HEADER_CELLS = 12
 
 
