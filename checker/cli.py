@@ -681,6 +681,31 @@ def rules_list(dirs, profile, fmt):
         sys.exit(2)
 
 
+@main.command()
+@click.option("--rules", "rules_folder", type=click.Path(), help="要编辑的规则目录（默认：内置规则包）")
+@click.option("--profiles", "profiles_folder", type=click.Path(), help="配置目录（默认：内置配置）")
+@PROFILE_OPTION
+@click.option("--reports", "reports_folder", type=click.Path(), default=".", show_default=True,
+              help="样本报告目录：修改规则时在这些报告上看影响")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；不是本机地址时须用令牌访问")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="端口（0：任选一个空闲端口）")
+@click.option("--token", help="访问令牌（监听非本机地址时不给则自动生成，启动时显示）")
+def serve(rules_folder, profiles_folder, profile, reports_folder, host, port, token):
+    """启动规则工作台（本机网页）：在浏览器中修改规则和配置，保存前看它对样本报告的影响。"""
+    from .cache import default_dir
+    from .resources import profiles_dir
+    from .workbench.server import ServeError, access_token, build_config, serve as run_server
+
+    try:
+        config = build_config(Path(rules_folder) if rules_folder else rules_dir(),
+                              Path(profiles_folder) if profiles_folder else profiles_dir(), profile,
+                              Path(reports_folder), access_token(host, token), str(default_dir()))
+        run_server(config, host, port, lambda line: click.echo(line, err=True))
+    except ServeError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+
+
 def run() -> None:
     """Console entry: a bug of ours is reported in one Chinese line, not as a traceback
     (PERFCHECK_DEBUG=1 shows the traceback for maintainers)."""

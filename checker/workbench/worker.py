@@ -294,7 +294,9 @@ def report_detail(sources: tuple, cache_dir: str | None, pack: Pack, profile, so
         if kind is None or kind in cr.rule.report_kinds:
             fired = {fid for rid, fid in evaluation.fired if rid == cr.rule.id}
             explained[cr.rule.id] = explain_rule(cr.rule, evaluation.facts, fired, cpack.ctx)
-    return {"facts": [_fact_dict(f) for f in evaluation.facts], "kind": kind,
+    facts = [_fact_dict(f) for f in evaluation.facts if f.evidence]
+    pages, placed = _pages(source, facts)
+    return {"facts": facts, "placed": sorted(placed), "pages": pages, "kind": kind,
             "document": document_summary(items, cpack.ctx),
             "findings": [_finding_dict(f) for f in evaluation.findings],
             "summaries": [vars(s) for s in evaluation.summaries], "explain": explained}
@@ -318,6 +320,18 @@ def explain_one(sources: tuple, cache_dir: str | None, pack: Pack, profile, sour
         return f"这份报告是{kind}报告，规则 {rule_id} 只适用于{'、'.join(compiled.rule.report_kinds)}报告：不适用。"
     fired = {fid for rid, fid in evaluation.fired if rid == rule_id}
     return explain_rule(compiled.rule, evaluation.facts, fired, cpack.ctx, subject=subject)
+
+
+def _pages(source: str, facts: list[dict]) -> tuple[list, set]:
+    """The report's text page by page with the facts marked (read again: the cache holds facts only)."""
+    from ..ingest import load
+    from .reportview import pages_with_facts
+
+    try:
+        document = load(source)
+    except InputError:
+        return [], set()
+    return pages_with_facts(document.lines, facts)
 
 
 def _fact_dict(fact) -> dict:
