@@ -44,7 +44,18 @@ def workspace(into: Path) -> dict:
     for path in [ROOT / "examples" / "baiyun-2023.pdf", ROOT / "examples" / "baiyun-2023.txt",
                  *sorted((ROOT / "tests" / "variants").glob("*.txt"))]:
         shutil.copy2(path, reports / path.name)
+    write_threshold_variant(reports / "project-prose-92.txt")
     return {"rules": into / "rules", "profiles": into / "profiles", "reports": reports}
+
+
+def write_threshold_variant(path: Path) -> None:
+    """tests/variants/project-prose.txt with the project spending 92.2 % and giving no reason: a finding
+    under the 95 % threshold that a 90 % threshold removes."""
+    text = (ROOT / "tests" / "variants" / "project-prose.txt").read_text(encoding="utf-8")
+    text = text.replace("全年执行数1,095.00万元，预算执行率73%", "全年执行数1,383.00万元，预算执行率92.2%")
+    if "92.2%" not in text:
+        raise RuntimeError("tests/variants/project-prose.txt changed: update write_threshold_variant")
+    path.write_text(text, encoding="utf-8")
 
 
 def start_server(folders: dict, env: dict | None = None) -> tuple[subprocess.Popen, str]:
@@ -91,6 +102,7 @@ def break_when(page, url: str, rule_id: str) -> None:
     text = page.input_value("#source")
     page.fill("#source", re.sub(r"when: .*", "when: coalesce(rate_stated < and", text, count=1))
     page.wait_for_selector("#checks .problems", timeout=IMPACT_TIMEOUT_MS)
+    page.click("#checks a.goto")  # the editor scrolls to the line of the error
 
 
 def main() -> None:

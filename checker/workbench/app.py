@@ -17,6 +17,7 @@ from pathlib import Path
 from flask import Flask, abort, jsonify, redirect, render_template, request, session, url_for
 
 from ..errors import PerfcheckError
+from ..evaluate import display
 from ..profile import ProfileError, available, load_profile
 from ..render.filters import SEVERITY_CN, pages_cn, status_cn
 from ..rulebook.loader import RULE_KEYS, SEVERITIES, rule_files
@@ -121,7 +122,8 @@ def create_app(config: Config, workers: Workers | None = None) -> Flask:
                       MAX_CONTENT_LENGTH=MAX_EDIT_CHARS * 4)
     bench = Workbench(config, workers)
     app.extensions["workbench"] = bench
-    app.jinja_env.filters.update(severity_cn=lambda s: SEVERITY_CN.get(s, s), status_cn=status_cn, pages_cn=pages_cn)
+    app.jinja_env.filters.update(severity_cn=lambda s: SEVERITY_CN.get(s, s), status_cn=status_cn, pages_cn=pages_cn,
+                                 shown=display)
     app.jinja_env.globals.update(CHANGE_CN=CHANGE_CN, SEVERITIES=SEVERITIES)
 
     @app.before_request
@@ -224,7 +226,7 @@ def _pages(app: Flask, bench: Workbench) -> None:
         text = path.read_text(encoding="utf-8")
         saved = bench.saved()
         own = profile_values(text)
-        effective = {k: str(v) for k, v in (saved.profile.params.items() if saved.profile else [])}
+        effective = {k: display(v) for k, v in (saved.profile.params.items() if saved.profile else [])}
         names = list(dict.fromkeys([*own, *effective]))
         return render_template("profile.html", file=path.name, sha=bench.remember(text), own=own, effective=effective,
                                names=names, author=default_author(), reports=_report_names(bench), text=text)
