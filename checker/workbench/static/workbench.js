@@ -3,6 +3,7 @@
 "use strict";
 (function () {
   const DEBOUNCE_MS = 400; // wait this long after the last keystroke before checking
+  const CONTEXT_LINES = 3; // lines shown above a line the editor jumps to
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
 
   async function post(url, body) {
@@ -95,6 +96,9 @@
     const start = lines.slice(0, line - 1).join("\n").length + (line > 1 ? 1 : 0);
     source.focus();
     source.setSelectionRange(start, start + (lines[line - 1] || "").length);
+    const lineHeight = parseFloat(getComputedStyle(source).lineHeight);
+    source.scrollTop = Math.max(0, (line - CONTEXT_LINES) * lineHeight);
+    gutter.scrollTop = source.scrollTop;
   }
 
   async function check() {
