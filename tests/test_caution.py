@@ -162,6 +162,29 @@ def test_parts_above_their_total_are_an_error_even_if_not_all_listed(cpack):
     assert f.severity == "error"
 
 
+@pytest.mark.parametrize("text, outer", [
+    ("收入合计1200万元，其中：财政拨款收入1000万元，其中一般公共预算800万元、政府性基金200万元；事业收入150万元；"
+     "其他收入50万元。", "财政拨款收入、事业收入"),
+    ("全年支出900万元，其中基本支出500万元，其中人员经费400万元、公用经费100万元；项目支出400万元。", "基本支出、项目支出"),
+    ("全年支出900万元，其中基本支出500万元，其中人员经费400万元、公用经费50万元；项目支出400万元。", None),
+])
+def test_a_part_broken_down_again_without_brackets_is_no_error(cpack, text, outer):
+    """A second 其中 inside a list opens the sub-parts of the amount before it: they are not parts of the
+    total (their own breakdown is checked). The list goes on after the ； that closes the sub-list only where
+    the sub-parts add up to their amount, and only with a sibling of its first part (基本支出 … 项目支出)."""
+    facts = derive(extract(doc_of("一、部门基本情况\n" + text + "\n")))
+    lists = {f.fields["parts"]: f for f in facts if f.kind == "breakdown"}
+    assert (outer in lists) if outer else not any(p.startswith("基本支出、") for p in lists)
+    found = fired(run(cpack, facts), "budget.breakdown-sum")
+    assert [f.subject for f in found] == (["“基本支出”的构成"] if "公用经费50" in text else [])
+
+
+def test_a_list_that_goes_on_after_its_sub_list_is_checked(cpack):
+    text = "一、部门基本情况\n全年支出1000万元，其中基本支出500万元，其中人员经费400万元、公用经费100万元；项目支出400万元。\n"
+    [f] = fired(run(cpack, derive(extract(doc_of(text)))), "budget.breakdown-sum")
+    assert f.severity == "error" and "900.00万元" in f.message
+
+
 def test_a_change_beside_a_part_is_not_a_part_but_a_carried_over_fund_is(cpack):
     [b], _ = _breakdown_findings(
         cpack, "一、部门基本情况\n全年收入900万元，其中财政拨款600万元，较上年增加50万元，上年结转资金300万元。\n")

@@ -366,3 +366,20 @@ def test_a_total_row_with_its_unit_in_brackets_states_the_total_score():
     [total] = [f for f in facts if f.kind == "self_evaluation" and "score_total" in f.fields]
     assert total.fields["score_total"].value == Decimal("98.48")
     assert [f.fields["name"] for f in facts if f.kind == "indicator"] == ["发放宣传资料", "服务对象满意度"]
+
+
+def test_a_row_whose_cells_do_not_fit_a_wrapped_header_gives_no_figures():
+    """The header wrapped over lines and lost its label column's cell (年度预算（万元） and 全年（调整）预算数
+    printed apart): its money columns do not line up with the row, whose rate lands in a money column."""
+    from checker.extract.tables import fund_rows
+
+    table = Table(1, [["预算批复数", "全年执行数", "分值", "执行率", "得分万元)", "预算数"],
+                      ["总额", "12834.50", "13116.86", "12689.25", "10", "96.74%", "9.67"]])
+    [block] = blocks_of(table)
+    total, _ = fund_rows(block)
+    assert not {"initial", "adjusted", "spent"} & set(total)
+    # a row that ran into the next one (more cells than the header) keeps its leading money columns
+    table = Table(1, [["资金来源", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+                      ["年度资金总额", "100", "120", "96", "10", "上年结转", "20", "20", "—"]])
+    total, _ = fund_rows(blocks_of(table)[0])
+    assert (total["initial"].value, total["spent"].value) == (100, 96)

@@ -17,6 +17,7 @@ DEPT_FUND_TABLE_SHARE = 0.4  # department reports that also give the 自评表's
 INLINE_ITEMS_SHARE = 0.3  # problems / measures written as one paragraph of 一是…二是…
 PADDING_SENTENCES = 4  # sentences a paragraph of work done
 HARD_WRAP_WIDTH = 34   # characters a line when a .txt is pasted from a PDF with its line breaks
+PERSONNEL_SHARE = D("0.8")  # 人员经费 of 基本支出 in a sentence that divides it again (其中 … 其中 …)
 
 
 @dataclass
@@ -210,9 +211,12 @@ def budget_sentence(style: Style, truth: Truth, ch: Chooser) -> str:
         adj_label = lab["add"] if b.adjustment > 0 else lab["cut"]
         text += ch.pick("budget.adjust").format(adj_label=adj_label, A_d=amount(style, abs(b.adjustment)))
         text += ch.pick("budget.full_year").format(label_a=lab["adjusted"], A_a=amount(style, b.adjusted))
+    basic = style.show.get("b.spent_basic", b.spent_basic)  # a problem's figure is divided as printed
+    personnel = q(basic * PERSONNEL_SHARE, 2)
     text += ch.pick("budget.spent").format(
         Y=truth.year, label_s=lab["spent"], A_s=amount(style, b.spent), basic="基本支出",
         A_sb=amount(style, b.spent_basic, "b.spent_basic"), project="项目支出", A_sp=amount(style, b.spent_project),
+        A_sbp=amount(style, personnel), A_sbo=amount(style, basic - personnel),
         label_r=lab["dept_rate"], R=rate(style, b.rate))
     if b.reason:
         text += f"预算执行率未达到{EXPLANATION_THRESHOLD}%，{b.reason}。"

@@ -1007,6 +1007,10 @@ def extract_breakdowns(flow: Flow, out: Extraction) -> None:
                  if not _in_brackets(text, m.end(), p[0]) and not _is_change(text, m.end(), p[0])]
         if parts and _cut_short(text, parts[-1][1]):
             continue  # an excerpt cut mid-list: the parts are not all there
+        parts, closed = _one_level(text, m.end(), parts)
+        if closed:
+            more, segment_end = _after_sub_list(flow, segment_end, parts, m.end())
+            parts += more
         if len(parts) < 2:
             continue
         names = [_part_name(text, ps, m.end()) for ps, _, _, _ in parts]
@@ -1018,6 +1022,42 @@ def extract_breakdowns(flow: Flow, out: Extraction) -> None:
 
 
 _DECLARED_CLASSES = re.compile(rf"(?P<n>[两二三四五六七八九十]|\d)(?:{alternation('declared_classes')})")
+
+
+def _one_level(text: str, start: int, parts: list) -> tuple[list, bool]:
+    """The parts of one list, and whether a sub-list closed it. A 其中 between two of its amounts (not in
+    brackets) opens the sub-parts of the amount before it ("其中：财政拨款收入1000万元，其中一般公共预算800万元、
+    政府性基金200万元"), which are not parts of the total; the list stops there. The sub-list closes the
+    clause when its amounts add up to the amount they divide (then the list may go on after a ；)."""
+    out = parts[:1]
+    for k, part in enumerate(parts[1:], 1):
+        nested = [n for n in _PARTS_INTRO.finditer(text, out[-1][1], part[0]) if not _in_brackets(text, start, n.start())]
+        if nested:
+            sub = sum(q.value for _, _, q, _ in parts[k:])
+            return out, len(parts) - k >= 2 and sub == out[-1][2].value
+        out.append(part)
+    return out, False
+
+
+def _siblings(first: str, other: str) -> bool:
+    """Two part names of one division (lexicon partitions: 基本支出 and 项目支出, 财政拨款 and 事业收入 …)."""
+    return any(any(w in first for w in ws) and any(w in other for w in ws) and not any(w in first and w in other for w in ws)
+               for ws in entry("partitions").values())
+
+
+def _after_sub_list(flow: Flow, at: int, parts: list, floor: int) -> tuple[list, int]:
+    """A list whose last part was divided by a sub-list closed with ；: the parts the list goes on with in the
+    next clause ("…；项目支出400万元"), each a sibling of the list's first part in one division; and where they end."""
+    text = flow.text
+    if text[at: at + 1] not in ("；", ";"):
+        return [], at
+    end = _next_clause_break(text, at + 1, flow.sentence_bounds(at + 1)[1])
+    more = [p for p in money_mentions(text[at + 1: end], at + 1)
+            if not _in_brackets(text, at + 1, p[0]) and not _is_change(text, at + 1, p[0])]
+    first = _part_name(text, parts[0][0], floor)
+    if not more or not all(_siblings(first, _part_name(text, p[0], at + 1)) for p in more):
+        return [], at
+    return more, end
 
 
 def _declared_classes(before_total: str) -> int | None:
@@ -1068,12 +1108,13 @@ def extract_sum_lines(flow: Flow, out: Extraction) -> None:
         parts = [p for p in money_mentions(text[s: m.start()], s) if not _in_brackets(text, s, p[0])]
         anchor, complete = "label", True  # "A…、B…，合计T": the terms the total adds up
         if len(parts) < 2:  # "共计X万元，A支出…万元，B支出…万元": the parts follow the total
-            if text[total[1]: total[1] + 2].startswith(("其中", "，其中", ",其中")):
-                continue
+            if _PARTS_INTRO.match(text, total[1] + len(re.match(r"[，,：:\s]*", text[total[1]:]).group(0))):
+                continue  # "合计X万元，其中…": the breakdown reader's
             parts = [p for p in money_mentions(text[total[1]: e], total[1])
                      if not _in_brackets(text, total[1], p[0]) and not _is_change(text, total[1], p[0])]
             if parts and _cut_short(text, parts[-1][1]):
                 continue
+            parts = _one_level(text, total[1], parts)[0]
             # figures that merely follow a total are its parts only when a word says so ("包括…")
             anchor = "label" if _PARTS_FOLLOW.match(text[total[1]: total[1] + 8]) else "inferred"
             complete = None  # "…，包括A、B": maybe only some of them
@@ -1098,7 +1139,7 @@ def _part_name(text: str, start: int, floor: int) -> str:
     head = re.split(r"[，,、：:；;。\n]", text[max(floor, start - PART_NAME_SPAN): start])[-1]
     head = re.sub(r"^(其中|包括|分别是|分别为)", "", head)
     head = re.sub(r"(为|是|共计|合计|总计|共|计|达|约|达到)$", "", head.strip())
-    head = re.split(r"本项目|本单位|本部门|共", head)[-1]  # "…本项目共申请预算资金" -> "申请预算资金"
+    head = re.split(r"本项目|本单位|本部门|(?<!公)共", head)[-1]  # "…本项目共申请预算资金" -> "申请预算资金" (not 公共)
     head = head.strip(" .·…")
     return head[-16:] or "（未命名）"
 

@@ -518,8 +518,13 @@ def fund_rows(block: Block, default_unit: str = "万元") -> tuple[dict | None, 
             score = _score(cells.get(key, ""))
             if score is not None:
                 values[key] = score
-        if not _plausible(values):  # keep the money columns, which lead the row
-            for key in ("rate", "weight", "score"):
+        if not _plausible(values):
+            # a row that ran into the next one has more cells than the header: its money columns lead it and
+            # are kept; a row no longer than the header whose cells do not fit is misaligned (a header that
+            # wrapped and lost a column): none of its figures is where the header says
+            label_column = 0 not in block.columns.values()  # else the header lost its label column's cell
+            surplus = len([c for c in row if clean(c)]) - (0 if label_column else 1) > len(block.header)
+            for key in ("rate", "weight", "score") if surplus else ("rate", "weight", "score", *MONEY_FIELDS):
                 values.pop(key, None)
             values.update(_scores_without_rate(block, row))
         if total is None and any(label.startswith(w) for w in words["total"]):
