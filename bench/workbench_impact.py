@@ -115,7 +115,7 @@ def main() -> None:
             body = dict(body, sha=sha_rule if body["kind"] == "rule" else sha_profile)
             times, result = [], None
             for repeat in range(args.repeats):
-                bench.workers._all(_forget_edits)  # each repeat computes the edit afresh
+                bench.workers._all("forget_edits")  # each repeat computes the edit afresh
                 t0 = time.perf_counter()
                 result = client.post("/api/impact", json=body, headers=headers).get_json()
                 times.append(time.perf_counter() - t0)
@@ -131,15 +131,6 @@ def main() -> None:
     if args.json:
         Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
     print(json.dumps(figures, ensure_ascii=False, indent=1))
-
-
-def _forget_edits(sources, cache_dir):
-    """Worker task: keep only the saved pack's findings (the first remembered), so an edit is computed anew."""
-    from checker.workbench import worker
-
-    state = worker._sample(sources, cache_dir)
-    while len(state["results"]) > 1:
-        state["results"].popitem(last=True)
 
 
 if __name__ == "__main__":

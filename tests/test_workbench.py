@@ -333,3 +333,14 @@ def test_serve_with_a_missing_folder_says_so(tmp_path):
     out = subprocess.run([str(perfcheck), "serve", "--reports", str(tmp_path), "--profile", "atlantis"],
                          capture_output=True, text=True)
     assert out.returncode == 2 and "没有配置“atlantis”" in out.stderr
+
+
+def test_the_web_process_never_loads_the_rule_engine():
+    """durable_rules is not thread-safe: the server's modules do not even import it (the engine is
+    reached only through named tasks run in the worker processes)."""
+    import sys
+
+    code = ("import sys, checker.workbench.app, checker.workbench.workers, checker.workbench.server; "
+            "print(sorted(m for m in sys.modules if m.startswith(('durable', 'checker.engine', 'checker.evaluate'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -17,9 +17,9 @@ from pathlib import Path
 from flask import Flask, abort, jsonify, redirect, render_template, request, session, url_for
 
 from ..errors import PerfcheckError
-from ..evaluate import display
 from ..profile import ProfileError, available, load_profile
 from ..render.filters import SEVERITY_CN, pages_cn, status_cn
+from ..rulebook.condition import Num, format_num
 from ..rulebook.loader import RULE_KEYS, SEVERITIES, rule_files
 from ..rulebook.schema import KINDS
 from .edits import (
@@ -31,6 +31,11 @@ from .settings import (
 )
 from .store import Change, SaveRefused, check_unchanged, default_author, record, write_atomic
 from .workers import WorkerError, Workers
+
+def display(value) -> str:
+    """A profile setting as the profiles write it (95%, 10分)."""
+    return format_num(value) if isinstance(value, Num) else str(value)
+
 
 CHANGE_CN = {"added": "新出现", "removed": "消失", "changed": "改变"}
 CSRF_HEADER = "X-CSRF-Token"
@@ -336,9 +341,11 @@ def _api(app: Flask, bench: Workbench) -> None:
         rows = [dict(row, report=Path(source).name, number=numbers[source])
                 for source in bench.config.reports for row in result["rows"].get(source, [])][:MAX_DIFF_ROWS]
         per_rule: dict[str, dict] = {}
+        per_report: dict[tuple, dict] = {}
         for row in rows:
             per_rule.setdefault(row["rule"], dict.fromkeys(CHANGE_CN, 0))[row["change"]] += 1
-        html = render_template("_impact.html", result=result, rows=rows, per_rule=per_rule)
+            per_report.setdefault((row["number"], row["report"]), dict.fromkeys(CHANGE_CN, 0))[row["change"]] += 1
+        html = render_template("_impact.html", result=result, rows=rows, per_rule=per_rule, per_report=per_report)
         return jsonify(ok=True, html=html, total=result["total_rows"], seconds=round(result["seconds"], 3),
                        evaluated_rules=result["evaluated_rules"], evaluated_docs=result["evaluated_docs"])
 

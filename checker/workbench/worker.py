@@ -269,6 +269,14 @@ def edited_findings(sources: tuple, cache_dir: str | None, saved: tuple, edited:
     return {s: flat(doc, after.order) for s, doc in after.docs.items()}
 
 
+def forget_edits(sources: tuple, cache_dir: str | None) -> None:
+    """Worker task (benchmark): keep only the oldest remembered findings (the saved pack's), so the
+    next impact of an edit is computed afresh."""
+    results = _sample(sources, cache_dir)["results"]
+    while len(results) > 1:
+        results.popitem(last=True)
+
+
 def run_rule_tests(pack: Pack, profile, only: str | None = None) -> list[dict]:
     """Worker task: the rules' own test cases (checker.ruletests), as plain data."""
     from ..ruletests import run_tests

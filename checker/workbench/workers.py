@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
 
-from . import worker
 from .settings import MAX_DIFF_ROWS, MAX_SHARDS, TASK_TIMEOUT_S, WORKER_MAX_TASKS
 
 
@@ -28,7 +26,6 @@ class Workers:
         self.cache_dir = cache_dir
         context = multiprocessing.get_context("spawn")
         self.pools = [ProcessPool(max_workers=1, max_tasks=WORKER_MAX_TASKS, context=context) for _ in self.shares]
-        self.lock = threading.Lock()
 
     def close(self) -> None:
         for pool in self.pools:
@@ -36,6 +33,8 @@ class Workers:
             pool.join()
 
     # ------------------------------------------------------------ plumbing
+    # Tasks are named, not imported: checker/workbench/worker.py imports the rule engine, which the
+    # web process never loads (tests/test_workbench.py checks durable is not in its modules).
 
     def _wait(self, future):
         from pebble import ProcessExpired
@@ -47,17 +46,17 @@ class Workers:
         except ProcessExpired as exc:
             raise WorkerError(f"计算进程意外退出（退出码 {exc.exitcode}），多半是规则引擎崩溃；已重启，请重试。") from None
 
-    def _all(self, function, *args) -> list:
-        """Run `function(share, cache_dir, *args)` on every share at once; results in share order."""
-        futures = [pool.schedule(function, args=(share, self.cache_dir, *args), timeout=TASK_TIMEOUT_S)
+    def _all(self, task: str, *args) -> list:
+        """Run worker.<task>(share, cache_dir, *args) on every share at once; results in share order."""
+        futures = [pool.schedule(_call, args=(task, share, self.cache_dir, *args), timeout=TASK_TIMEOUT_S)
                    for pool, share in zip(self.pools, self.shares)]
         return [self._wait(f) for f in futures]
 
     def _owner(self, source: str) -> int:
         return next(i for i, share in enumerate(self.shares) if source in share)
 
-    def _one(self, index: int, function, *args):
-        future = self.pools[index].schedule(function, args=(self.shares[index], self.cache_dir, *args),
+    def _one(self, index: int, task: str, *args):
+        future = self.pools[index].schedule(_call, args=(task, self.shares[index], self.cache_dir, *args),
                                             timeout=TASK_TIMEOUT_S)
         return self._wait(future)
 
@@ -66,15 +65,15 @@ class Workers:
     def load(self) -> dict:
         """Read the sample in every worker (facts from the cache); reports that could not be read."""
         errors = {}
-        for part in self._all(worker.load_sample):
+        for part in self._all("load_sample"):
             errors.update(part)
         return errors
 
     def rule_counts(self, pack, profile) -> dict:
-        return _sum_counts(self._all(worker.rule_counts, pack, profile))
+        return _sum_counts(self._all("rule_counts", pack, profile))
 
     def impact(self, saved: tuple, edited: tuple) -> dict:
-        parts = self._all(worker.impact, saved, edited)
+        parts = self._all("impact", saved, edited)
         rows = {s: r for part in parts for s, r in part["rows"].items()}
         out = {"rows": rows, "reports": sum(p["reports"] for p in parts),
                "evaluated_rules": max(p["evaluated_rules"] for p in parts),
@@ -87,17 +86,24 @@ class Workers:
         return out
 
     def tests(self, pack, profile, only: str | None = None) -> list[dict]:
-        future = self.pools[0].schedule(worker.run_rule_tests, args=(pack, profile, only), timeout=TASK_TIMEOUT_S)
+        future = self.pools[0].schedule(_call, args=("run_rule_tests", pack, profile, only), timeout=TASK_TIMEOUT_S)
         return self._wait(future)
 
     def report(self, pack, profile, source: str) -> dict:
-        return self._one(self._owner(source), worker.report_detail, pack, profile, source)
+        return self._one(self._owner(source), "report_detail", pack, profile, source)
 
     def explain(self, pack, profile, source: str, rule_id: str, subject: str | None) -> str:
-        return self._one(self._owner(source), worker.explain_one, pack, profile, source, rule_id, subject)
+        return self._one(self._owner(source), "explain_one", pack, profile, source, rule_id, subject)
 
     def findings(self, pack, profile, source: str) -> tuple[list, list]:
-        return self._one(self._owner(source), worker.findings_of, pack, profile, source)
+        return self._one(self._owner(source), "findings_of", pack, profile, source)
+
+
+def _call(task: str, *args):
+    """In the worker process: checker.workbench.worker.<task>(*args)."""
+    from . import worker
+
+    return getattr(worker, task)(*args)
 
 
 def _sum_counts(parts) -> dict:
