@@ -60,6 +60,7 @@ class Workbench:
         self.config = config
         self.workers = workers or Workers(config.reports, config.cache_dir, config.shards)
         self.opened: OrderedDict[str, str] = OrderedDict()
+        self.opened_lock = threading.Lock()
         self.save_lock = threading.Lock()
         self.unreadable: dict[str, str] = {}
         self._saved: tuple[str, Outcome] | None = None
@@ -79,14 +80,16 @@ class Workbench:
 
     def remember(self, text: str) -> str:
         sha = sha_of(text)
-        self.opened[sha] = text
-        self.opened.move_to_end(sha)
-        while len(self.opened) > MAX_OPENED_TEXTS:
-            self.opened.popitem(last=False)
+        with self.opened_lock:  # the server answers requests on several threads
+            self.opened[sha] = text
+            self.opened.move_to_end(sha)
+            while len(self.opened) > MAX_OPENED_TEXTS:
+                self.opened.popitem(last=False)
         return sha
 
     def opened_text(self, path: Path, sha: str) -> str:
-        text = self.opened.get(sha)
+        with self.opened_lock:
+            text = self.opened.get(sha)
         if text is None:
             current = path.read_text(encoding="utf-8")
             if sha_of(current) != sha:
