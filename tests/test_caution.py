@@ -185,6 +185,20 @@ def test_a_list_that_goes_on_after_its_sub_list_is_checked(cpack):
     assert f.severity == "error" and "900.00万元" in f.message
 
 
+def test_the_departments_mid_year_adjustment_is_checked_where_nothing_else_makes_up_the_year(cpack):
+    """"…部门预算X万元（…）；年中追加预算Y万元；全年预算数为Z万元": clauses after a ； go on with the statement
+    of the clause before them. With 上年结转 in the same part the full year is more than X + Y: no verdict."""
+    text = ("某局2023年度部门整体支出绩效自评报告\n一、部门预算执行情况\n2023年本局年初批复部门预算3,000.00万元（基本支出2,000.00万元，项目支出1,000.00万元）；"
+            "年中追加预算500.00万元；全年预算数为3,600.00万元。\n")
+    facts = derive(extract(doc_of(text)))
+    [budget] = [f for f in facts if f.kind == "budget"]
+    assert budget.fields["adjustment"].value == 500 and budget.anchor != "inferred"
+    [f] = fired(run(cpack, facts), "budget.overall-adjustment-arithmetic")
+    assert f.severity == "error" and "3,500.00万元" in f.message
+    carried = text.replace("。\n", "。其中上年结转资金100.00万元。\n")
+    assert fired(run(cpack, derive(extract(doc_of(carried)))), "budget.overall-adjustment-arithmetic") == []
+
+
 def test_a_change_beside_a_part_is_not_a_part_but_a_carried_over_fund_is(cpack):
     [b], _ = _breakdown_findings(
         cpack, "一、部门基本情况\n全年收入900万元，其中财政拨款600万元，较上年增加50万元，上年结转资金300万元。\n")

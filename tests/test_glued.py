@@ -64,6 +64,20 @@ def test_a_row_weighs_something_and_the_rows_weigh_at_most_the_full_marks():
     assert [(r[0], r[4], r[6]) for r in rows_of(text)] == [("管护任务完成率", "10", "10"), ("森林火灾受害率", "10", "10")]
 
 
+def test_group_subtotals_trailing_units_and_words_against_figures():
+    """"产出指标合计5050" is a group's marks and score (not an indicator 合计 of 5|0|5|0); "5880人" keeps its
+    unit (not "5880" with 人 left to the next name); 建立|建立 is one reading, not 1|5|建立 with a figure
+    against a word."""
+    header = "一级指标二级指标三级指标权重指标得分（分）指标值全年完成值偏差原因分析及改进措施"
+    text = (f"{header}产出指标数量指标发放补贴人数88≥5662人5880人产出指标时效指标费用结算及时性99及时及时"
+            "产出指标合计1717效益指标可持续影响指标长效管理机制建立情况1515建立建立效益指标合计1515")
+    rows = rows_of(text)
+    assert [(r[2], r[3], r[4]) for r in rows] == [("发放补贴人数", "8", "8"), ("费用结算及时性", "9", "9"),
+                                                  ("合计", "17", "17"), ("长效管理机制建立情况", "15", "15"),
+                                                  ("合计", "15", "15")]
+    assert [r[0] for r in rows if r[2] == "合计"] == ["产出指标", "效益指标"]
+
+
 def test_a_form_states_its_total_score_with_the_unit_in_brackets():
     text = "某局2023年度部门整体绩效自评表\n部门联系人张三联系电话自评总分(分)97.93年初预算数全年预算数"
     [total] = [f for f in extract(Document("t.txt", "txt", lines(text), [])) if f.kind == "self_evaluation"]

@@ -209,7 +209,7 @@ def budget_sentence(style: Style, truth: Truth, ch: Chooser) -> str:
         project=lab["project"], A_ib=amount(style, b.initial_basic), A_ip=amount(style, b.initial_project))
     if b.adjustment != 0:
         adj_label = lab["add"] if b.adjustment > 0 else lab["cut"]
-        text += ch.pick("budget.adjust").format(adj_label=adj_label, A_d=amount(style, abs(b.adjustment)))
+        text += ch.pick("budget.adjust").format(adj_label=adj_label, A_d=amount(style, abs(b.adjustment), "b.adjustment"))
         text += ch.pick("budget.full_year").format(label_a=lab["adjusted"], A_a=amount(style, b.adjusted))
     basic = style.show.get("b.spent_basic", b.spent_basic)  # a problem's figure is divided as printed
     personnel = q(basic * PERSONNEL_SHARE, 2)

@@ -57,6 +57,22 @@ def with_adjustment(truth: Truth, style, ch: Chooser) -> int:
     return k
 
 
+def with_overall_adjustment(truth: Truth, style, ch: Chooser) -> None:
+    """The department's budget adjusted mid-year (its spending keeps its share of the budget)."""
+    b = truth.budget
+    if b.adjustment == 0:
+        ratio = b.spent / b.adjusted
+        b.adjustment = q(b.initial * D(str(round(ch.uniform(0.1, 0.3), 3))), 2)
+        b.adjusted = b.initial + b.adjustment
+        b.spent = min(q(b.adjusted * ratio, 2), b.adjusted)
+        b.spent_basic = min(b.spent_basic, b.spent)
+        b.spent_project = b.spent - b.spent_basic
+        b.rate = pct(b.spent, b.adjusted, truth.rate_places)
+        if b.rate < EXPLANATION_THRESHOLD and not b.reason:
+            b.reason = reason_text(ch)
+    return None
+
+
 def with_low_rate(truth: Truth, style, ch: Chooser) -> int:
     k = pick_project(truth, ch)
     p = truth.projects[k]
@@ -136,6 +152,13 @@ def seed_adjustment(truth, style, k, ch):
     stated = q(p.adjustment * D(str(round(ch.uniform(1.2, 1.6), 2))), 2)
     style.show[f"p{k}.adjustment"] = stated
     return {"subject": p.name, "detail": f"年中调整写为{stated}，应为{p.adjustment}"}
+
+
+def seed_overall_adjustment(truth, style, target, ch):
+    b = truth.budget
+    stated = q(abs(b.adjustment) * D(str(round(ch.uniform(1.2, 1.6), 2))), 2)
+    style.show["b.adjustment"] = stated
+    return {"subject": None, "detail": f"部门年中调整写为{stated}，应为{abs(b.adjustment)}"}
 
 
 def seed_rate(truth, style, k, ch):
@@ -244,6 +267,9 @@ def rules(*ids: str) -> frozenset:
 PROBLEMS = {
     "adjustment-mismatch": Problem(REPORT_KINDS, rules("budget.adjustment-arithmetic"), rules(),
                                    with_adjustment, seed_adjustment),
+    "overall-adjustment-mismatch": Problem(("department",), rules("budget.overall-adjustment-arithmetic"),
+                                           rules("budget.figures-consistent"), with_overall_adjustment,
+                                           seed_overall_adjustment),
     "rate-wrong": Problem(ALL_KINDS, rules("execution.rate-arithmetic", "budget.completion-rate"),
                           rules("execution.explanation-required", "execution.score-formula", "execution.over-100"),
                           any_project, seed_rate),

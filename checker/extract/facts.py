@@ -211,16 +211,22 @@ def _adjustment_reason(flow: Flow, start: int, end: int):
     return None
 
 
+def _signed(fig) -> tuple[str, Quantity]:
+    """A figure's field and value, a mid-year adjustment as one signed field (调减 is negative)."""
+    if fig.field not in ("adjustment_up", "adjustment_down"):
+        return fig.field, fig.value
+    value = fig.value
+    if fig.field == "adjustment_down" and value.value > 0:
+        value = Quantity(-value.value, value.places, value.unit, value.written)
+    return "adjustment", value
+
+
 def _read_project_figures(fact: Fact, figures, flow: Flow, out: Extraction, group: str) -> int:
     """Label-value figures into the project's fields (first statement wins; 调减 is negative).
     Returns the end of the last figure read."""
     last_end = 0
     for fig in figures:
-        key, value = fig.field, fig.value
-        if key in ("adjustment_up", "adjustment_down"):
-            key = "adjustment"
-            if fig.field == "adjustment_down" and value.value > 0:
-                value = Quantity(-value.value, value.places, value.unit, value.written)
+        key, value = _signed(fig)
         if key in fact.fields:
             continue
         fact.fields[key] = value
@@ -412,6 +418,7 @@ def _budget_clauses(flow: Flow, out: Extraction, claimed: _Claimed):
     A clause names its scope (label), or stands under a heading that does (header), or neither (inferred:
     then only a clause of two or more figures counts, and it is taken for the department's)."""
     heading_starts = flow.heading_starts
+    last: tuple | None = None  # (scope, anchor, end) of the last clause given
     for s, e in _sentences(flow):
         if s in claimed:
             continue
@@ -430,9 +437,22 @@ def _budget_clauses(flow: Flow, out: Extraction, claimed: _Claimed):
             anchor = "label" if anchored else "inferred"
             if not anchored and scope is not None and _heading_scope(heading) is not None:
                 scope, anchor = _heading_scope(heading), "header"
+            if anchor == "inferred" and _continues(flow.text, last, s + a):
+                scope, anchor = last[0], last[1]  # "…部门预算X万元；年中追加Y万元；全年预算Z万元": one statement
             if scope is None or amounts == 0 or (anchor == "inferred" and amounts < 2):
                 continue  # None: one project's figures, not the department's
+            last = (scope, anchor, s + b)
             yield scope, anchor, figures, s + a, s + b, s, section
+
+
+def _continues(text: str, last: tuple | None, start: int) -> bool:
+    """A clause that goes on with the statement of an anchored clause right before it, after a ；
+    (the clause names no scope of its own): it is of that clause's scope."""
+    if last is None or last[1] == "inferred" or start < last[2]:
+        return False
+    gap = text[last[2]: start]
+    return re.fullmatch(r"\s*", gap) is not None and text[last[2] - 1: last[2]] in ("；", ";") \
+        or re.fullmatch(r"\s*[；;]\s*", gap) is not None
 
 
 _ANCHOR_RANK = {"label": 0, "header": 0, "inferred": 1}
@@ -446,7 +466,7 @@ def extract_budgets(flow: Flow, out: Extraction, projects: ProjectText) -> None:
         scope, anchor, figures = clause[:3]
         if anchor != "inferred":  # only figures whose scope is written may contradict each other
             for fig in figures:
-                if fig.field != "rate_stated":
+                if fig.field in BUDGET_LABELS:
                     out.mentions.append((f"{SCOPE_CN[scope]}{BUDGET_LABELS[fig.field]}", fig.value,
                                          flow.span_evidence(fig.start, fig.end)))
         clauses.setdefault(scope, []).append(clause)
@@ -457,14 +477,36 @@ def extract_budgets(flow: Flow, out: Extraction, projects: ProjectText) -> None:
                     "budget.sentence", anchor=first[1])
         for _, _, figures, _, _, sentence, _ in same:
             for fig in figures:
-                if fig.field in fact.fields:
+                key, value = _signed(fig)
+                if key in fact.fields:
                     continue
-                fact.fields[fig.field] = fig.value
-                fact.field_evidence[fig.field] = flow.span_evidence(fig.start, fig.end)
-                if fig.field != "rate_stated":
-                    out.owned[fig.number_start] = Owned(fact, fig.field, fig.label, f"budget:{sentence}")
+                fact.fields[key] = value
+                fact.field_evidence[key] = flow.span_evidence(fig.start, fig.end)
+                if key != "rate_stated":
+                    out.owned[fig.number_start] = Owned(fact, key, fig.label, f"budget:{sentence}")
+        if "adjustment" in fact.fields and "carried_over" not in fact.fields:
+            carried = _carried_over(flow, first[5])
+            if carried is not None:
+                fact.fields["carried_over"], fact.field_evidence["carried_over"] = carried
         if len(fact.fields) > 2:  # a scope and one figure tell nothing to check
             out.facts.append(fact)
+
+
+CARRIED_TO_AMOUNT = 8  # characters between a carried-over word and its amount (上年结转资金为 …)
+
+
+def _carried_over(flow: Flow, offset: int):
+    """A carried-over amount (上年结转 …) stated anywhere in the section of the clause at `offset`: then the
+    full-year budget is more than the initial budget and the adjustment."""
+    starts = flow.heading_starts
+    i = bisect.bisect_right(starts, offset)
+    lo, hi = (starts[i - 1] if i else 0), (starts[i] if i < len(starts) else len(flow.text))
+    pattern = re.compile(rf"(?:{alternation('budget.carried_over')})[^，,。；;\d]{{0,{CARRIED_TO_AMOUNT}}}")
+    for m in pattern.finditer(flow.text, lo, hi):
+        amount = next(money_mentions(flow.text[m.end(): m.end() + 20], m.end()), None)
+        if amount is not None and amount[0] == m.end():
+            return amount[2], flow.quote(m.start(), amount[1])
+    return None
 
 
 # ---------------------------------------------------------------- self-evaluation

@@ -117,10 +117,14 @@ def _splits(text: str, at: int, fields: list[str], patterns: dict[str, re.Patter
 
 def _fits(cells: dict[str, str], marks_left: Decimal = MAX_MARKS) -> bool:
     """A score no more than its weight; the weight above zero (a row weighs something) and within the
-    marks the rows read before it leave of the full 100; percentages of a sensible size."""
+    marks the rows read before it leave of the full 100; a target and its result of one kind (figures or
+    words); percentages of a sensible size."""
     weight, score = Decimal(cells["weight"]), Decimal(cells["score"])
     if not (0 <= score <= weight <= marks_left) or weight == 0:
         return False
+    if "target" in cells and "actual" in cells and \
+            bool(re.search(r"\d", cells["target"])) != bool(re.search(r"\d", cells["actual"])):
+        return False  # a target and its result are both figures or both words (完成 against ≥90% is no split)
     for key in ("target", "actual"):
         m = re.search(rf"({_NUM})%", cells.get(key, ""))
         if m and Decimal(m.group(1)) > MAX_RATE:
@@ -172,6 +176,7 @@ def _row(text: str, at: int, fields: list[str], patterns: dict,
                 readings.append((text[at:name_end], values, stop))
                 if len(readings) > MAX_READINGS:
                     return None
+    readings = _with_trailing_unit(text, readings)
     if not readings or len({stop for _, _, stop in readings}) > 1:
         return None  # no reading, or readings that end in different places: the table's rows are lost
     name, values, stop = readings[0]
@@ -180,6 +185,23 @@ def _row(text: str, at: int, fields: list[str], patterns: dict,
     if len(readings) > 1:  # the row ends here, but its cells split more than one way: which is meant cannot be told
         return level_cells, {}, stop
     return level_cells, {"name": name, **values}, stop
+
+
+def _with_trailing_unit(text: str, readings: list) -> list:
+    """Readings that end in different places only by the unit of the row's last cell ("5880人" or "5880"
+    with "人" left to the next row's name): the unit is the cell's, so the longest reading is meant."""
+    stops = {stop for _, _, stop in readings}
+    if len(stops) < 2:
+        return readings
+    longest = max(stops)
+    if all(text[stop:longest] in _units() for stop in stops if stop != longest):
+        return [r for r in readings if r[2] == longest]
+    return readings
+
+
+@lru_cache(maxsize=1)
+def _units() -> frozenset[str]:
+    return frozenset({*words("units.count"), *words("indicators.value_units"), *words("indicators.measure_units"), "%"})
 
 
 def _name_ends(text: str, at: int, first_figure: int, value_fields: list[str]) -> list[int]:
@@ -223,6 +245,13 @@ def _table(text: str, header_end: int, fields: list[str]) -> tuple[list[list[str
         if _TOTAL.match(text, at):
             break  # the 总分 row closes the table
         start = at
+        subtotal = _subtotal_row(text, at, fields)
+        if subtotal is not None:  # "产出指标合计5050": a group's marks and score, not an indicator
+            cells, at = subtotal
+            level1 = cells[fields.index("level1")] if "level1" in fields else level1
+            if any(cells):
+                rows.append(PrintedRow(cells, text[start:at]))
+            continue
         read = _row(text, at, fields, patterns, MAX_MARKS - weights)
         if read is None:
             break
@@ -242,22 +271,49 @@ def _table(text: str, header_end: int, fields: list[str]) -> tuple[list[list[str
 _TOTAL = re.compile(r"[…\.。·]*(?P<label>总分|合计|总计)(?P<marks>[\d.]+)")
 
 
-def _total_row(text: str, at: int, fields: list[str]) -> tuple[list[str], int] | None:
-    """The 总分 row after the rows: its marks and score run together ("总分100100"), read where they
-    split one way only (a score no more than its marks, both at most 100)."""
-    m = _TOTAL.match(text, at)
-    if m is None:
-        return None
-    digits = m.group("marks")
+def _marks(digits: str, fields: list[str]) -> tuple[str, str] | None:
+    """The marks and score a total row prints run together ("100100", "5050"), where they split one way
+    only (a score no more than its marks, both at most 100)."""
     pattern = re.compile(_MARK)
     splits = [(digits[:k], digits[k:]) for k in range(1, len(digits))
               if pattern.fullmatch(digits[:k]) and pattern.fullmatch(digits[k:])]
     weight_first = fields.index("weight") < fields.index("score")
     fitting = [(w, sc) if weight_first else (sc, w) for w, sc in splits]
     fitting = [(w, sc) for w, sc in fitting if Decimal(sc) <= Decimal(w) <= MAX_MARKS]
-    if len(fitting) != 1:
+    return fitting[0] if len(fitting) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _subtotal_pattern() -> re.Pattern:
+    return re.compile(rf"(?P<level1>(?:{alternation('indicators.level1_in_tables')})指标)?"
+                      rf"(?P<label>{alternation('subtotal_words')})(?P<marks>[\d.]+)")
+
+
+def _subtotal_row(text: str, at: int, fields: list[str]) -> tuple[list[str], int] | None:
+    """A level-1 group's 合计 row among the rows ("产出指标合计5050"): its level cell, its label and its marks
+    and score where they split one way (else an empty row: the table goes on, the figures unread)."""
+    m = _subtotal_pattern().match(text, at)
+    if m is None or not m.group("level1"):
+        return None  # a bare 合计 / 总计 closes the table (_TOTAL)
+    marks = _marks(m.group("marks"), fields)
+    if marks is None:
+        return [""] * len(fields), m.end()
+    weight, score = marks
+    row = [{"weight": weight, "score": score, "level1": m.group("level1"), "name": m.group("label")}.get(f, "")
+           for f in fields]
+    return row, m.end()
+
+
+def _total_row(text: str, at: int, fields: list[str]) -> tuple[list[str], int] | None:
+    """The 总分 row after the rows: its marks and score run together ("总分100100"), read where they
+    split one way only (a score no more than its marks, both at most 100)."""
+    m = _TOTAL.match(text, at)
+    if m is None:
         return None
-    weight, score = fitting[0]
+    marks = _marks(m.group("marks"), fields)
+    if marks is None:
+        return None
+    weight, score = marks
     row = [{"weight": weight, "score": score}.get(f, "") for f in fields]
     row[0] = m.group("label")  # the block reader knows a total row by its first cell
     return PrintedRow(row, text[m.start("label"):m.end()]), m.end()

@@ -62,7 +62,9 @@ KINDS: dict[str, KindSpec] = {
     "budget": KindSpec("预算收支", {
         "scope": _f(TEXT, "口径（整体 / 基本支出 / 项目支出）"),
         "initial": _f(MONEY, "年初预算数"),
+        "adjustment": _f(MONEY, "年中调整数（调增为正，调减为负）"),
         "full_year": _f(MONEY, "全年预算数（调整后预算）"),
+        "carried_over": _f(MONEY, "上年结转等年初预算、年中调整以外的来源（同一部分写明时）"),
         "final": _f(MONEY, "决算数（实际支出）"),
         "rate_stated": _f(PERCENT, "报告所写完成率 / 执行率"),
     }),
