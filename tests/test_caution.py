@@ -211,3 +211,17 @@ def test_printed_parts_are_held_to_their_printed_total_within_one_rounding(cpack
     _, [f] = _breakdown_findings(cpack, text)
     assert f.severity == "error"
     assert _breakdown_findings(cpack, text.replace("100.03", "100.01"))[1] == []
+
+
+@pytest.mark.parametrize("sentence, weight, score", [
+    ("经自评，得分91.2分。其中：预算执行率得分9.1分（权重10分），产出指标得分47.1分（权重50分），效益指标得分25分（权重30分），"
+     "满意度指标得分10分（权重10分）。", 10, "9.1"),
+    ("经自评，得分96.5分。其中产出指标得分48分（分值50分），效益指标得分29分（分值30分），满意度指标得分10分（分值10分），"
+     "预算执行率分值10分，得分9.5分。", 10, "9.5"),
+])
+def test_the_execution_score_is_read_up_to_the_next_part(cpack, sentence, weight, score):
+    """The execution block's marks and score are its own: not the next part's 得分 (47.1 of 产出指标)."""
+    facts = derive(extract(doc_of("某项目2023年度项目支出绩效自评报告\n三、自评结论\n" + sentence + "\n")))
+    [execution] = [f for f in facts if f.kind == "execution_score"]
+    assert (execution.fields["weight"].value, str(execution.fields["score"].value)) == (weight, score)
+    assert [f.rule for f in fired(run(cpack, facts, "项目")) if f.severity == "error"] == []

@@ -230,7 +230,8 @@ def score_text(style: Style, truth: Truth, ch: Chooser, with_parts: bool) -> str
     if with_parts:
         tpl = ch.pick("scores.part")
         names = {"产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标", "预算执行率": "预算执行率"}
-        parts = [tpl.format(name=names[k], w=score(w), s=score(s)) for k, (w, s) in truth.parts.items()]
+        order = sorted(truth.parts, key=lambda k: k != "预算执行率") if ch.pick("scores.execution_first") else list(truth.parts)
+        parts = [tpl.format(name=names[k], w=score(truth.parts[k][0]), s=score(truth.parts[k][1])) for k in order]
         text += "，" + ch.pick("scores.parts_intro") + "、".join(parts)
     grade = style.show.get("grade", truth.grade)
     return text + "，" + ch.pick("grades.phrasings").format(g=grade_word(ch, grade)) + "。"

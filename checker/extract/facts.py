@@ -756,17 +756,24 @@ def extract_cell_tables(doc, flow: Flow, out: Extraction) -> None:
 
 # ---------------------------------------------------------------- execution score
 
-_EXEC_SCORE = re.compile(
-    rf"(?:预算|资金)?执行率[^。；;\n]{{0,40}}?(?:分值|权重|满分)[为是:：]?\s*(?P<weight>{NUM})\s*分[^。；;\n]{{0,30}}?得分[为是:：]?\s*(?P<score>{NUM})\s*分"
-)
+_EXEC_NAME = re.compile(r"(?:预算|资金)?执行率")
+EXEC_SCORE_SPAN = 70  # characters after 执行率 its marks and score are written in (分值10分 … 得分9.8分)
 
 
 def extract_execution_score(flow: Flow, out: Extraction) -> None:
-    """预算执行率 … 分值10分 … 得分9.8分 (prose form of the 自评表's execution block)."""
-    for m in _EXEC_SCORE.finditer(flow.text):
+    """预算执行率 … 分值10分 … 得分9.8分, or 得分9.1分（权重10分）(prose form of the 自评表's execution block):
+    read up to the next part's name (产出指标得分…), so another part's score is never the execution's."""
+    text = flow.text
+    for m in _EXEC_NAME.finditer(text):
         s, e = flow.sentence_bounds(m.start(), m.end())
-        fields: dict = {"weight": plain(m.group("weight"), "分"), "score": plain(m.group("score"), "分")}
-        rate = re.search(rf"(?P<num>{NUM})\s*%", flow.text[s:e])
+        stop = min(e, m.end() + EXEC_SCORE_SPAN)
+        other = _PART_NAME.search(text, m.end(), stop)
+        segment = text[m.end(): other.start() if other else stop]
+        full, got = _part_scores(segment)
+        if full is None or got is None or not _PART_FULL.search(segment):
+            continue  # both written with their labels: a bare "10分" may be anything
+        fields: dict = {"weight": plain(full, "分"), "score": plain(got, "分")}
+        rate = re.search(rf"(?P<num>{NUM})\s*%", text[s:e])
         if rate:
             fields["rate"] = percent(rate.group("num"))
         out.facts.append(Fact("execution_score", "预算执行率得分", fields, [flow.quote(s, e - 1, limit=240)],
