@@ -225,3 +225,31 @@ def test_the_execution_score_is_read_up_to_the_next_part(cpack, sentence, weight
     [execution] = [f for f in facts if f.kind == "execution_score"]
     assert (execution.fields["weight"].value, str(execution.fields["score"].value)) == (weight, score)
     assert [f.rule for f in fired(run(cpack, facts, "项目")) if f.severity == "error"] == []
+
+
+def test_a_department_statement_read_across_its_clauses(cpack):
+    """The department's own name anchors its statement; the clauses after a ；, a 其中 list or a 。 in the
+    same paragraph go on with it (the rate after a 其中 list is the total's, not the last part's); a rate
+    that is a threshold ("执行率未达到95%") is no stated rate."""
+    text = ("XX县应急管理局2024年度部门整体支出绩效自评报告\n二、资金投入及使用情况\n"
+            "2024年度XX县应急管理局年初预算数1000.00万元，其中基本支出预算600.00万元，项目支出400.00万元；"
+            "年中压减预算100.00万元，调整后全年预算900.00万元。全年执行数810.00万元，其中：基本支出500.00万元，"
+            "项目支出310.00万元，预算执行率90.00%。预算执行率未达到95%，由于项目按合同进度付款。\n")
+    facts = derive(extract(doc_of(text)))
+    [budget] = [f for f in facts if f.kind == "budget" and f.fields["scope"] == "部门整体"]
+    assert {k: str(v.value) for k, v in budget.fields.items() if k != "scope"} == {
+        "initial": "1000.00", "adjustment": "-100.00", "full_year": "900.00", "final": "810.00", "rate_stated": "90.00"}
+    assert budget.anchor == "label" and [f for f in fired(run(cpack, facts)) if f.severity == "error"] == []
+
+
+def test_a_project_a_table_lists_is_explained_by_a_sentence_naming_it(cpack):
+    text = ("XX县卫生健康局2022年度部门整体支出绩效评价报告\n二、项目支出情况\n"
+            "| 项目名称 | 年初预算数 | 全年预算数 | 全年执行数 | 执行率 |\n"
+            "| 疫情防控经费 | 800.00 | 1,100.00 | 1,012.50 | 92.05% |\n"
+            "| 医疗卫生机构能力建设 | 600.00 | 600.00 | 541.35 | 90.23% |\n"
+            "疫情防控经费执行率未达到95%，主要原因是部分物资采购合同尚未到期结算。\n")
+    lines = [Line(1, line) for line in text.splitlines()]
+    from checker.ingest.text import pipe_tables
+    facts = derive(extract(Document("t.txt", "txt", lines, pipe_tables(lines))))
+    found = fired(run(cpack, facts), "execution.explanation-required")
+    assert [f.subject for f in found] == ["项目：医疗卫生机构能力建设"]  # the other is explained after the table

@@ -6,7 +6,7 @@ from the phrase bank; what it says comes from the truth (and a seeded problem's 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from .model import D, EXPLANATION_THRESHOLD, Truth, q
@@ -17,6 +17,8 @@ DEPT_FUND_TABLE_SHARE = 0.4  # department reports that also give the 自评表's
 INLINE_ITEMS_SHARE = 0.3  # problems / measures written as one paragraph of 一是…二是…
 PADDING_SENTENCES = 4  # sentences a paragraph of work done
 HARD_WRAP_WIDTH = 34   # characters a line when a .txt is pasted from a PDF with its line breaks
+PROJECT_TABLE_SHARE = 0.35  # department reports that list their projects as a table
+PROJECT_TABLE_REASON_COLUMN = 0.4  # of those, tables with a reason column (else the reasons follow in prose)
 PERSONNEL_SHARE = D("0.8")  # 人员经费 of 基本支出 in a sentence that divides it again (其中 … 其中 …)
 
 
@@ -43,6 +45,7 @@ class Style:
     headers: dict
     repeat_l1: bool
     group_totals: bool  # a 合计 row under each level-1 group (not the total score)
+    project_table: bool = False  # a department's projects as a table (where none of them was adjusted)
     show: dict = field(default_factory=dict)  # seeded overrides: key -> what to print
     slip: str = ""  # key of the figure written 元 instead of 万元
 
@@ -55,6 +58,7 @@ def draw_style(ch: Chooser, truth: Truth) -> Style:
                   items=ch.pick("ordinals.items"), labels=labels, order=ch.pick("indicator_orders"), headers=headers,
                   repeat_l1=ch.chance(0.5), group_totals=ch.chance(0.4))
     style.group_totals = style.group_totals and "l1" in style.order  # a group's 合计 row needs the group's column
+    style.project_table = ch.chance(PROJECT_TABLE_SHARE)
     return style
 
 
@@ -291,9 +295,32 @@ def funds_project(style, truth, ch):
 
 
 def projects_dept(style, truth, ch):
+    adjusted = any(p.adjustment != 0 or f"p{i}.adjustment" in style.show for i, p in enumerate(truth.projects))
+    if style.project_table and not adjusted and not style.slip:  # a table shows no adjustment, nor a unit slip
+        return project_table(style, truth, ch)
     out = [Block("p", f"{truth.year}年重点实施项目{len(truth.projects)}个，具体情况如下：")]
     out += [Block("p", project_sentence(style, p, i, ch)) for i, p in enumerate(truth.projects)]
     return out
+
+
+def project_table(style: Style, truth: Truth, ch: Chooser) -> list[Block]:
+    """The projects as a table in 万元 (the unit in the caption), their reasons in a column or in sentences
+    after it that name the project."""
+    with_column = ch.chance(PROJECT_TABLE_REASON_COLUMN)
+    head = [ch.pick(f"project_table.{c}") for c in ("name", "initial", "adjusted", "spent", "rate")]
+    rows = [head + ([ch.pick("project_table.reason")] if with_column else [])]
+    after = []
+    wan = replace(style, unit="万元")
+    for i, p in enumerate(truth.projects):
+        reason = style.show.get(f"p{i}.reason", p.reason) or ""
+        rows.append([p.name, amount(wan, p.initial, f"p{i}.initial", False), amount(wan, p.adjusted, f"p{i}.adjusted", False),
+                     amount(wan, p.spent, f"p{i}.spent", False), rate(style, p.rate, f"p{i}.rate")]
+                    + ([reason or "—"] if with_column else []))
+        if reason and not with_column:
+            after.append(ch.pick("project_table.reason_after").format(name=p.name, t=EXPLANATION_THRESHOLD, reason=reason))
+    intro = ch.pick("project_table.intro").format(Y=truth.year, n=len(truth.projects))
+    return [Block("p", intro), Block("table", rows=rows, header_rows=1, role="projects")] + \
+        ([Block("p", "".join(after))] if after else [])
 
 
 def indicators(style, truth, ch):

@@ -197,6 +197,23 @@ def _explanation(flow: Flow, start: int, end: int, after: int) -> tuple[str, Evi
     return None
 
 
+MIN_NAME_CORE = 4  # characters of a project's name a sentence must repeat to be about it
+
+
+def _named_explanation(flow: Flow, name: str) -> tuple[str, Evidence] | None:
+    """The cause a sentence of prose gives for a project a table lists without a reason column ("疫情防控经费
+    执行率未达到95%，主要原因是…" after the table): a sentence naming the project with a cause marker."""
+    core = re.sub(rf"(?:{alternation('project_name_suffixes')})$", "", name)
+    if len(core) < MIN_NAME_CORE:
+        return None
+    markers = lexicon()["cause_markers"]
+    for s, e in _sentences(flow):
+        sentence = flow.text[s:e].strip()
+        if core in sentence and any(m in sentence for m in markers) and not _TABLE_CELLS.search(sentence):
+            return sentence, flow.quote(s, e - 1)
+    return None
+
+
 _ADJUST_WORDS = words("adjustment.words")
 _ADJUST_CAUSE = words("adjustment.causes")
 
@@ -376,16 +393,21 @@ def _own_project(flow: Flow, out: ProjectText, name: str) -> None:
 # ---------------------------------------------------------------- budget
 
 
-def _scope(segment: str) -> tuple[str | None, bool]:
-    """(scope, anchored): the scope word in the clause's lead, if any. A clause about one project
-    ("该项目年初预算…") has no department scope at all (None); a lead with no scope word is
-    read as the department's, but only inferred."""
+MIN_DEPARTMENT_NAME = 4  # characters of the department's name that make it a scope word (XX县应急管理局)
+
+
+def _scope(segment: str, department: str = "") -> tuple[str | None, bool]:
+    """(scope, anchored): the scope word in the clause's lead, if any; the department's own name (from the
+    title) is one. A clause about one project ("该项目年初预算…") has no department scope at all (None); a
+    lead with no scope word is read as the department's, but only inferred."""
     scopes = lexicon()["scope"]
     first_label = min((segment.find(w) for w in ("预算", "决算", "支出") if w in segment), default=len(segment))
     lead = segment[: first_label + 4]
     # the scope word written first decides: 该项目年初部门预算 is one project's share of the department's budget
     found = [(at, -len(w), scope) for scope in ("basic", "project", "overall", "one_project")
              for w in scopes[scope] if (at := lead.find(w)) != -1]
+    if len(department) >= MIN_DEPARTMENT_NAME and (at := lead.find(department)) != -1:
+        found.append((at, -len(department), "overall"))
     if not found:
         return "overall", False
     scope = min(found)[2]
@@ -418,7 +440,8 @@ def _budget_clauses(flow: Flow, out: Extraction, claimed: _Claimed):
     A clause names its scope (label), or stands under a heading that does (header), or neither (inferred:
     then only a clause of two or more figures counts, and it is taken for the department's)."""
     heading_starts = flow.heading_starts
-    last: tuple | None = None  # (scope, anchor, end) of the last clause given
+    department = next((f.fields.get("department") or "" for f in out.facts if f.kind == "document"), "")
+    last: tuple | None = None  # (scope, anchor, end) of the last clause given that is no 其中 list
     for s, e in _sentences(flow):
         if s in claimed:
             continue
@@ -426,23 +449,31 @@ def _budget_clauses(flow: Flow, out: Extraction, claimed: _Claimed):
         if not [f for f in find_figures(sentence, "budget", base=s) if f.start not in claimed]:
             continue
         section, heading = _section_of(flow, heading_starts, s)
-        cuts = [0] + [m.start() for m in re.finditer(r"其中|；|;", sentence)] + [len(sentence)]
+        # a rate after a 其中 list ("其中基本支出X万元，项目支出Y万元，预算执行率Z%") is the total's, not the last part's
+        rates_after_parts = [m.end() for m in _RATE_AFTER_PARTS.finditer(sentence)]
+        cuts = sorted({0, *[m.start() for m in re.finditer(r"其中|；|;", sentence)], *rates_after_parts, len(sentence)})
         for a, b in zip(cuts, cuts[1:]):
             segment = sentence[a:b]
             if _OTHER_YEAR.search(segment):
                 continue  # last year's figures, or a comparison: not this report's budget
             figures = [f for f in find_figures(segment, "budget", base=s + a) if f.start not in claimed]
             amounts = len([f for f in figures if f.field != "rate_stated"])
-            scope, anchored = _scope(segment)
+            scope, anchored = _scope(segment, department)
             anchor = "label" if anchored else "inferred"
-            if not anchored and scope is not None and _heading_scope(heading) is not None:
-                scope, anchor = _heading_scope(heading), "header"
-            if anchor == "inferred" and _continues(flow.text, last, s + a):
+            continued = not anchored and scope is not None and _continues(flow.text, last, s + a)
+            if continued:
                 scope, anchor = last[0], last[1]  # "…部门预算X万元；年中追加Y万元；全年预算Z万元": one statement
-            if scope is None or amounts == 0 or (anchor == "inferred" and amounts < 2):
+            elif not anchored and scope is not None and _heading_scope(heading) is not None:
+                scope, anchor = _heading_scope(heading), "header"
+            rate_only = amounts == 0 and figures and (continued or anchored)  # "整体支出执行率为92.47%"
+            if scope is None or (amounts == 0 and not rate_only) or (anchor == "inferred" and amounts < 2):
                 continue  # None: one project's figures, not the department's
-            last = (scope, anchor, s + b)
+            if not segment.startswith("其中"):  # the parts of a total do not carry its scope on
+                last = (scope, anchor, s + b)
             yield scope, anchor, figures, s + a, s + b, s, section
+
+
+_RATE_AFTER_PARTS = re.compile(rf"其中[^。；;]*?[，,](?=(?:{alternation('budget.rate_stated')}))")
 
 
 def _continues(text: str, last: tuple | None, start: int) -> bool:
@@ -451,8 +482,11 @@ def _continues(text: str, last: tuple | None, start: int) -> bool:
     if last is None or last[1] == "inferred" or start < last[2]:
         return False
     gap = text[last[2]: start]
-    return re.fullmatch(r"\s*", gap) is not None and text[last[2] - 1: last[2]] in ("；", ";") \
-        or re.fullmatch(r"\s*[；;]\s*", gap) is not None
+    if "\n" in gap or "\n" in text[last[2] - 1: start]:
+        return False  # another paragraph
+    if re.fullmatch(r"(?:其中[^。]*[；;。，,])?", gap) is not None and text[start - 1: start] in ("；", ";", "。", "，", ","):
+        return True  # right after the clause's ；/。, or after the 其中 list of its parts
+    return re.fullmatch(r"[；;]", gap) is not None
 
 
 _ANCHOR_RANK = {"label": 0, "header": 0, "inferred": 1}
@@ -948,7 +982,12 @@ def extract_tables(tables: list, flow: Flow, out: Extraction, report_kind: str |
                     continue
                 out.facts.append(fact)
         elif block.kind == "project_list":
-            out.facts.extend(project_list_facts(block, unit))
+            for fact in project_list_facts(block, unit):
+                if "explanation" not in fact.fields:
+                    found = _named_explanation(flow, fact.fields["name"])
+                    if found is not None:
+                        fact.fields["explanation"], fact.field_evidence["explanation"] = found
+                out.facts.append(fact)
         else:
             _fund_block(block, fund_rows(block, unit), flow, tables, out, report_kind, several_funds)
 

@@ -12,9 +12,10 @@ from functools import lru_cache
 
 
 from ..model import Quantity
-from .lexicon import lexicon
+from .lexicon import words, lexicon
 from .numbers import AMOUNT_RE, NOT_A_FRAGMENT, NUM, money, percent
 
+COMPARISON_SPAN = 6  # characters before a figure that may hold a comparison word (未达到 / 低于 …)
 _FILLER = r"[为是了达到约共计合计:：\s]{0,4}"
 _FIGURE = rf"{NOT_A_FRAGMENT}(?P<sign>[-−])?(?P<num>{NUM})\s*(?P<unit>亿元|万元|千元|元|%)"  # an amount or a rate
 
@@ -122,6 +123,8 @@ def _keyword_figure(text: str, m: re.Match, family: str, base: int, floor: int) 
     field = classify_label(label, family)
     if field is None or (field == "rate_stated") != (m.group("unit") == "%"):
         return None
+    if text[max(floor, m.start() - COMPARISON_SPAN): m.start()].rstrip().endswith(words("comparison_words")):
+        return None  # "执行率未达到95%": a threshold the figure is held to, not the figure
     value = percent(m.group("num")) if field == "rate_stated" else money(m.group("num"), m.group("unit"), bool(m.group("sign")))
     start = m.start() - len(label)
     return Figure(field, label, value, base + start, base + m.end(), base + m.start("num"))
