@@ -4,6 +4,8 @@ Errors rest only on anchored facts; a misreading must not become twenty errors.
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from checker.derive import derive
@@ -253,3 +255,40 @@ def test_a_project_a_table_lists_is_explained_by_a_sentence_naming_it(cpack):
     facts = derive(extract(Document("t.txt", "txt", lines, pipe_tables(lines))))
     found = fired(run(cpack, facts), "execution.explanation-required")
     assert [f.subject for f in found] == ["项目：医疗卫生机构能力建设"]  # the other is explained after the table
+
+
+@pytest.mark.parametrize("adjustments", [
+    "年中追加预算420.00万元，调减预算76.80万元",
+    "年中追加预算420.00万元；年中调减预算76.80万元",
+    "年中调整预算343.20万元（追加420.00万元，调减76.80万元）",
+])
+def test_an_increase_and_a_decrease_in_one_statement_add_up(cpack, adjustments):
+    text = (f"某局2023年度部门整体支出绩效自评报告\n一、部门预算情况\n2023年本局年初预算数为3,256.80万元。{adjustments}，"
+            "全年预算数为3,600.00万元。\n")
+    facts = derive(extract(doc_of(text)))
+    [budget] = [f for f in facts if f.kind == "budget"]
+    assert budget.fields["adjustment"].value == Decimal("343.20") and budget.fields["full_year"].value == 3600
+    assert [f for f in fired(run(cpack, facts)) if f.severity == "error"] == []
+
+
+@pytest.mark.parametrize("statement, total", [
+    ("经自评，预算执行率得分9.00分（分值10分），产出指标得分42.60分（分值50分），效益指标得分25.00分（分值30分），"
+     "满意度指标得分9.00分（分值10分），自评得分85.60分，评价等次为“良”。", "85.6"),
+    ("预算执行（20分）得19.20分；产出指标（40分）得37.50分；效益指标（30分）得26.80分；满意度指标（10分）得9.10分。"
+     "综合自评得分92.60分，评价等级为优。", "92.6"),
+])
+def test_the_total_score_is_the_named_one_and_the_parts_are_read_across_semicolons(cpack, statement, total):
+    facts = derive(extract(doc_of("某项目2023年度项目支出绩效自评报告\n三、自评结论\n" + statement + "\n")))
+    [se] = [f for f in facts if f.kind == "self_evaluation"]
+    assert se.fields["score_total"].value == Decimal(total)
+    assert se.fields["parts_full_marks"].value == 100 and se.fields["parts_score"].value == Decimal(total)
+    assert [f for f in fired(run(cpack, facts, "项目")) if f.severity == "error"] == []
+
+
+def test_an_execution_score_in_prose_is_held_to_the_projects_stated_rate(cpack):
+    text = ("某项目2023年度项目支出绩效自评报告\n一、项目资金情况\n该项目年初预算400.00万元，实际支出374.00万元，预算执行率93.50%。"
+            "主要原因是部分合同尾款未到支付期。\n三、自评结论\n本项目预算执行率分值10分，得分9.50分；产出指标分值50分，得分48.00分；"
+            "效益指标分值30分，得分28.00分；满意度指标分值10分，得分9.00分。自评总分94.50分，自评等级为优。\n")
+    facts = derive(extract(doc_of(text)))
+    [f] = fired(run(cpack, facts, "项目"), "execution.score-formula")
+    assert "9.35分" in f.message

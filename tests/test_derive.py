@@ -135,3 +135,20 @@ def test_a_table_without_level_columns_is_one_part_of_the_total():
     rows = [_row("培训人次", 50, 50), _row("满意度", 40, 38)]
     del rows[1].fields["score"]
     assert parts(rows)[0].value == 10
+
+
+def test_the_direction_of_an_indicator_without_a_sign():
+    """No sign and no 指标性质: a name the lexicon says is better lower (受害率) is met below its target;
+    反向 says so too; others are better higher."""
+    from checker.derive import measure_indicators
+
+    def shortfall(name, direction=""):
+        fields = {"name": name, "target": Quantity(Decimal("0.9"), 1, "%"), "achieved": Quantity(Decimal(0), 0, "%")}
+        if direction:
+            fields["direction"] = direction
+        fact = Fact("indicator", name, fields, [], "t")
+        measure_indicators([fact])
+        return fact.fields["shortfall"].value
+
+    assert shortfall("森林火灾受害率") < 0 and shortfall("培训覆盖率", "反向") < 0
+    assert shortfall("培训覆盖率") > 0 and shortfall("森林火灾受害率", "≥") > 0

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from checker.derive import derive
+from checker.evaluate import evaluate_document
 from checker.extract import extract
 from checker.extract.glued import glued_indicator_tables
 from checker.model import Document, Line
@@ -48,11 +50,20 @@ def test_a_row_that_splits_several_ways_is_left_out_and_the_table_goes_on():
     assert rows_of(f"{header}满意度指标服务对象满意度指标群众满意度≥90%590%5培训满意度≥95%1096%10") == []  # one row: no table
 
 
-def test_with_a_reason_column_targets_and_results_are_not_read():
-    """A row's reason cannot be told from the next row's name: weights and scores only (no verdict on 'met')."""
-    text = f"{HEADER}未完成原因产出指标数量指标培训人次20≥300人次250人次20质量指标验收合格率20100%98%18"
+def test_with_a_reason_column_the_rows_say_their_reason_is_unreadable(cpack):
+    """A row's reason cannot be told from the next row's name: the rows are read, their reason not, and
+    no verdict is given on a missing reason (an unmet row with full marks is still an error)."""
+    text = f"{HEADER}未完成原因产出指标数量指标培训人次20≥300人次250人次20质量指标验收合格率20100%98%19.6"
     rows = rows_of(text)
-    assert [(r[2], r[3], r[4], r[5], r[6]) for r in rows] == [("培训人次", "20", "", "", "20"), ("验收合格率", "20", "", "", "18")]
+    assert [(r[2], r[3], r[4], r[5], r[6]) for r in rows] == [("培训人次", "20", "≥300人次", "250人次", "20"),
+                                                              ("验收合格率", "20", "100%", "98%", "19.6")]
+    assert all(r.reason_unreadable for r in rows)
+    facts = derive(extract(Document("t.txt", "txt", lines("项目支出绩效自评表\n" + text), [])))
+    rows = [f for f in facts if f.kind == "indicator"]
+    assert [f.fields.get("reason_unreadable") for f in rows] == [True, True]
+    found = evaluate_document(cpack, facts, "项目").findings
+    assert {f.rule for f in found if f.outcome == "fired" and f.severity == "error"} == {"indicators.full-score-unmet"}
+    assert "indicators.unmet-without-reason" not in {f.rule for f in found if f.outcome == "fired"}
 
 
 def test_a_row_weighs_something_and_the_rows_weigh_at_most_the_full_marks():
@@ -113,3 +124,22 @@ def test_glued_rows_are_quoted_as_printed():
     facts = extract(Document("t.txt", "txt", lines(text), []))
     assert [f.evidence[0].text for f in facts if f.kind == "indicator"] == [
         "产出指标(40分)数量指标培训人次20≥300人次320人次20", "质量指标验收合格率20100%98%18"]
+
+
+def test_a_total_row_with_its_unit_in_brackets_closes_a_glued_table():
+    """"總分（分）10099.73" is the total row, not an indicator named 总分（分） split 100|9|9.7|3."""
+    header = "一级指标二级指标三级指标年度指标值权重完成值指标得分（分）"
+    text = f"{header}产出指标数量指标开展工作督导≥4次105次10质量指标覆盖率≥99%1099%10总分（分）2020"
+    rows = rows_of(text)
+    assert [r[2] for r in rows[:-1]] == ["开展工作督导", "覆盖率"] and rows[-1][0] == "总分"
+
+
+def test_a_glued_fund_row_split_into_slivers_or_long_rates_is_no_reading():
+    """1511.5111 | 54.7911 (a budget a sliver of another) and 7.4610100% (a rate to seven places) are cuts in
+    the wrong place: the one sound split is read, though its rate is wrong (92.33 % for 97.33 %)."""
+    from checker.extract.glued import _fund_splits
+
+    fields = ["initial", "adjusted", "spent", "weight", "rate", "score"]
+    assert _fund_splits("1511.511154.791123.961092.33%9.73", fields) == [
+        {"initial": "1511.51", "adjusted": "1154.79", "spent": "1123.96", "weight": "10", "rate": "92.33%", "score": "9.73"}]
+    assert _fund_splits("5511.476707.466707.4610100%10", ["adjusted", "spent", "weight", "rate", "score"]) == []

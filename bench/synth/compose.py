@@ -108,7 +108,9 @@ def grade_word(ch: Chooser, grade: str) -> str:
 def comparator(ind, ch: Chooser) -> str:
     if ind.kind == "done":
         return ""
-    return "≤" if ind.kind == "le" else ch.pick(["≥", "", ">=", "="] if ind.kind == "pct" else ["≥", "", "≥"])
+    if ind.kind == "le":  # a lower-is-better row, its sign sometimes left out (the name says which way)
+        return ch.pick(["≤", "≤", ""])
+    return ch.pick(["≥", "", ">=", "="] if ind.kind == "pct" else ["≥", "", "≥"])
 
 
 def row_cells(style: Style, ind, ch: Chooser, first_in_group: bool, first_in_dim: bool) -> list[str]:
@@ -122,7 +124,7 @@ def row_cells(style: Style, ind, ch: Chooser, first_in_group: bool, first_in_dim
         "l3": ind.name,
         "target": f"{sign}{ind.target}{ind.unit}" if quantitative else ind.target,
         "actual": ind.actual + (ind.unit if quantitative else ""),
-        "nature": (sign or "≥") if quantitative else "定性",
+        "nature": (sign or ("" if ind.kind == "le" else "≥")) if quantitative else "定性",  # D04 leaves it empty
         "tvalue": ind.target,
         "unit": ind.unit,
         "avalue": ind.actual,

@@ -277,6 +277,8 @@ def summarise_scores(facts: list[Fact]) -> None:
                 parts.append(part)
         if not parts:
             parts += _ungrouped_part(facts)
+        if execution is not None and execution.fields.get("rate") is None:
+            _execution_rate_of_report(facts, execution)
         if execution is not None and execution.fields.get("weight") is not None and execution.fields.get("score") is not None:
             parts.append((execution.fields["weight"], execution.fields["score"]))
         if parts:
@@ -290,6 +292,27 @@ def summarise_scores(facts: list[Fact]) -> None:
         if groups:
             doc.fields["indicator_groups"] = "、".join(dict.fromkeys(g.fields["name"] for g in groups))
         _deviation_measures(facts, doc)
+
+
+def _execution_rate_of_report(facts: list[Fact], execution: Fact) -> None:
+    """The rate an execution score written in prose is scored on ("预算执行率分值10分，得分9.50分" with the
+    rate stated elsewhere): the only project's stated rate in a project report, the department's stated
+    rate in a department report; none where it cannot be told which."""
+    doc = next((f for f in facts if f.kind == "document"), None)
+    kind = doc.fields.get("report_kind") if doc is not None else None
+    if kind == "项目":
+        projects = [f for f in facts if f.kind == "project"]
+        source = projects[0] if len(projects) == 1 else None
+    elif kind == "部门整体":
+        source = next((f for f in facts if f.kind == "budget" and f.fields.get("scope") == "部门整体"
+                       and f.anchor != "inferred"), None)
+    else:
+        source = None
+    rate = source.fields.get("rate_stated") if source is not None else None
+    if rate is not None:
+        execution.fields["rate"] = rate
+        if rate_evidence := source.field_evidence.get("rate_stated"):
+            execution.field_evidence["rate"] = rate_evidence
 
 
 def _ungrouped_part(facts: list[Fact]) -> list[tuple[Quantity, Quantity]]:
@@ -348,13 +371,17 @@ def _text_met(target: str, achieved: str) -> bool | None:
 
 def measure_indicators(facts: list[Fact]) -> None:
     """Each indicator row's shortfall against its target, in the direction the row states (≥: target −
-    achieved; ≤: achieved − target; =: the distance), the words of a result in words (met_in_words), and
+    achieved; ≤: achieved − target; =: the distance; none written: lower is better for the lexicon's
+    indicators.lower_is_better names, else higher), the words of a result in words (met_in_words), and
     the score the B/A (A/B) formula gives. Whether a row is unmet is the rules' (shortfall > 0)."""
     for f in (x for x in facts if x.kind == "indicator"):
         target, actual = f.fields.get("target"), f.fields.get("achieved")
         direction = f.fields.get("direction") or ""
         if target is not None and actual is not None:
-            lower_is_better = direction in ("≤", "<")
+            # no direction written: a name of the kind that is better lower (受害率, 事故率 …) says it
+            lower_is_better = direction in ("≤", "<") or direction.startswith("反向") or (
+                direction not in ("≥", ">", "=") and not direction.startswith("正向")
+                and any(w in (f.fields.get("name") or "") for w in words("indicators.lower_is_better")))
             gap = actual.value - target.value if lower_is_better else target.value - actual.value
             if direction == "=":
                 gap = abs(gap)

@@ -51,6 +51,13 @@ SUM_WORD_TO_TOTAL = 24  # from 合计 / 共计 to its amount
 PART_NAME_SPAN = 24  # the words before a part's amount that name it
 
 
+def _statements(flow: Flow):
+    """(start, end) of each statement: a sentence up to its 。 (or the line's end), its ；-clauses together."""
+    for m in re.finditer(r"[^。！？!?\n]+[。！？!?]?", flow.text):
+        if m.end() - m.start() > 1:
+            yield m.start(), m.end()
+
+
 def _sentences(flow: Flow, start: int = 0, end: int | None = None):
     """(start, end) of each sentence in flow.text[start:end]."""
     end = len(flow.text) if end is None else end
@@ -228,8 +235,11 @@ def _adjustment_reason(flow: Flow, start: int, end: int):
     return None
 
 
-def _signed(fig) -> tuple[str, Quantity]:
-    """A figure's field and value, a mid-year adjustment as one signed field (调减 is negative)."""
+def _signed(fig) -> tuple[str | None, Quantity]:
+    """A figure's field and value, a mid-year adjustment as one signed field (调减 is negative); a net
+    adjustment whose sign is not written (年中调整预算X万元) is no field (None)."""
+    if fig.field == "adjustment_net":
+        return None, fig.value
     if fig.field not in ("adjustment_up", "adjustment_down"):
         return fig.field, fig.value
     value = fig.value
@@ -238,16 +248,37 @@ def _signed(fig) -> tuple[str, Quantity]:
     return "adjustment", value
 
 
+def _take(fact: Fact, fig, flow: Flow, adjusted_at: dict) -> str | None:
+    """A figure into its field of the fact, the first statement winning; a second mid-year adjustment in
+    the statement of the first (up to its 。) adds to it ("年中追加预算420万元；调减预算76.80万元"). `adjusted_at` holds where
+    each fact's last adjustment ended. The field taken, or None (the figure is left to others)."""
+    key, value = _signed(fig)
+    if key is None:
+        return None
+    if key in fact.fields:
+        prev = adjusted_at.get(id(fact))
+        if key != "adjustment" or prev is None or re.search(r"[。\n]", flow.text[prev: fig.start]):
+            return None
+        old = fact.fields[key]
+        fact.fields[key] = Quantity(old.value + value.value, max(old.places, value.places), old.unit, "")
+        adjusted_at[id(fact)] = fig.end
+        return None  # summed: the figure owns no field of its own (a unit reading of it would undo the sum)
+    fact.fields[key] = value
+    fact.field_evidence[key] = flow.span_evidence(fig.start, fig.end)
+    if key == "adjustment":
+        adjusted_at[id(fact)] = fig.end
+    return key
+
+
 def _read_project_figures(fact: Fact, figures, flow: Flow, out: Extraction, group: str) -> int:
     """Label-value figures into the project's fields (first statement wins; 调减 is negative).
     Returns the end of the last figure read."""
     last_end = 0
+    adjusted_at: dict = {}
     for fig in figures:
-        key, value = _signed(fig)
-        if key in fact.fields:
+        key = _take(fact, fig, flow, adjusted_at)
+        if key is None:
             continue
-        fact.fields[key] = value
-        fact.field_evidence[key] = flow.span_evidence(fig.start, fig.end)
         if key != "rate_stated":
             out.owned[fig.number_start] = Owned(fact, key, fig.label, group)
         last_end = max(last_end, fig.end)
@@ -509,13 +540,12 @@ def extract_budgets(flow: Flow, out: Extraction, projects: ProjectText) -> None:
         same = [c for c in found if c is first or (c[1] != "inferred" and first[1] != "inferred" and c[6] == first[6])]
         fact = Fact("budget", SCOPE_CN[scope], {"scope": SCOPE_CN[scope]}, [flow.quote(first[3], first[4] - 1, limit=240)],
                     "budget.sentence", anchor=first[1])
+        adjusted_at: dict = {}
         for _, _, figures, _, _, sentence, _ in same:
             for fig in figures:
-                key, value = _signed(fig)
-                if key in fact.fields:
+                key = _take(fact, fig, flow, adjusted_at)
+                if key is None:
                     continue
-                fact.fields[key] = value
-                fact.field_evidence[key] = flow.span_evidence(fig.start, fig.end)
                 if key != "rate_stated":
                     out.owned[fig.number_start] = Owned(fact, key, fig.label, f"budget:{sentence}")
         if "adjustment" in fact.fields and "carried_over" not in fact.fields:
@@ -556,6 +586,7 @@ _SCORE = re.compile(
     # a form's label with its unit in brackets: "自评总分(分)97.93" (a named label only; no unit after the figure)
     rf"|(?:{alternation('score_total.named')})\s*[(（]分[)）]\s*(?:为|:|：)?\s*(?P<form_num>{NUM})(?![\d.%])(?!\s*(?:万元|元|分))"
 )
+_NAMED_SCORE = re.compile(alternation("score_total.named"))
 _GRADE = re.compile(rf"(?:{alternation('grade.labels')})(?:为|是|:|：)?\s*[“\"「『]?(?P<g>{alternation('grade.words')})(?![\u4e00-\u9fff]{2})")
 _GRADE_NORMAL = entry("grade.normal")
 
@@ -649,19 +680,23 @@ def _coverage_as_share(flow: Flow, fact: Fact) -> None:
 
 
 def _total_score(flow: Flow):
-    """The overall self-assessed score, not an indicator group's 得分 (those name 指标/总分X分)."""
+    """The overall self-assessed score: a label that names it (自评得分, 综合得分 …) first; a bare 得分 only
+    where no such label is written, and not a part's (指标 / 执行率 / 总分X分 just before it)."""
+    found = []
     for m in _SCORE.finditer(flow.text):
-        s, e = flow.sentence_bounds(m.start(), m.end())
-        sentence = flow.text[s:e]
+        s, _ = flow.sentence_bounds(m.start(), m.end())
         local = flow.text[max(s, m.start() - SCORE_LABEL_SPAN): m.start()]
         own = m.group(0)
-        if re.search(r"指标|总分\s*\d", local) and not re.search(r"自评|综合", local + own):
-            continue
+        named = _NAMED_SCORE.match(own) is not None
+        if not named and re.search(rf"指标|{_PART_NAME.pattern}|总分\s*\d", local) and not re.search(r"自评|综合", local + own):
+            continue  # a part's score: "预算执行率得分9分（分值10分）", "产出指标得分42.6分"
         value = plain(m.group("num") or m.group("form_num"), "分")
-        if value.value > 100:
-            continue
-        return value, flow.quote(m.start(), m.end())
-    return None
+        if value.value <= 100:
+            found.append((not named, m.start(), value, m))
+    if not found:
+        return None
+    _, _, value, m = min(found, key=lambda f: (f[0], f[1]))
+    return value, flow.quote(m.start(), m.end())
 
 
 # ---------------------------------------------------------------- indicator groups
@@ -815,7 +850,7 @@ def extract_execution_score(flow: Flow, out: Extraction) -> None:
         return
 
 
-_PART_NAME = re.compile(rf"(?P<name>{alternation('indicators.level1_counted')})指标|(?P<exec>预算执行率|资金执行率|执行率)")
+_PART_NAME = re.compile(rf"(?P<name>{alternation('indicators.level1_counted')})指标|(?P<exec>{alternation('score_parts.execution_names')})")
 _PART_FULL = re.compile(rf"(?:{alternation('score_parts.full_labels')})[为是:：]?\s*(?P<num>{NUM})\s*分")
 _PART_GOT = re.compile(rf"(?:{alternation('score_parts.score_labels')})[为是:：]?\s*(?P<num>{NUM})\s*分")
 _BARE_MARKS = re.compile(rf"^[（(]?\s*(?P<num>{NUM})\s*分")
@@ -832,8 +867,9 @@ def _part_scores(segment: str) -> tuple[str | None, str | None]:
 
 def extract_score_parts(flow: Flow, out: Extraction) -> None:
     """"产出指标得分57.74分（分值60分）、效益指标…、预算执行率得分10分（分值10分）": the total score broken
-    down by part, read as each level-1 group's (and the execution block's) full marks and score."""
-    for s, e in _sentences(flow):
+    down by part, read as each level-1 group's (and the execution block's) full marks and score. The parts
+    may stand apart by ； ("预算执行（20分）得19.20分；产出指标（40分）得37.50分；…"): read up to the 。."""
+    for s, e in _statements(flow):
         sentence = flow.text[s:e]
         names = list(_PART_NAME.finditer(sentence))
         if len(names) < MIN_SCORE_PARTS:

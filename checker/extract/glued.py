@@ -14,8 +14,8 @@ word of the lexicon's outcome words) constrains where one cell can end and the n
   or, of several splits, where exactly one agrees with itself (rate = spent ÷ budget, score = weight × rate).
 
 Precision first: where the header has a reason column, the reason of one row cannot be told from the name
-of the next, so those rows give their weights and scores but not their targets and results (no verdict on
-whether they were met); a name holding a figure ends the table. Rows keep their text as printed
+of the next, so the rows say their reason is unreadable (reason_unreadable: no verdict on a missing reason);
+a name holding a figure ends the table. Rows keep their text as printed
 (tables.PrintedRow), which their facts' evidence quotes.
 """
 from __future__ import annotations
@@ -180,8 +180,8 @@ def _row(text: str, at: int, fields: list[str], patterns: dict,
     if not readings or len({stop for _, _, stop in readings}) > 1:
         return None  # no reading, or readings that end in different places: the table's rows are lost
     name, values, stop = readings[0]
-    if not re.search(r"[\u4e00-\u9fff]{2}", name) or re.search(r"\d", name):
-        return None
+    if not re.search(r"[\u4e00-\u9fff]{2}", name) or re.search(r"\d", name) or _TOTAL_NAME.match(name):
+        return None  # no name, a figure in it, or a total row's label: no indicator
     if len(readings) > 1:  # the row ends here, but its cells split more than one way: which is meant cannot be told
         return level_cells, {}, stop
     return level_cells, {"name": name, **values}, stop
@@ -202,6 +202,9 @@ def _with_trailing_unit(text: str, readings: list) -> list:
 @lru_cache(maxsize=1)
 def _units() -> frozenset[str]:
     return frozenset({*words("units.count"), *words("indicators.value_units"), *words("indicators.measure_units"), "%"})
+
+
+_TOTAL_NAME = re.compile(r"(?:总分|合计|总计|小计)(?:[(（][^)）]{0,4}[)）])?$")
 
 
 def _name_ends(text: str, at: int, first_figure: int, value_fields: list[str]) -> list[int]:
@@ -268,7 +271,7 @@ def _table(text: str, header_end: int, fields: list[str]) -> tuple[list[list[str
     return rows, at
 
 
-_TOTAL = re.compile(r"[…\.。·]*(?P<label>总分|合计|总计)(?P<marks>[\d.]+)")
+_TOTAL = re.compile(r"[…\.。·]*(?P<label>总分|合计|总计)(?:[(（][^)）]{0,4}[)）])?(?P<marks>[\d.]+)")  # 总分（分）10099.73
 
 
 def _marks(digits: str, fields: list[str]) -> tuple[str, str] | None:
@@ -334,9 +337,8 @@ def glued_indicator_tables(lines: list[Line]) -> list[Table]:
             tail = re.compile(rf"[^\d≥≤<>=]{{0,12}}?(?=(?:{alternation('indicators.level1_in_tables')})指标)").match(text, end)
             rows, stop = _table(text, tail.end() if "reason" in fields and tail else end, fields)
             if len(rows) >= MIN_ROWS:
-                if "reason" in fields:  # a row's reason cannot be told from the next row's name
-                    rows = [PrintedRow([c if f not in ("target", "actual") else "" for f, c in zip(fields, row)], row.printed)
-                            for row in rows]
+                if "reason" in fields:  # a row's reason cannot be told from the next row's name: not read
+                    rows = [PrintedRow(list(row), row.printed, reason_unreadable=True) for row in rows]
                 tables.append(Table(page, [[header_word("indicator", f) for f in fields]] + rows))
             at = max(stop, end)
     return tables
@@ -345,11 +347,12 @@ def glued_indicator_tables(lines: list[Line]) -> list[Table]:
 # ---------------------------------------------------------------- the fund row of a glued form
 
 MAX_GAP_TO_ROW = 12  # characters between a glued fund header and its total row's label
+MAX_MONEY_RATIO = 10  # a fund row's budget, adjusted budget and spending differ by less than this factor
 UNIT_BEFORE_HEADER = 30  # how far before the header the form states its money unit (资金情况(万元))
 _MONEY_UNIT = re.compile(r"[(（](万元|亿元|元)[)）]")
 _MONEY = r"(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:\.\d+)?"
 _FUND_TYPES = {"initial": _MONEY, "adjusted": _MONEY, "spent": _MONEY, "weight": _MARK, "score": _MARK,
-               "rate": rf"{_NUM}%"}
+               "rate": r"(?:0|[1-9]\d*)(?:\.\d{1,2})?%"}  # a rate is written to two places at most
 
 
 def _fund_header(text: str, at: int) -> tuple[list[str], int] | None:
@@ -375,7 +378,7 @@ def _fund_splits(digits: str, fields: list[str]) -> list[dict[str, str]]:
             continue
         row = dict(zip(fields, cells))
         money = [row[f] for f in fields if f in MONEY_FIELDS]
-        if len({_places(m) for m in money}) != 1:
+        if len({_places(m) for m in money}) != 1 or not _same_size(money):
             continue
         if "weight" in row and "score" in row and not Decimal(row["score"]) <= Decimal(row["weight"]) <= MAX_MARKS:
             continue
@@ -385,6 +388,13 @@ def _fund_splits(digits: str, fields: list[str]) -> list[dict[str, str]]:
         if len(out) > MAX_READINGS:
             break
     return out
+
+
+def _same_size(money: list[str]) -> bool:
+    """A row's budget, adjusted budget and spending within MAX_MONEY_RATIO of each other (zeros aside): a
+    split that makes one of them a sliver of another (1511.5111 | 54.7911) cut the figures in the wrong place."""
+    values = [v for v in (Decimal(m.replace(",", "")) for m in money) if v > 0]
+    return not values or max(values) <= min(values) * MAX_MONEY_RATIO
 
 
 def _within_rounding(computed: Decimal, stated: str) -> bool:

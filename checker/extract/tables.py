@@ -44,11 +44,13 @@ def _clean(cell: str) -> str:
 
 class PrintedRow(list):
     """A row rebuilt from text that printed its cells without a boundary: `printed` is the row as the
-    document prints it, the quotation its facts' evidence shows (findable in the document)."""
+    document prints it, the quotation its facts' evidence shows (findable in the document);
+    `reason_unreadable`: the table has a reason column whose cell cannot be told from the next row."""
 
-    def __init__(self, cells, printed: str):
+    def __init__(self, cells, printed: str, reason_unreadable: bool = False):
         super().__init__(cells)
         self.printed = printed
+        self.reason_unreadable = reason_unreadable
 
 
 def fill_merged(rows: list[list]) -> list[list[str]]:
@@ -67,7 +69,7 @@ def fill_merged(rows: list[list]) -> list[list[str]]:
                 use_above = above is not None and j < 3 and not total_row
                 cell = above if use_above else (filled[j - 1] if j else "")
             filled.append(str(cell))
-        out.append(PrintedRow(filled, row.printed) if isinstance(row, PrintedRow) else filled)
+        out.append(PrintedRow(filled, row.printed, row.reason_unreadable) if isinstance(row, PrintedRow) else filled)
     return out
 
 
@@ -395,6 +397,8 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
                 fields[key] = value
         if cells.get("reason") and cells["reason"] not in ("/", "无", "-"):
             fields["reason"] = cells["reason"]
+        elif getattr(row, "reason_unreadable", False):
+            fields["reason_unreadable"] = True
         text = _row_text(row)
         facts.append(Fact("indicator", f"指标：{fields['name']}", fields, [Evidence(block.page, text[:200])],
                           f"table.{block.kind}", anchor="header"))
