@@ -292,3 +292,29 @@ def test_an_execution_score_in_prose_is_held_to_the_projects_stated_rate(cpack):
     facts = derive(extract(doc_of(text)))
     [f] = fired(run(cpack, facts, "项目"), "execution.score-formula")
     assert "9.35分" in f.message
+
+
+def test_a_forms_note_explains_its_rate_but_a_flattened_header_does_not(cpack):
+    """"说明：…预算执行率偏低的原因是…" under a one-project form explains the form's rate; the header words
+    偏差原因分析 in a long run of flattened cells do not."""
+    form = ("2023年度项目支出绩效自评表\n项目名称\t职业技能提升培训补贴项目\n"
+            "项目资金（万元）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+            "\t年度资金总额\t300.00\t280.00\t252.00\t10\t90.00%\t9.00\n")
+    note = "说明：预算执行率偏低的原因是部分培训机构申报材料不全，资金未能在年内拨付。\n"
+    lines = lambda t: [Line(1, x) for x in t.splitlines()]  # noqa: E731
+    found = fired(run(cpack, derive(extract(Document("t.txt", "txt", lines(form + note), []))), "项目"),
+                  "execution.explanation-required")
+    assert found == []
+    header_run = "一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析及改进措施全年执行数" * 6 + "。\n"
+    found = fired(run(cpack, derive(extract(Document("t.txt", "txt", lines(form + header_run), []))), "项目"),
+                  "execution.explanation-required")
+    assert len(found) == 1
+
+
+def test_a_list_introduced_by_zhuyao_baokuo_is_a_breakdown(cpack):
+    text = ("某局2023年度部门整体支出绩效自评报告\n一、部门基本情况\n项目支出1,250.00万元主要包括：公共文化服务体系建设经费"
+            "420.00万元、全域旅游宣传推广经费380.00万元、全民健身赛事活动经费296.00万元、农村广播电视维护经费210.00万元。\n")
+    [f] = fired(run(cpack, derive(extract(doc_of(text)))), "budget.breakdown-sum")
+    assert "1,306.00万元" in f.message
+    fine = text.replace("420.00万元", "364.00万元")
+    assert fired(run(cpack, derive(extract(doc_of(fine)))), "budget.breakdown-sum") == []

@@ -204,6 +204,28 @@ def _explanation(flow: Flow, start: int, end: int, after: int) -> tuple[str, Evi
     return None
 
 
+MAX_NOTE_CHARS = 160  # a sentence of prose that explains; a longer run is a flattened form, not a note
+
+
+def _execution_explanation(flow: Flow) -> tuple[str, Evidence] | None:
+    """In a one-project form, a sentence of prose about its spending (lexicon execution_words) that gives a
+    cause: the reason the form's rate fell short, wherever the form writes it."""
+    markers, topics = lexicon()["cause_phrases"], lexicon()["execution_words"]
+    for s, e in _prose_pieces(flow):
+        sentence = flow.text[s:e].strip()
+        if len(sentence) <= MAX_NOTE_CHARS and any(m in sentence for m in markers) and any(t in sentence for t in topics):
+            return sentence, flow.quote(s, e - 1)
+    return None
+
+
+def _prose_pieces(flow: Flow):
+    """(start, end) of each sentence, or of its part after the last table cell a line of the form ran into
+    it ("…\t9.00说明：预算执行率偏低的原因是…。")."""
+    for m in re.finditer(r"[^\t|。；;！？!?\n]+[。；;！？!?]?", flow.text):
+        if m.end() - m.start() > 1:
+            yield m.start(), m.end()
+
+
 MIN_NAME_CORE = 4  # characters of a project's name a sentence must repeat to be about it
 
 
@@ -213,10 +235,10 @@ def _named_explanation(flow: Flow, name: str) -> tuple[str, Evidence] | None:
     core = re.sub(rf"(?:{alternation('project_name_suffixes')})$", "", name)
     if len(core) < MIN_NAME_CORE:
         return None
-    markers = lexicon()["cause_markers"]
-    for s, e in _sentences(flow):
+    markers = lexicon()["cause_markers"]  # the sentence names the project: a plain 因 will do
+    for s, e in _prose_pieces(flow):
         sentence = flow.text[s:e].strip()
-        if core in sentence and any(m in sentence for m in markers) and not _TABLE_CELLS.search(sentence):
+        if core in sentence and len(sentence) <= MAX_NOTE_CHARS and any(m in sentence for m in markers):
             return sentence, flow.quote(s, e - 1)
     return None
 
@@ -1042,8 +1064,14 @@ def _fund_block(block, rows, flow: Flow, tables: list, out: Extraction, report_k
                 fields[dst] = total[src]
         if total.get("reason"):  # the form's 原因 column: why the rate fell short
             fields["explanation"] = total["reason"]
+        note = None if total.get("reason") else _execution_explanation(flow)  # or a note under the form
+        if note is not None:
+            fields["explanation"] = note[0]
         if len(fields) > 1:
-            out.facts.append(Fact("project", f"项目：{name}", fields, evidence, "table.fund", anchor="header"))
+            fact = Fact("project", f"项目：{name}", fields, evidence, "table.fund", anchor="header")
+            if note is not None:
+                fact.field_evidence["explanation"] = note[1]
+            out.facts.append(fact)
     if report_kind == "部门整体":
         _department_budget_rows(block, total, parts, out, anchored=not several)
     if "rate" in total or "score" in total:
@@ -1106,7 +1134,7 @@ def _department_budget_rows(block, total: dict, parts: list[dict], out: Extracti
 
 # ---------------------------------------------------------------- prose breakdowns
 
-_PARTS_INTRO = re.compile(r"其中[:：,，]?")
+_PARTS_INTRO = re.compile(rf"(?:{alternation('list_intro')})[:：,，]?")  # 其中 / 主要包括 / 具体为 …
 
 
 def extract_breakdowns(flow: Flow, out: Extraction) -> None:
