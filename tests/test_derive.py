@@ -152,3 +152,20 @@ def test_the_direction_of_an_indicator_without_a_sign():
 
     assert shortfall("森林火灾受害率") < 0 and shortfall("培训覆盖率", "反向") < 0
     assert shortfall("培训覆盖率") > 0 and shortfall("森林火灾受害率", "≥") > 0
+
+
+def test_every_fact_has_its_own_number_after_derive():
+    """The engine tells facts apart by number: the level-1 groups only a table's rows show (no prose names
+    them) were all numbered 0, and one group's verdict became the others'."""
+    from checker.derive import derive
+
+    from checker.ingest.text import pipe_tables
+
+    rows = [["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+            ["产出指标", "数量指标", "管护水库座数", "26座", "26座", "30", "32"],
+            ["效益指标", "社会效益指标", "保障灌溉面积", "≥8.5万亩", "8.6万亩", "30", "27"],
+            ["满意度指标", "服务对象满意度指标", "受益群众满意度", "≥90%", "92%", "10", "9"]]
+    lines = [Line(1, "某县水利局2023年度项目支出绩效自评表")] + [Line(1, "| " + " | ".join(r) + " |") for r in rows]
+    facts = derive(extract(Document("t.txt", "txt", lines, pipe_tables(lines))))
+    groups = [f for f in facts if f.kind == "indicator_group"]
+    assert len(groups) == 3 and len({f.fid for f in facts}) == len(facts)

@@ -383,3 +383,16 @@ def test_a_row_whose_cells_do_not_fit_a_wrapped_header_gives_no_figures():
                       ["年度资金总额", "100", "120", "96", "10", "上年结转", "20", "20", "—"]])
     total, _ = fund_rows(blocks_of(table)[0])
     assert (total["initial"].value, total["spent"].value) == (100, 96)
+
+
+def test_a_caption_declares_the_unit_of_a_table_whose_header_does_not():
+    """"单位：万元" above a form whose header names no unit: its amounts are 万元 even where the only other
+    amounts of the text are in 元 (吨水运营补助 ≤1.2元)."""
+    text = ("某项目2023年度项目支出绩效自评表\n单位：万元\n"
+            "| 项目资金 | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
+            "| 年度资金总额 | 200.00 | 210.00 | 205.80 | 10 | 98.00% | 9.80 |\n"
+            "吨水运营补助标准≤1.2元，实际1.15元。\n")
+    lines = [Line(1, x) for x in text.splitlines()]
+    facts = extract(Document("t.txt", "txt", lines, pipe_tables(lines)))
+    [project] = [f for f in facts if f.kind == "project"]
+    assert (project.fields["initial"].value, project.fields["initial"].unit) == (200, "万元")

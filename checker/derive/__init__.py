@@ -530,7 +530,8 @@ def derive(facts: list[Fact]) -> list[Fact]:
     check_products(facts)
     measure_indicators(facts)
     facts = merge_group_subtotals(facts)
-    facts = facts + aggregate_indicator_rows(facts)
+    # the groups only a table's rows show are facts of their own: numbered, as the engine tells facts by number
+    facts = _numbered(facts, aggregate_indicator_rows(facts), start=max((f.fid for f in facts), default=0) + 1)
     summarise_scores(facts)
     derived = budget_compositions(facts) + budget_splits(facts) + figure_repeats(facts)
     return _numbered(facts, derived, start=max((f.fid for f in facts), default=0) + 1)

@@ -993,6 +993,16 @@ def _text_tables(doc, lines: list) -> list:
     return [t for t in pipe_tables(lines) if key(t.rows[0]) not in known]
 
 
+_UNIT_CAPTION = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>亿元|万元|元)")
+
+
+def caption_unit(flow: Flow) -> str | None:
+    """The money unit the document's captions declare for its tables ("单位：万元", "金额单位：元"), where
+    they all declare the same one."""
+    units = {m.group("unit") for m in _UNIT_CAPTION.finditer(flow.text)}
+    return units.pop() if len(units) == 1 else None
+
+
 def usual_unit(flow: Flow) -> str:
     """The money unit most figures of the report are written in (for tables that do not say)."""
     from .figures import money_mentions
@@ -1032,7 +1042,8 @@ def extract_tables(tables: list, flow: Flow, out: Extraction, report_kind: str |
     blocks = [block for table in tables for block in blocks_of(table)]
     # one fund table is the department's; with several, each may be one project's or fund's
     several_funds = sum(1 for b in blocks if b.kind not in ("indicator", "project_list")) > 1
-    unit = usual_unit(flow) if any(b.kind != "indicator" for b in blocks) else "万元"  # once: it scans the whole text
+    # the unit a caption declares ("单位：万元"), else the one most amounts of the text are written in
+    unit = (caption_unit(flow) or usual_unit(flow)) if any(b.kind != "indicator" for b in blocks) else "万元"
     for block in blocks:
         if block.kind == "indicator":
             for fact in indicator_facts(block, ""):
