@@ -318,3 +318,25 @@ def test_a_list_introduced_by_zhuyao_baokuo_is_a_breakdown(cpack):
     assert "1,306.00万元" in f.message
     fine = text.replace("420.00万元", "364.00万元")
     assert fired(run(cpack, derive(extract(doc_of(fine)))), "budget.breakdown-sum") == []
+
+
+def test_a_table_read_whole_counts_its_groups_rows_and_a_note_names_the_unmet_indicator(cpack):
+    """The rows' marks with the execution row's make up the 合计 row's 100: the table was read whole, so its
+    groups' rows are counted (产出 6 rows against 5 in the text); the 预算执行率 row is the execution block,
+    no indicator; "偏差说明：群众满意度略低于目标值，主要原因是…" explains the unmet row."""
+    rows = [["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]]
+    rows += [["产出指标", "数量指标", f"建设内容{i}", "≥1处", "1处", "10" if i < 4 else "5", "10" if i < 4 else "5"]
+             for i in range(6)]
+    rows += [["效益指标", "社会效益指标", "锻炼人数比例", "≥40%", "41.5%", "30", "30"],
+             ["满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "89%", "10", "9.89"],
+             ["预算执行率", "", "", "100%", "100%", "10", "10"], ["合计", "", "", "", "", "100", "99.89"]]
+    text = ("某项目2023年度项目支出绩效自评报告\n二、绩效目标设定情况\n本项目共设置绩效指标7个，其中产出指标5个、效益指标1个、"
+            "满意度指标1个。\n" + "\n".join(" | ".join(r) for r in rows) +
+            "\n偏差说明：群众满意度略低于目标值，主要原因是部分设施周边照明不足。\n")
+    from checker.ingest.text import pipe_tables
+    lines = [Line(1, x) for x in text.splitlines()]
+    facts = derive(extract(Document("t.txt", "txt", lines, pipe_tables(lines))))
+    assert [f.fields["weight"].value for f in facts if f.kind == "execution_score"] == [10]
+    assert "预算执行率" not in {f.fields.get("level1") for f in facts if f.kind == "indicator"}
+    found = fired(run(cpack, facts, "项目"))
+    assert [(f.rule, f.subject) for f in found] == [("indicators.count-score-match", "产出指标")]

@@ -454,6 +454,25 @@ def aggregate_indicator_rows(facts: list[Fact]) -> list[Fact]:
     return created
 
 
+def count_rows_of_whole_table(facts: list[Fact]) -> None:
+    """Each group's rows are counted (for indicators.count-score-match) where the table was read whole: its
+    rows' marks, with the execution block's, make up the marks its 合计 / 总分 row states (a row dropped or
+    a page lost would not), though the groups state no marks of their own."""
+    se = next((f for f in facts if f.kind == "self_evaluation" and f.fields.get("marks_in_form") is not None), None)
+    rows = [f for f in facts if f.kind == "indicator"]
+    if se is None or not rows or any(f.fields.get("weight") is None or not f.fields.get("level1") for f in rows):
+        return
+    marks = sum(f.fields["weight"].value for f in rows)
+    execution = next((f for f in facts if f.kind == "execution_score" and f.fields.get("weight") is not None), None)
+    stated = se.fields["marks_in_form"].value
+    if stated not in (marks, marks + (execution.fields["weight"].value if execution is not None else 0)):
+        return
+    for group in (f for f in facts if f.kind == "indicator_group" and "rows" not in f.fields):
+        count = sum(1 for f in rows if f.fields["level1"] == group.fields.get("name"))
+        if count:
+            group.fields["rows"] = Quantity(Decimal(count), 0, "个", "")
+
+
 _OTHER_UNIT = {"元": "万元", "万元": "元"}
 
 
@@ -532,6 +551,7 @@ def derive(facts: list[Fact]) -> list[Fact]:
     facts = merge_group_subtotals(facts)
     # the groups only a table's rows show are facts of their own: numbered, as the engine tells facts by number
     facts = _numbered(facts, aggregate_indicator_rows(facts), start=max((f.fid for f in facts), default=0) + 1)
+    count_rows_of_whole_table(facts)
     summarise_scores(facts)
     derived = budget_compositions(facts) + budget_splits(facts) + figure_repeats(facts)
     return _numbered(facts, derived, start=max((f.fid for f in facts), default=0) + 1)

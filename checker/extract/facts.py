@@ -210,10 +210,10 @@ MAX_NOTE_CHARS = 160  # a sentence of prose that explains; a longer run is a fla
 def _execution_explanation(flow: Flow) -> tuple[str, Evidence] | None:
     """In a one-project form, a sentence of prose about its spending (lexicon execution_words) that gives a
     cause: the reason the form's rate fell short, wherever the form writes it."""
-    markers, topics = lexicon()["cause_phrases"], lexicon()["execution_words"]
+    topics = lexicon()["execution_words"]
     for s, e in _prose_pieces(flow):
         sentence = flow.text[s:e].strip()
-        if len(sentence) <= MAX_NOTE_CHARS and any(m in sentence for m in markers) and any(t in sentence for t in topics):
+        if len(sentence) <= MAX_NOTE_CHARS and _gives_cause(sentence) and any(t in sentence for t in topics):
             return sentence, flow.quote(s, e - 1)
     return None
 
@@ -235,12 +235,20 @@ def _named_explanation(flow: Flow, name: str) -> tuple[str, Evidence] | None:
     core = re.sub(rf"(?:{alternation('project_name_suffixes')})$", "", name)
     if len(core) < MIN_NAME_CORE:
         return None
-    markers = lexicon()["cause_markers"]  # the sentence names the project: a plain 因 will do
     for s, e in _prose_pieces(flow):
         sentence = flow.text[s:e].strip()
-        if core in sentence and len(sentence) <= MAX_NOTE_CHARS and any(m in sentence for m in markers):
+        if core in sentence and len(sentence) <= MAX_NOTE_CHARS and _gives_cause(sentence):
             return sentence, flow.quote(s, e - 1)
     return None
+
+
+_CLAUSE_CAUSE = re.compile(r"(?:^|[，,；;：:])\s*因(?!素)")  # "…执行率未达到95%，因上级资金年底下达"
+
+
+def _gives_cause(sentence: str) -> bool:
+    """A cause in so many words (lexicon cause_phrases), or a clause that starts with 因; not a word that only
+    contains a marker (可持续影响指标, 因素)."""
+    return any(m in sentence for m in lexicon()["cause_phrases"]) or _CLAUSE_CAUSE.search(sentence) is not None
 
 
 _ADJUST_WORDS = words("adjustment.words")
@@ -1049,6 +1057,10 @@ def extract_tables(tables: list, flow: Flow, out: Extraction, report_kind: str |
             for fact in indicator_facts(block, ""):
                 if fact.kind == "self_evaluation" and any(f.kind == "self_evaluation" for f in out.facts):
                     continue
+                if fact.kind == "indicator" and "reason" not in fact.fields:  # "偏差说明：群众满意度略低于…，原因是…"
+                    found = _named_explanation(flow, fact.fields.get("name") or "")
+                    if found is not None:
+                        fact.fields["reason"], fact.field_evidence["reason"] = found
                 out.facts.append(fact)
         elif block.kind == "project_list":
             for fact in project_list_facts(block, unit):

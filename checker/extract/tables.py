@@ -352,9 +352,16 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
         if first.startswith(("合计", "总分", "总计")):
             numbers = [c for c in (clean(x) for x in row[1:]) if _IS_NUMBER.match(c)]
             if numbers and _report_total(first, numbers):  # the form's total row: its last figure is the total score
-                facts.append(Fact("self_evaluation", "绩效自评", {"score_total": plain(numbers[-1], "分"), "score_in_form": True},
-                                  [Evidence(block.page, _row_text(row))],
+                fields = {"score_total": plain(numbers[-1], "分"), "score_in_form": True}
+                if len(numbers) >= 2:  # and the figure before it the table's marks
+                    fields["marks_in_form"] = plain(numbers[-2], "分")
+                facts.append(Fact("self_evaluation", "绩效自评", fields, [Evidence(block.page, _row_text(row))],
                                   "table.indicator-total", anchor="header"))
+            continue
+        if _EXECUTION_ROW.match(clean(cells.get("level1") or "")) or _EXECUTION_ROW.match(name):
+            execution = _execution_row(block, row, cells)  # "预算执行率 | | | 100% | 100% | 10 | 10": no indicator
+            if execution is not None:
+                facts.append(execution)
             continue
         if _is_subtotal(name, cells.get("level1") or ""):  # "产出指标合计 | 40 | 40": a group's subtotal
             subtotal = _subtotal_fact(block, row, cells, previous_level1)
@@ -403,6 +410,26 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
         facts.append(Fact("indicator", f"指标：{fields['name']}", fields, [Evidence(block.page, text[:200])],
                           f"table.{block.kind}", anchor="header"))
     return facts
+
+
+_EXECUTION_ROW = re.compile(rf"^(?:{alternation('score_parts.execution_names')})(?:[(（]\d+(?:\.\d+)?分[)）])?$")
+
+
+def _execution_row(block: Block, row: list, cells: dict[str, str]) -> Fact | None:
+    """The execution block written as a row of the indicator table: its marks and score, and its rate
+    (the row's result) where it is a percentage."""
+    fields: dict = {}
+    for key in ("weight", "score"):
+        value = _score(cells.get(key, ""))
+        if value is not None:
+            fields[key] = value
+    rate, _ = _quantity(cells.get("actual", ""), "%")
+    if rate is not None and rate.unit == "%":
+        fields["rate"] = rate
+    if not {"weight", "score"} <= set(fields):
+        return None
+    return Fact("execution_score", "预算执行率得分", fields, [Evidence(block.page, _row_text(row)[:200])],
+                "table.indicator-execution", anchor="header")
 
 
 def _subtotal_fact(block: Block, row: list, cells: dict[str, str], previous_level1: str) -> Fact | None:

@@ -98,6 +98,7 @@ KINDS: dict[str, KindSpec] = {
         "funds_covered": _f(MONEY, "自评涉及资金"),
         "score_total": _f(SCORE, "自评总分"),
         "score_in_form": _f(BOOL, "总分取自自评表的合计行"),
+        "marks_in_form": _f(SCORE, "自评表合计行的分值（满分）"),
         "grade_stated": _f(TEXT, "报告所写等级"),
         "grades_stated": _f(TEXT, "报告各处所写的等级"),
         "grade_variants": _f(COUNT, "报告各处所写等级的种数"),
