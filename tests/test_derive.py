@@ -2,7 +2,7 @@
 from dataclasses import replace
 from decimal import Decimal
 
-from checker.derive import budget_compositions, measure_units
+from checker.derive import budget_compositions, derive, measure_units
 from checker.evaluate import compile_pack, evaluate_document
 from checker.extract import extract
 from checker.extract.facts import Owned
@@ -169,3 +169,16 @@ def test_every_fact_has_its_own_number_after_derive():
     facts = derive(extract(Document("t.txt", "txt", lines, pipe_tables(lines))))
     groups = [f for f in facts if f.kind == "indicator_group"]
     assert len(groups) == 3 and len({f.fid for f in facts}) == len(facts)
+
+
+def test_a_figure_in_the_others_unit_but_ten_thousand_times_them_is_an_anomaly(cpack):
+    """"全年实际支出1,587,600.00万元" beside 162.00万元: the 元 digits with 万元 after them; read as meant, the
+    rate 98.00 % holds. A figure a few times its neighbours is no slip."""
+    text = ("某项目2023年度项目支出绩效自评报告\n一、项目资金情况\n该项目2023年年初预算162.00万元，全年预算数162.00万元。"
+            "全年实际支出1,587,600.00万元，预算执行率98.00%。\n")
+    facts = derive(extract(Document("t.txt", "txt", [Line(1, x) for x in text.splitlines()], [])))
+    found = [f for f in evaluate_document(cpack, facts, "项目").findings if f.outcome == "fired" and f.severity == "error"]
+    assert [f.rule for f in found] == ["budget.unit-anomaly"] and "1,587,600.00元" in found[0].message
+    fine = text.replace("1,587,600.00万元", "158.76万元").replace("年初预算162.00万元", "年初预算1,620.00万元")
+    facts = derive(extract(Document("t.txt", "txt", [Line(1, x) for x in fine.splitlines()], [])))
+    assert "budget.unit-anomaly" not in {f.rule for f in evaluate_document(cpack, facts, "项目").findings if f.outcome == "fired"}

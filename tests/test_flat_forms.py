@@ -290,3 +290,18 @@ def test_a_fund_row_whose_rate_is_printed_elsewhere_keeps_its_weight_and_score()
     assert (score.fields["weight"].value, score.fields["score"].value) == (Decimal(10), Decimal(9))
     wrong = [c if c != "9" else "12" for c in NAMELESS]  # a score above its weight: the cells do not fit
     assert by_kind(extract(doc(wrong)), "execution_score") == []
+
+
+def test_a_header_printed_wrapped_is_no_header_to_read_by():
+    """"年度预算（万 调整后预算 / 年初预算 全年执行数 分值 执行率 得分 / 元） 数": the pieces of the wrapped
+    cells ("数" completes 调整后预算 into 调整后预算数) show the words' order is not the columns' order."""
+    from checker.extract.flat_forms import form_cells, fund_form_tables
+    from checker.model import Line
+
+    text = ["年度预算（万 调整后预算", "年初预算 全年执行数 分值 执行率 得分", "元） 数",
+            "年度资金总额 5739.23 6491.07 5826.38 10 89.76% 8.98"]
+    assert fund_form_tables(form_cells([Line(1, t) for t in text])) == []
+    unwrapped = ["年度预算（万元） 年初预算 调整后预算数 全年执行数 分值 执行率 得分",
+                 "年度资金总额 5739.23 6491.07 5826.38 10 89.76% 8.98"]
+    [table] = fund_form_tables(form_cells([Line(1, t) for t in unwrapped]))
+    assert table.rows[0][1:3] == ["年初预算", "调整后预算数"]

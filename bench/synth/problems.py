@@ -13,6 +13,7 @@ from typing import Callable
 
 from .model import (D, EXPLANATION_THRESHOLD, GRADE_BANDS, OVERALL_LOWEST, Truth, draw_sources, grade_band, pct, q,
                     reason_text, score_row)
+from .compose import plain_number
 from .phrases import Chooser
 
 ALL_KINDS = ("department", "project", "form")
@@ -175,6 +176,20 @@ def seed_unit_slip(truth, style, k, ch):
     return {"subject": p.name, "snippet": f"{p.initial:.2f}元", "detail": f"{p.initial}万元写作{p.initial}元"}
 
 
+def in_wan_prose(truth: Truth, style, ch: Chooser) -> int:
+    """A project written in prose in a 万元 report (a table's cells carry no unit to slip)."""
+    style.project_table = False
+    return in_wan(truth, style, ch)
+
+
+def seed_unit_slip_up(truth, style, k, ch):
+    """The spending's 元 digits written with 万元 after them (万元 figures all around)."""
+    p = truth.projects[k]
+    style.show[f"p{k}.spent"] = p.spent * 10000
+    written = plain_number(p.spent * 10000, 2, style.thousands)
+    return {"subject": p.name, "snippet": written, "detail": f"实际支出{p.spent}万元写作{written}万元"}
+
+
 def seed_reason_removed(truth, style, k, ch):
     p = truth.projects[k]
     style.show[f"p{k}.reason"] = ""
@@ -277,6 +292,10 @@ PROBLEMS = {
                          rules("budget.adjustment-arithmetic", "execution.rate-arithmetic", "execution.denominator",
                                "execution.over-100", "budget.figures-consistent", "execution.explanation-required"),
                          in_wan, seed_unit_slip),
+    "unit-slip-up": Problem(REPORT_KINDS, rules("budget.unit-anomaly"),
+                            rules("execution.rate-arithmetic", "execution.denominator", "execution.over-100",
+                                  "budget.figures-consistent", "execution.spend-within-budget", "budget.breakdown-sum"),
+                            in_wan_prose, seed_unit_slip_up),
     "reason-missing": Problem(REPORT_KINDS, rules("execution.explanation-required"), rules(),
                               with_low_rate, seed_reason_removed),
     "grade-band": Problem(ALL_KINDS, rules("score.grade-band"), rules("score.grade-consistent", "score.inflation"),

@@ -36,6 +36,7 @@ def _as_meant(q: Quantity, unit: str) -> Quantity:
 CONTEXT_PLACE = "同一处"  # its own entry or sentence, or the other figures of budget fields
 CONTEXT_SPARSE = "相邻一处或全文"  # the one other figure of its entry, or the whole report's figures
 GAP_PLACES = 3  # orders of magnitude to three decimals
+SAME_UNIT_MIN_ORDERS = 3  # an amount in the others' unit is measured against the other unit only this far out
 
 
 class _Amounts:
@@ -154,7 +155,20 @@ def measure_units(facts: list[Fact]) -> None:
         fields = amount.fields
         fields.update(usual_unit=usual, unit_context=kind, usual_is_prevailing=usual == prevailing,
                       usual_share=Quantity((Decimal(units[usual] * 100) / count).quantize(Decimal("0.1")), 1, "%", ""))
-        if usual == fields["unit_written"] or typical == 0:
+        if typical == 0:
+            continue
+        if usual == fields["unit_written"]:
+            # written in the unit of the others, but as far from them as the other unit would put it
+            # ("全年实际支出1,587,600.00万元" beside 162.00万元: the 元 figure with 万元 after it)
+            other = _OTHER_UNIT.get(usual)
+            far = _log_ratio(q.value, typical)
+            if other is None or abs(far) < SAME_UNIT_MIN_ORDERS:
+                continue
+            meant = _as_meant(q, other)
+            reason = (f"同一处的其他{count}个金额也以{usual}计（中位数约{typical:,.2f}万元），它却是它们的约"
+                      f"{10 ** round(far):,}倍，按“{other}”理解才与它们相当")
+            fields.update(magnitude_gap=_orders(far), meant_gap=_orders(_log_ratio(meant.value, typical)),
+                          meant_unit=other, meant_value=meant, anomaly_reason=reason)
             continue
         meant = _as_meant(q, usual)
         far, near = _log_ratio(q.value, typical), _log_ratio(meant.value, typical)

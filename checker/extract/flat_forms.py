@@ -27,7 +27,8 @@ from decimal import Decimal
 from ..model import Line, Table
 from .lexicon import alternation, entry, lexicon, words
 from .numbers import NUM
-from .tables import FULL_MARKS, MONEY_FIELDS, _LEVEL_CELL, _NAMELIKE, _NUMBER, _PAREN, _SCORE_CELL, _match, _rank, classify_header, clean, header_word
+from .tables import (FULL_MARKS, MONEY_FIELDS, WRAP_TAIL, _LEVEL_CELL, _NAMELIKE, _NUMBER, _PAREN, _SCORE_CELL, _match, _rank,
+                     _wrapped_header, classify_header, clean, header_word)
 from .textflow import _PAGE_FURNITURE, _edge_key, normalise, running_lines
 
 _VALUE = re.compile(rf"^-?(?:{NUM})%?$")
@@ -188,6 +189,9 @@ def form_tables(cells: list[Cell]) -> list[FormTable]:
             j += 1
         if j - i < 2:
             i += 1
+            continue
+        if _wrapped_header([c.text for c in cells[i:j]], [c.text for c in cells[j: j + WRAP_TAIL]]):
+            i = j  # the header's lines were printed wrapped: its words' order is not the columns' order
             continue
         header = [c.text for c in cells[i:j]]
         by_year = _by_year(header)

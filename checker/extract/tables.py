@@ -612,6 +612,8 @@ def space_tables(lines) -> list[Table]:
         if not runs or len(runs[0]) < 2:
             continue
         start, end = runs[0][0], runs[0][-1] + 1
+        if _wrapped_header(tokens[start:end], tokens[end: end + WRAP_TAIL]):
+            continue  # the header's lines were printed wrapped: its words' order is not the columns' order
         before = "".join(tokens[max(0, start - 3): start])
         unit = next((u for u in ("万元", "亿元", "元") if f"({u})" in before or f"（{u}）" in before), "")
         if not unit:  # a PDF read out of order prints the header's "项目资金 (元)" after the figures
@@ -636,6 +638,19 @@ def space_tables(lines) -> list[Table]:
         if len(rows) >= 2:
             tables.append(Table(line.page, rows))
     return tables
+
+
+WRAP_TAIL = 3  # tokens after a header run where the ends of its wrapped cells would stand
+MAX_WRAPPED_PIECE = 2  # characters of a header cell's end printed on a line of its own ("数", "率")
+
+
+def _wrapped_header(header: list[str], after: list[str]) -> bool:
+    """A header whose cells were printed wrapped over lines ("调整后预算" … "数"): a lone piece after it
+    completes one of its cells into another header word of the lexicon. Then its words' order on the line
+    is not the columns' order."""
+    known = {w for kind in ("fund", "project_list", "indicator") for ws in lexicon()["table_headers"][kind].values() for w in ws}
+    pieces = [clean(t) for t in after if len(clean(t)) <= MAX_WRAPPED_PIECE]
+    return any(clean(h) + p in known for h in header for p in pieces if p)
 
 
 def _header_cells(tokens: list[str], words: list[str]) -> list[str]:
