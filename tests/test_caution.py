@@ -340,3 +340,22 @@ def test_a_table_read_whole_counts_its_groups_rows_and_a_note_names_the_unmet_in
     assert "预算执行率" not in {f.fields.get("level1") for f in facts if f.kind == "indicator"}
     found = fired(run(cpack, facts, "项目"))
     assert [(f.rule, f.subject) for f in found] == [("indicators.count-score-match", "产出指标")]
+
+
+@pytest.mark.parametrize("entry", [
+    "（一）城区道路保洁项目：全年预算980.00万元，实际支出970.20万元，执行率99.00%。",
+    "（一）城区道路保洁项目\n全年预算980.00万元，实际支出970.20万元，执行率99.00%。",
+])
+def test_projects_under_parenthesised_ordinals(cpack, entry):
+    """（一）/（二） entries name projects as 1. / 一是 do; a section title under such an ordinal (部门整体…,
+    topics listed with 、) is none; 年中追加项目支出 is what was added to the department's budget."""
+    second = entry.replace("（一）", "（二）").replace("城区道路保洁", "生活垃圾分类").replace("980.00", "620.00") \
+        .replace("970.20", "527.00").replace("99.00%。", "85.00%。因设备尾款未付。")
+    text = ("某局2023年度部门整体支出绩效自评报告\n（一）部门整体支出规模、使用方向和主要内容\n"
+            "2023年年初预算4,560.00万元。年中追加项目支出340.00万元，全年预算数4,900.00万元。\n"
+            f"三、项目支出执行情况\n{entry}\n{second}\n")
+    facts = derive(extract(doc_of(text)))
+    assert [f.fields["name"] for f in facts if f.kind == "project"] == ["城区道路保洁项目", "生活垃圾分类项目"]
+    [budget] = [f for f in facts if f.kind == "budget"]
+    assert budget.fields["scope"] == "部门整体" and budget.fields["adjustment"].value == 340
+    assert [f for f in fired(run(cpack, facts)) if f.severity == "error"] == []

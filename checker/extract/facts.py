@@ -166,9 +166,17 @@ def extract_document(flow: Flow) -> Fact:
 # ---------------------------------------------------------------- projects
 
 _ENTRY = re.compile(
-    r"(?:^|(?<=[。；;：:\n]))\s*(?P<ord>[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、]|[(（]\d{1,2}[)）]|\d{1,2}[、.．](?!\d)|[①-⑳])"
-    r"(?P<name>[^，,。；;:：\n]{2,50}?)[，,：:。]"
+    r"(?:^|(?<=[。；;：:\n]))\s*(?P<ord>[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、]|[(（]\d{1,2}[)）]|\d{1,2}[、.．](?!\d)|[①-⑳]"
+    r"|[(（][一二三四五六七八九十]{1,3}[)）])"
+    r"(?P<name>[^，,。；;:：\n]{2,50}?)(?:[，,：:。]|\n(?=\S))"  # the name ends its line, or a 、：。 does
 )
+def _section_title(name: str) -> bool:
+    """A heading's words that name a part of the report, not a project: the department as a whole
+    (lexicon scope.overall), or topics listed with 、 (…规模、使用方向和主要内容)."""
+    return "、" in name or any(w in name for w in lexicon()["scope"]["overall"])
+
+
+_SECTION_ORDINAL = re.compile(r"[(（][一二三四五六七八九十]")  # the ordinal of a report's second-level sections
 _QUOTED_NAME = re.compile(r"^[“\"'‘「《](?P<name>[^”\"'’」》]{2,48})[”\"'’」》](?:项目)?$")
 
 
@@ -185,7 +193,7 @@ def _ordinal(text: str) -> int | None:
         return int(digits)
     if text and text[0] in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
         return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(text[0]) + 1
-    return chinese_int(text.lstrip("第").rstrip("是，,、"))
+    return chinese_int(text.lstrip("第(（").rstrip("是，,、)）"))
 
 
 _TABLE_CELLS = re.compile(r"\t|\|")  # a table row flattened into the text is no sentence of prose
@@ -373,6 +381,8 @@ def _project_entries(flow: Flow, out: ProjectText) -> None:
         name = _entry_name(m.group("name"))
         if name.endswith(words("paragraph_title_endings")):
             continue  # "(2)项目资金执行情况。": a numbered paragraph title, not a project's name
+        if (_SECTION_ORDINAL.match(m.group("ord")) or m.group(0).endswith("\n")) and _section_title(name):
+            continue  # "（二）部门整体支出规模、使用方向和主要内容": a section's title, not a project
         fields: dict = {"name": name}
         ordinal = _ordinal(m.group("ord"))
         if ordinal:
@@ -465,8 +475,10 @@ def _scope(segment: str, department: str = "") -> tuple[str | None, bool]:
     first_label = min((segment.find(w) for w in ("预算", "决算", "支出") if w in segment), default=len(segment))
     lead = segment[: first_label + 4]
     # the scope word written first decides: 该项目年初部门预算 is one project's share of the department's budget
+    # "年中追加项目支出340万元": a scope word right after an adjustment word is what was added, not the
+    # statement's scope (the department's budget grew by it)
     found = [(at, -len(w), scope) for scope in ("basic", "project", "overall", "one_project")
-             for w in scopes[scope] if (at := lead.find(w)) != -1]
+             for w in scopes[scope] if (at := lead.find(w)) != -1 and not lead[:at].endswith(_ADJUST_WORDS)]
     if len(department) >= MIN_DEPARTMENT_NAME and (at := lead.find(department)) != -1:
         found.append((at, -len(department), "overall"))
     if not found:
