@@ -19,6 +19,14 @@ def doc_of(text: str) -> Document:
     return Document("t.txt", "txt", [Line(1, line) for line in text.splitlines()])
 
 
+def pipe_doc(text: str) -> Document:
+    """A text with "|" tables, read as the text reader reads them."""
+    from checker.ingest.text import pipe_tables
+
+    lines = [Line(1, line) for line in text.splitlines()]
+    return Document("t.txt", "txt", lines, pipe_tables(lines))
+
+
 def fired(findings, rule=None):
     return [f for f in findings if f.outcome == "fired" and (rule is None or f.rule == rule)]
 
@@ -250,9 +258,7 @@ def test_a_project_a_table_lists_is_explained_by_a_sentence_naming_it(cpack):
             "| 疫情防控经费 | 800.00 | 1,100.00 | 1,012.50 | 92.05% |\n"
             "| 医疗卫生机构能力建设 | 600.00 | 600.00 | 541.35 | 90.23% |\n"
             "疫情防控经费执行率未达到95%，主要原因是部分物资采购合同尚未到期结算。\n")
-    lines = [Line(1, line) for line in text.splitlines()]
-    from checker.ingest.text import pipe_tables
-    facts = derive(extract(Document("t.txt", "txt", lines, pipe_tables(lines))))
+    facts = derive(extract(pipe_doc(text)))
     found = fired(run(cpack, facts), "execution.explanation-required")
     assert [f.subject for f in found] == ["项目：医疗卫生机构能力建设"]  # the other is explained after the table
 
@@ -333,9 +339,7 @@ def test_a_table_read_whole_counts_its_groups_rows_and_a_note_names_the_unmet_in
     text = ("某项目2023年度项目支出绩效自评报告\n二、绩效目标设定情况\n本项目共设置绩效指标7个，其中产出指标5个、效益指标1个、"
             "满意度指标1个。\n" + "\n".join(" | ".join(r) for r in rows) +
             "\n偏差说明：群众满意度略低于目标值，主要原因是部分设施周边照明不足。\n")
-    from checker.ingest.text import pipe_tables
-    lines = [Line(1, x) for x in text.splitlines()]
-    facts = derive(extract(Document("t.txt", "txt", lines, pipe_tables(lines))))
+    facts = derive(extract(pipe_doc(text)))
     assert [f.fields["weight"].value for f in facts if f.kind == "execution_score"] == [10]
     assert "预算执行率" not in {f.fields.get("level1") for f in facts if f.kind == "indicator"}
     found = fired(run(cpack, facts, "项目"))
@@ -359,3 +363,41 @@ def test_projects_under_parenthesised_ordinals(cpack, entry):
     [budget] = [f for f in facts if f.kind == "budget"]
     assert budget.fields["scope"] == "部门整体" and budget.fields["adjustment"].value == 340
     assert [f for f in fired(run(cpack, facts)) if f.severity == "error"] == []
+
+
+def test_a_reason_column_headed_by_its_question_and_a_note_above_the_table(cpack):
+    """"执行率低于95%的原因" is the reason column; a note above the table naming the project ("…主要是校舍
+    维修改造项目中…尾款185.00万元未支付") explains it; a score table after the list ("评价维度 | 分值 | 得分")
+    is no part of it (投入 | 20 | 18.80 is no project)."""
+    text = ("某局2023年度部门整体支出绩效自评报告\n二、项目支出情况\n"
+            "项目支出完成率低于95%，主要是校舍维修改造项目中3所学校的维修工程于12月底完工，尾款185.00万元未支付。\n"
+            "| 项目名称 | 全年预算 | 执行数 | 执行率 | 执行率低于95%的原因 |\n"
+            "| 校舍维修改造 | 1,850.00 | 1,665.00 | 90.00% | |\n"
+            "| 客运站场改造 | 1,200.00 | 1,068.00 | 89.00% | 工程变更设计，部分工程量未完成结算 |\n"
+            "| 评价维度 | 分值 | 得分 | |\n| 投入 | 20 | 18.80 | |\n")
+    facts = derive(extract(pipe_doc(text)))
+    assert [f.fields["name"] for f in facts if f.kind == "project"] == ["校舍维修改造", "客运站场改造"]
+    assert fired(run(cpack, facts), "execution.explanation-required") == []
+
+
+@pytest.mark.parametrize("target, achieved, met", [("不超过预算", "未超预算", True), ("不发生", "未发生", True),
+                                                   ("按期完成", "未完成", False)])
+def test_a_result_in_words_with_a_negation_that_keeps_the_limit(target, achieved, met):
+    from checker.derive import measure_indicators
+
+    fact = Fact("indicator", "成本控制", {"name": "成本控制", "target_text": target, "achieved_text": achieved}, [], "t")
+    measure_indicators([fact])
+    assert fact.fields["met_in_words"] is met
+
+
+def test_an_amount_in_yi_yuan_is_no_unit_slip(cpack):
+    text = ("某局2023年度部门整体支出绩效自评报告\n一、部门基本情况\n全年预算数1,250.00万元，实际支出1,200.00万元，"
+            "实现旅游综合收入152亿元。\n")
+    assert fired(run(cpack, derive(extract(doc_of(text)))), "budget.unit-anomaly") == []
+
+
+def test_coverage_counts_written_as_projects_of_which_some_were_evaluated(cpack):
+    text = ("某局2023年度部门整体支出绩效自评报告\n三、绩效自评工作开展情况\n本部门2023年共有项目支出13个，"
+            "其中12个项目开展了绩效自评，自评覆盖率100%。\n")
+    found = fired(run(cpack, derive(extract(doc_of(text)))), "coverage.recompute")
+    assert len(found) == 1 and "92.31%" in found[0].message

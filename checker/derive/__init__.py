@@ -36,6 +36,7 @@ def _as_meant(q: Quantity, unit: str) -> Quantity:
 CONTEXT_PLACE = "同一处"  # its own entry or sentence, or the other figures of budget fields
 CONTEXT_SPARSE = "相邻一处或全文"  # the one other figure of its entry, or the whole report's figures
 GAP_PLACES = 3  # orders of magnitude to three decimals
+UNITS_CHOSEN_FOR_SIZE = ("亿元",)
 SAME_UNIT_MIN_ORDERS = 3  # an amount in the others' unit is measured against the other unit only this far out
 
 
@@ -147,6 +148,8 @@ def measure_units(facts: list[Fact]) -> None:
     prevailing = max(index.units, key=lambda u: (index.units[u], u == "万元")) if index.units else None
     for amount in amounts:
         q: Quantity = amount.fields["value"]
+        if amount.fields.get("unit_written") in UNITS_CHOSEN_FOR_SIZE:
+            continue  # "旅游综合收入152亿元": a unit picked for a figure that size, never a slip between 元 and 万元
         context = _context(amount, index)
         if context is None:
             continue
@@ -376,8 +379,8 @@ def _text_met(target: str, achieved: str) -> bool | None:
     completion not qualified as partial (基本完成 falls short of 建立 / 及时 / 显著提升)."""
     if not achieved:
         return None
-    if achieved == target:
-        return True
+    if achieved == target or any(w in achieved for w in words("indicators.met_negations")):
+        return True  # "未超预算" against "不超过预算": a 未 that says the limit held
     if achieved.startswith(words("indicators.partly")) or any(w in achieved for w in words("indicators.unmet")):
         return False
     return True if any(w in achieved for w in words("indicators.met")) else None

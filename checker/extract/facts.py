@@ -205,7 +205,7 @@ def _explanation(flow: Flow, start: int, end: int, after: int) -> tuple[str, Evi
     for lo in (after, start):
         for s, e in _sentences(flow, lo, end):
             sentence = flow.text[s:e].strip()
-            if any(m in sentence for m in markers) and not _TABLE_CELLS.search(sentence):
+            if (any(m in sentence for m in markers) or _gives_cause(sentence)) and not _TABLE_CELLS.search(sentence):
                 return sentence, flow.quote(s, e - 1)
         if lo == start:
             break
@@ -244,8 +244,13 @@ def _named_explanation(flow: Flow, name: str) -> tuple[str, Evidence] | None:
     if len(core) < MIN_NAME_CORE:
         return None
     for s, e in _prose_pieces(flow):
+        at = flow.text.find(core, s, e)
+        if at == -1:
+            continue
+        # from the clause that names it: a table's cells the text ran into before it are no part of the note
+        s = max(s, max(flow.text.rfind(c, s, at) for c in "，,") + 1)
         sentence = flow.text[s:e].strip()
-        if core in sentence and len(sentence) <= MAX_NOTE_CHARS and _gives_cause(sentence):
+        if len(sentence) <= MAX_NOTE_CHARS and _gives_cause(sentence):
             return sentence, flow.quote(s, e - 1)
     return None
 
@@ -254,9 +259,13 @@ _CLAUSE_CAUSE = re.compile(r"(?:^|[，,；;：:])\s*因(?!素)")  # "…执行�
 
 
 def _gives_cause(sentence: str) -> bool:
-    """A cause in so many words (lexicon cause_phrases), or a clause that starts with 因; not a word that only
-    contains a marker (可持续影响指标, 因素)."""
-    return any(m in sentence for m in lexicon()["cause_phrases"]) or _CLAUSE_CAUSE.search(sentence) is not None
+    """A cause in so many words (lexicon cause_phrases), a clause that starts with 因, or 主要是 … about the
+    spending (weak_cause_phrases with execution_words); not a word that only contains a marker (可持续影响指标,
+    因素)."""
+    if any(m in sentence for m in lexicon()["cause_phrases"]) or _CLAUSE_CAUSE.search(sentence) is not None:
+        return True
+    return any(m in sentence for m in lexicon()["weak_cause_phrases"]) and any(
+        t in sentence for t in lexicon()["execution_words"])  # "主要是…尾款未支付", not "主要是用于…"
 
 
 _ADJUST_WORDS = words("adjustment.words")
@@ -618,10 +627,10 @@ def _carried_over(flow: Flow, offset: int):
 # ---------------------------------------------------------------- self-evaluation
 
 _COVERAGE = re.compile(rf"自评(?:项目|资金)?覆盖率[^\d%。]{{0,6}}(?P<num>{NUM})\s*%|覆盖率[^\d%。]{{0,6}}(?P<num2>{NUM})\s*%(?=[^。]{{0,20}}自评)")
-_EVALUATED = re.compile(r"(?:共|涉及|对|完成)\s*(?:全部|所有)?\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*个(?:项目|二级项目|预算项目)")
+_EVALUATED = re.compile(r"(?:共|涉及|对|完成|其中)\s*(?:全部|所有)?\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*个(?:项目|二级项目|预算项目)")
 _EVALUATED_LABELLED = re.compile(
     rf"(?:{alternation('coverage.evaluated_labels')})\s*(?:共|为|:|：)?\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*个")
-_TOTAL_PROJECTS = re.compile(r"(?:实施项目|项目总数|项目共|共有项目)\s*(?:共|为)?\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*个")
+_TOTAL_PROJECTS = re.compile(r"(?:实施项目|项目总数|项目共|共有项目(?:支出)?)\s*(?:共|为)?\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*个")
 _FUNDS = re.compile(r"(?:涉及|覆盖|自评)资金(?:总额|金额)?(?:为|共)?")
 _SCORE = re.compile(
     rf"(?:{alternation('score_total.named')}|{alternation('score_total.bare')})(?:为|是|:|：)?\s*(?P<num>{NUM})\s*分"

@@ -94,6 +94,7 @@ class Block:
     page: int = 1
 
 
+REASON_WORD = "原因"  # in the header of every column that explains a shortfall
 MAX_QUALIFIER = 4  # "自评得分", "年度目标值", "本年实际完成值": a short qualifier before a header word
 
 
@@ -136,6 +137,11 @@ def classify_header(row: list[str]) -> Block | None:
         for _, minus_index, fld in candidates:
             if fld not in columns and -minus_index not in columns.values():
                 columns[fld] = -minus_index
+        if "reason" in spec and "reason" not in columns:
+            # "未达95%原因", "执行率低于95%的原因": a cell that asks for a cause is the reason column, whatever qualifies it
+            asked = [i for i, c in enumerate(cells) if REASON_WORD in c and i not in columns.values()]
+            if asked:
+                columns["reason"] = asked[0]
         if kind == "indicator" and "name" not in columns:
             # "绩效指标" names the item column only where no 三级指标 / 指标名称 does (elsewhere it titles a block)
             exact = [i for i, c in enumerate(cells) if c in lexicon()["cell_table_indicator_name"] and i not in columns.values()]
@@ -249,6 +255,19 @@ def join_continued(tables: list[Table]) -> list[Table]:
     return joined
 
 
+MIN_OTHER_HEADER_WORDS = 2  # header words of a row without figures that start a table of another kind
+
+
+def _other_header(row: list) -> bool:
+    """A row of header words only, of a table no block reader reads ("评价维度 | 分值 | 得分" after a project
+    list): the rows after it are that table's, not the block's."""
+    cells = [clean(c) for c in row if clean(c)]
+    if any(_IS_NUMBER.match(c.replace(",", "")) for c in cells):
+        return False
+    every = [w for spec in lexicon()["table_headers"].values() for ws in spec.values() for w in ws]
+    return sum(1 for c in cells if _match(c, every)) >= MIN_OTHER_HEADER_WORDS
+
+
 def blocks_of(table: Table) -> list[Block]:
     rows = fill_merged(table.rows)
     blocks: list[Block] = []
@@ -262,8 +281,8 @@ def blocks_of(table: Table) -> list[Block]:
             continue
         if current is None or not any(clean(c) for c in row):
             continue
-        if _ends_block(row):
-            current = None  # the form goes on with fields that belong to no block
+        if _ends_block(row) or _other_header(row):
+            current = None  # the form goes on with fields that belong to no block, or another table starts
             continue
         if len(row) > 1 and clean(row[0]) == current.header[0] and current.header[0] not in ("", None) \
                 and not _IS_NUMBER.match(clean(row[1]).replace(",", "")):
