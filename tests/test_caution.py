@@ -401,3 +401,28 @@ def test_coverage_counts_written_as_projects_of_which_some_were_evaluated(cpack)
             "其中12个项目开展了绩效自评，自评覆盖率100%。\n")
     found = fired(run(cpack, derive(extract(doc_of(text)))), "coverage.recompute")
     assert len(found) == 1 and "92.31%" in found[0].message
+
+
+@pytest.mark.parametrize("note", [
+    "三、偏差原因分析\n预算执行率91.00%，未达95%，原因是2座公厕暂缓改造。",
+    "执行率未达95%原因：其中18.00万元设备质保金按合同约定在质保期满后支付。",
+    "未支付的21.40万元为工程质保金和设备尾款，待竣工验收后支付。",
+])
+def test_a_project_reports_reason_stands_anywhere_in_it(cpack, note):
+    text = ("某项目2023年度项目支出绩效自评报告\n一、项目资金情况\n该项目年初预算200.00万元，全年预算200.00万元，"
+            "实际支出182.00万元，预算执行率91.00%。\n" + note + "\n")
+    assert fired(run(cpack, derive(extract(doc_of(text))), "项目"), "execution.explanation-required") == []
+    bare = text.replace(note, "二、绩效目标完成情况\n各项指标均已完成。")
+    assert len(fired(run(cpack, derive(extract(doc_of(bare))), "项目"), "execution.explanation-required")) == 1
+
+
+def test_an_entry_takes_no_figure_of_a_clause_that_names_another_project(cpack):
+    """"四是乙项目，…实际支出218.00万元。" then "上述项目…甲项目执行率83.77%": 83.77 % is 甲's, not 乙's; and 甲's
+    reason given after the list ("甲项目执行率83.77%，原因是…") explains it."""
+    text = ("某局2023年度部门整体支出绩效自评报告\n三、项目支出情况\n"
+            "2023年我局共实施项目2个，具体为：一是高标准农田建设项目，全年预算860.00万元，实际支出720.45万元；"
+            "二是乡村振兴示范村创建项目，全年预算230.00万元，实际支出218.00万元。\n"
+            "高标准农田建设项目执行率83.77%，原因是部分标段延期验收；乡村振兴示范村创建项目执行率94.78%，原因是结算审计尚未完成。\n")
+    facts = derive(extract(doc_of(text)))
+    found = [f for f in fired(run(cpack, facts)) if f.severity == "error"]
+    assert found == []

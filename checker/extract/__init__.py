@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..model import Document, Fact
 from .facts import (
-    Extraction, extract_amounts, extract_budgets, extract_document, extract_execution_score,
+    Extraction, explain_projects, extract_amounts, extract_budgets, extract_document, extract_execution_score,
     extract_indicator_groups, extract_score_parts,
     extract_projects, extract_self_evaluation, extract_tables, extract_breakdowns, find_project_text, extract_sum_lines, extract_figures, extract_products, extract_enumerations,
     document_tables, extract_cell_tables, own_project_name,
@@ -24,6 +24,7 @@ def extract(doc: Document) -> list[Fact]:
     # what the prose says of single projects, found first: the budget reader leaves that text alone
     projects = find_project_text(flow, kind, any(f.kind == "project" for f in out.facts), own_project_name(flow, tables))
     extract_projects(out, projects)
+    explain_projects(flow, out, kind)
     extract_budgets(flow, out, projects)
     extract_self_evaluation(flow, out)
     extract_indicator_groups(flow, out)

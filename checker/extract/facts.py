@@ -215,13 +215,27 @@ def _explanation(flow: Flow, start: int, end: int, after: int) -> tuple[str, Evi
 MAX_NOTE_CHARS = 160  # a sentence of prose that explains; a longer run is a flattened form, not a note
 
 
+NOTE_LEAD = 24  # characters a note's clause may run before the word it is found by (…项目执行率偏低的原因是)
+
+
+def _note_start(text: str, start: int, at: int) -> int:
+    """Where a note found by a word at `at` begins: its clause's start, unless a table's or a form's cells
+    the text ran into stand before it (then at the word)."""
+    start = max(start, max(text.rfind(c, start, at) for c in "，,") + 1)
+    return at if at - start > NOTE_LEAD else start
+
+
 def _execution_explanation(flow: Flow) -> tuple[str, Evidence] | None:
     """In a one-project form, a sentence of prose about its spending (lexicon execution_words) that gives a
     cause: the reason the form's rate fell short, wherever the form writes it."""
     topics = lexicon()["execution_words"]
     for s, e in _prose_pieces(flow):
+        at = min((i for t in topics if (i := flow.text.find(t, s, e)) != -1), default=-1)
+        if at == -1:
+            continue
+        s = _note_start(flow.text, s, at)
         sentence = flow.text[s:e].strip()
-        if len(sentence) <= MAX_NOTE_CHARS and _gives_cause(sentence) and any(t in sentence for t in topics):
+        if len(sentence) <= MAX_NOTE_CHARS and _gives_cause(sentence):
             return sentence, flow.quote(s, e - 1)
     return None
 
@@ -244,11 +258,10 @@ def _named_explanation(flow: Flow, name: str) -> tuple[str, Evidence] | None:
     if len(core) < MIN_NAME_CORE:
         return None
     for s, e in _prose_pieces(flow):
-        at = flow.text.find(core, s, e)
+        at = flow.text.rfind(core, s, e)  # the last mention: a list's cells the text ran into name it too
         if at == -1:
             continue
-        # from the clause that names it: a table's cells the text ran into before it are no part of the note
-        s = max(s, max(flow.text.rfind(c, s, at) for c in "，,") + 1)
+        s = _note_start(flow.text, s, at)
         sentence = flow.text[s:e].strip()
         if len(sentence) <= MAX_NOTE_CHARS and _gives_cause(sentence):
             return sentence, flow.quote(s, e - 1)
@@ -264,6 +277,8 @@ def _gives_cause(sentence: str) -> bool:
     因素)."""
     if any(m in sentence for m in lexicon()["cause_phrases"]) or _CLAUSE_CAUSE.search(sentence) is not None:
         return True
+    if any(m in sentence for m in lexicon()["unspent_explanations"]):
+        return True  # "未支付的21.40万元为工程质保金和尾款，待竣工验收后支付": where the rest of the money went
     return any(m in sentence for m in lexicon()["weak_cause_phrases"]) and any(
         t in sentence for t in lexicon()["execution_words"])  # "主要是…尾款未支付", not "主要是用于…"
 
@@ -375,6 +390,21 @@ def extract_projects(out: Extraction, text: ProjectText) -> None:
     out.owned.update(text.owned)
 
 
+def explain_projects(flow: Flow, out: Extraction, report_kind: str | None) -> None:
+    """Reasons given away from a project's own figures: a sentence elsewhere that names the project with a
+    cause (a paragraph after the list, a section of its own); in a project report, a sentence about the
+    spending with a cause wherever it stands ("三、偏差原因分析：预算执行率91.00%，未达95%，原因是…")."""
+    projects = [f for f in out.facts if f.kind == "project"]
+    for fact in projects:
+        if "explanation" in fact.fields:
+            continue
+        found = _named_explanation(flow, fact.fields.get("name") or "")
+        if found is None and report_kind == "项目" and len(projects) == 1:
+            found = _execution_explanation(flow)
+        if found is not None:
+            fact.fields["explanation"], fact.field_evidence["explanation"] = found
+
+
 def _project_entries(flow: Flow, out: ProjectText) -> None:
     entries = list(_ENTRY.finditer(flow.text))
     heading_starts = flow.heading_starts
@@ -383,7 +413,8 @@ def _project_entries(flow: Flow, out: ProjectText) -> None:
         body_start = m.end()
         stop = entries[i + 1].start("ord") if i + 1 < len(entries) else len(flow.text)
         stop = _entry_end(flow, heading_starts, body_start, stop)
-        figures = find_figures(flow.text[body_start:stop], "project", base=body_start)
+        figures = [f for f in find_figures(flow.text[body_start:stop], "project", base=body_start)
+                   if not _names_another_project(flow.text, f.start, m.group("name"))]
         money_fields = {f.field for f in figures if f.field != "rate_stated"}
         if not money_fields & {"initial", "adjusted", "spent"}:
             continue  # an enumerated point ("一是拓展便民政务"), not a project entry
@@ -414,6 +445,15 @@ def _project_entries(flow: Flow, out: ProjectText) -> None:
 
 
 _PROJECT_WORDS = words("project_words")
+_NAMED_PROJECT = re.compile(r"[\u4e00-\u9fff]{2,}项目")  # 资金 / 经费 end a fund's name as often as a project's
+
+
+def _names_another_project(text: str, figure_start: int, own: str) -> bool:
+    """The figure's clause names a project other than the entry's ("…四是乙项目…。上述项目…甲项目执行率83.77%"):
+    the figure is that project's, not the entry's."""
+    clause_start = max(text.rfind(c, 0, figure_start) for c in "，,。；;\n") + 1
+    names = [m.group(0) for m in _NAMED_PROJECT.finditer(text, clause_start, figure_start)]
+    return any(name not in own and own not in name for name in names)
 
 
 def _name_before(flow: Flow, label_start: int) -> str | None:
@@ -877,6 +917,7 @@ def extract_cell_tables(doc, flow: Flow, out: Extraction) -> None:
 # ---------------------------------------------------------------- execution score
 
 _EXEC_NAME = re.compile(r"(?:预算|资金)?执行率")
+_NEXT_SCORE = re.compile(rf"得分|{alternation('score_total.named')}|总分")
 EXEC_SCORE_SPAN = 70  # characters after 执行率 its marks and score are written in (分值10分 … 得分9.8分)
 
 
@@ -888,7 +929,11 @@ def extract_execution_score(flow: Flow, out: Extraction) -> None:
         s, e = flow.sentence_bounds(m.start(), m.end())
         stop = min(e, m.end() + EXEC_SCORE_SPAN)
         other = _PART_NAME.search(text, m.end(), stop)
-        segment = text[m.end(): other.start() if other else stop]
+        stop = other.start() if other else stop
+        # nor past the next score written ("…，绩效指标得分88.5分，项目自评总分98.05分"): another part's or the total's
+        first = re.search(r"得分", text[m.end():stop])
+        later = _NEXT_SCORE.search(text, m.end() + first.end(), stop) if first else None
+        segment = text[m.end(): later.start() if later else stop]
         full, got = _part_scores(segment)
         if full is None or got is None or not _PART_FULL.search(segment):
             continue  # both written with their labels: a bare "10分" may be anything
