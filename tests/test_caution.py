@@ -426,3 +426,12 @@ def test_an_entry_takes_no_figure_of_a_clause_that_names_another_project(cpack):
     facts = derive(extract(doc_of(text)))
     found = [f for f in fired(run(cpack, facts)) if f.severity == "error"]
     assert found == []
+
+
+def test_a_grade_word_inside_a_phrase_or_a_count_of_projects_by_grade_is_not_the_reports(cpack):
+    text = ("某局2023年度部门整体支出绩效自评报告\n四、自评结论\n我局2023年度部门整体支出绩效自评得分91.2分，自评等级为“优”。\n"
+            "（六）项目自评结果汇总。7个项目自评结果中，自评等级为“优”的5个；自评等级为“良”的2个。自评为“良”的项目主要在时效上扣分。\n")
+    facts = derive(extract(doc_of(text)))
+    [se] = [f for f in facts if f.kind == "self_evaluation"]
+    assert se.fields["grade_stated"] == "优" and se.fields["grades_stated"] == "优"
+    assert [f.rule for f in fired(run(cpack, facts)) if f.rule.startswith("score.")] == []

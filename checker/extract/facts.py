@@ -229,8 +229,14 @@ def _execution_explanation(flow: Flow) -> tuple[str, Evidence] | None:
     """In a one-project form, a sentence of prose about its spending (lexicon execution_words) that gives a
     cause: the reason the form's rate fell short, wherever the form writes it."""
     topics = lexicon()["execution_words"]
+    return _note(flow, lambda s, e: min((i for t in topics if (i := flow.text.find(t, s, e)) != -1), default=-1))
+
+
+def _note(flow: Flow, anchor) -> tuple[str, Evidence] | None:
+    """The first sentence of prose that gives a cause and holds what `anchor(start, end)` looks for (its
+    position, or -1), read from the clause it stands in."""
     for s, e in _prose_pieces(flow):
-        at = min((i for t in topics if (i := flow.text.find(t, s, e)) != -1), default=-1)
+        at = anchor(s, e)
         if at == -1:
             continue
         s = _note_start(flow.text, s, at)
@@ -257,15 +263,7 @@ def _named_explanation(flow: Flow, name: str) -> tuple[str, Evidence] | None:
     core = re.sub(rf"(?:{alternation('project_name_suffixes')})$", "", name)
     if len(core) < MIN_NAME_CORE:
         return None
-    for s, e in _prose_pieces(flow):
-        at = flow.text.rfind(core, s, e)  # the last mention: a list's cells the text ran into name it too
-        if at == -1:
-            continue
-        s = _note_start(flow.text, s, at)
-        sentence = flow.text[s:e].strip()
-        if len(sentence) <= MAX_NOTE_CHARS and _gives_cause(sentence):
-            return sentence, flow.quote(s, e - 1)
-    return None
+    return _note(flow, lambda s, e: flow.text.rfind(core, s, e))  # the last mention: cells run into it name it too
 
 
 _CLAUSE_CAUSE = re.compile(r"(?:^|[，,；;：:])\s*因(?!素)")  # "…执行率未达到95%，因上级资金年底下达"
@@ -680,6 +678,18 @@ _SCORE = re.compile(
 _NAMED_SCORE = re.compile(alternation("score_total.named"))
 _GRADE = re.compile(rf"(?:{alternation('grade.labels')})(?:为|是|:|：)?\s*[“\"「『]?(?P<g>{alternation('grade.words')})(?![\u4e00-\u9fff]{2})")
 _GRADE_NORMAL = entry("grade.normal")
+_GRADE_SEPARATORS = "为是:：“\"「『 "
+_COUNTED_BY_GRADE = re.compile(r"[”\"」』]?的\s*(?:\d|[一二三四五六七八九十两]|项目)")  # "为“良”的2个 / 的项目"
+
+
+def _a_grade(text: str, m: re.Match) -> bool:
+    """A grade stated, not a word that looks like one: a one-character grade right after its label and before
+    a comma or 的 is a word ("7个项目自评结果中，" is no grade 中), and a grade that counts or names projects ("自评等级为“优”的5个",
+    "自评为“良”的项目") is theirs, not the report's."""
+    after = text[m.end():m.end() + 1]
+    if len(m.group("g")) == 1 and text[m.start("g") - 1] not in _GRADE_SEPARATORS and after and after in "，,的":
+        return False  # "…自评结果中，": a word, not a grade (a cell "自评等级 | 优" runs together as 自评等级优)
+    return _COUNTED_BY_GRADE.match(text, m.end()) is None
 
 
 def extract_self_evaluation(flow: Flow, out: Extraction) -> None:
@@ -723,7 +733,7 @@ def extract_self_evaluation(flow: Flow, out: Extraction) -> None:
         fields["score_total"], ev_score = score
         fact.field_evidence["score_total"] = ev_score
         fact.evidence.append(ev_score)
-    grades = [(m, _GRADE_NORMAL.get(m.group("g"), m.group("g"))) for m in _GRADE.finditer(text)]
+    grades = [(m, _GRADE_NORMAL.get(m.group("g"), m.group("g"))) for m in _GRADE.finditer(text) if _a_grade(text, m)]
     if grades:
         grade, fields["grade_stated"] = grades[0]
         ev_grade = flow.quote(grade.start(), grade.end())
