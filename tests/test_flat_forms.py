@@ -305,3 +305,13 @@ def test_a_header_printed_wrapped_is_no_header_to_read_by():
                  "年度资金总额 5739.23 6491.07 5826.38 10 89.76% 8.98"]
     [table] = fund_form_tables(form_cells([Line(1, t) for t in unwrapped]))
     assert table.rows[0][1:3] == ["年初预算", "调整后预算数"]
+
+
+def test_a_lists_serial_number_after_its_header_is_no_fund_row():
+    """"序号 项目名称 全年预算 执行数 执行率 1 基本公共卫生服务 860.00 …": the 1 after the header is the first row's
+    序号, not a 年度资金总额 of 1.00万元 (fewer figures than the header's money columns)."""
+    from checker.extract.flat_forms import form_cells, nameless_fund_tables
+    from checker.model import Line
+
+    cells = form_cells([Line(1, "序号  项目名称  全年预算  执行数  执行率"), Line(1, "1  基本公共卫生服务  860.00  860.00  100.00%")])
+    assert nameless_fund_tables(cells) == []

@@ -539,6 +539,8 @@ def nameless_fund_tables(cells: list[Cell]) -> list[Table]:
         end = i
         while end < len(cells) and _is_value(cells[end].text):
             end += 1
+        if end - i < len(set(fields) & set(MONEY_FIELDS)):
+            continue  # fewer figures than money columns: a list's 序号 ("1 基本公共卫生服务 860.00 …"), no fund row
         unit = _unit_before(cells, i - len(header), end + UNIT_AFTER_FIGURES)
         title = f"资金来源({unit})" if unit else "资金来源"
         named = [h for h, f in zip(header, fields) if f is not None]
