@@ -170,6 +170,8 @@ _ENTRY = re.compile(
     r"|[(（][一二三四五六七八九十]{1,3}[)）])"
     r"(?P<name>[^，,。；;:：\n]{2,50}?)(?:[，,：:。]|\n(?=\S))"  # the name ends its line, or a 、：。 does
 )
+
+
 def _section_title(name: str) -> bool:
     """A heading's words that name a part of the report, not a project: the department as a whole
     (lexicon scope.overall), or topics listed with 、 (…规模、使用方向和主要内容)."""
@@ -646,6 +648,7 @@ def extract_budgets(flow: Flow, out: Extraction, projects: ProjectText) -> None:
 
 
 CARRIED_TO_AMOUNT = 8  # characters between a carried-over word and its amount (上年结转资金为 …)
+_CARRIED_OVER = re.compile(rf"(?:{alternation('budget.carried_over')})[^，,。；;\d]{{0,{CARRIED_TO_AMOUNT}}}")
 
 
 def _carried_over(flow: Flow, offset: int):
@@ -654,8 +657,7 @@ def _carried_over(flow: Flow, offset: int):
     starts = flow.heading_starts
     i = bisect.bisect_right(starts, offset)
     lo, hi = (starts[i - 1] if i else 0), (starts[i] if i < len(starts) else len(flow.text))
-    pattern = re.compile(rf"(?:{alternation('budget.carried_over')})[^，,。；;\d]{{0,{CARRIED_TO_AMOUNT}}}")
-    for m in pattern.finditer(flow.text, lo, hi):
+    for m in _CARRIED_OVER.finditer(flow.text, lo, hi):
         amount = next(money_mentions(flow.text[m.end(): m.end() + 20], m.end()), None)
         if amount is not None and amount[0] == m.end():
             return amount[2], flow.quote(m.start(), amount[1])
@@ -1139,12 +1141,7 @@ def extract_tables(tables: list, flow: Flow, out: Extraction, report_kind: str |
                         fact.fields["reason"], fact.field_evidence["reason"] = found
                 out.facts.append(fact)
         elif block.kind == "project_list":
-            for fact in project_list_facts(block, unit):
-                if "explanation" not in fact.fields:
-                    found = _named_explanation(flow, fact.fields["name"])
-                    if found is not None:
-                        fact.fields["explanation"], fact.field_evidence["explanation"] = found
-                out.facts.append(fact)
+            out.facts.extend(project_list_facts(block, unit))  # reasons given in prose: explain_projects
         else:
             _fund_block(block, fund_rows(block, unit), flow, tables, out, report_kind, several_funds)
 

@@ -87,10 +87,15 @@ def _read_header(text: str, at: int) -> tuple[list[str], int] | None:
 
 
 @lru_cache(maxsize=1)
+def _units() -> tuple[str, ...]:
+    """The units an indicator's cell may end with (counts, values, measures, %), longest first."""
+    units = {*words("units.count"), *words("indicators.value_units"), *words("indicators.measure_units"), "%"}
+    return tuple(sorted(units, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
 def _cell_patterns() -> dict[str, re.Pattern]:
-    units = sorted({*words("units.count"), *words("indicators.value_units"), *words("indicators.measure_units"), "%"},
-                   key=len, reverse=True)
-    unit = "|".join(re.escape(u) for u in units)
+    unit = "|".join(re.escape(u) for u in _units())
     outcome = alternation("indicators.outcome_words")
     cells = {
         "weight": _MARK, "score": _MARK,
@@ -138,9 +143,7 @@ _FIGURE_START = re.compile(r"\d|" + _DIRECTION)
 
 @lru_cache(maxsize=1)
 def _unit_then_figure() -> re.Pattern:
-    units = sorted({*words("units.count"), *words("indicators.value_units"), *words("indicators.measure_units"), "%"},
-                   key=len, reverse=True)
-    return re.compile(rf"(?:{'|'.join(re.escape(u) for u in units)})(?=\d|{_DIRECTION})")
+    return re.compile(rf"(?:{'|'.join(re.escape(u) for u in _units())})(?=\d|{_DIRECTION})")
 
 
 def _row_ends_at(text: str, stop: int) -> bool:
@@ -197,11 +200,6 @@ def _with_trailing_unit(text: str, readings: list) -> list:
     if all(text[stop:longest] in _units() for stop in stops if stop != longest):
         return [r for r in readings if r[2] == longest]
     return readings
-
-
-@lru_cache(maxsize=1)
-def _units() -> frozenset[str]:
-    return frozenset({*words("units.count"), *words("indicators.value_units"), *words("indicators.measure_units"), "%"})
 
 
 _TOTAL_NAME = re.compile(r"(?:总分|合计|总计|小计)(?:[(（][^)）]{0,4}[)）])?$")
