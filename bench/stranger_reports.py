@@ -31,6 +31,9 @@ class Outcome:
     errors: list[str]  # the rules of the error findings
     expected: set[str] = field(default_factory=set)  # rules that find the seeded problem
     consequences: set[str] = field(default_factory=set)
+    # requirements the tester's truth does not cover (a rate below 95 % with no reason anywhere, in a set
+    # written to test score tables): counted apart, neither true nor false
+    outside: set[str] = field(default_factory=set)
 
     @property
     def found(self) -> bool:
@@ -38,7 +41,11 @@ class Outcome:
 
     @property
     def false_errors(self) -> list[str]:
-        return [r for r in self.errors if r not in self.expected | self.consequences]
+        return [r for r in self.errors if r not in self.expected | self.consequences | self.outside]
+
+    @property
+    def outside_errors(self) -> list[str]:
+        return [r for r in self.errors if r in self.outside - self.expected - self.consequences]
 
 
 def checked_pack():
@@ -65,30 +72,33 @@ def measure(cpack=None) -> dict[str, list[Outcome]]:
     out: dict[str, list[Outcome]] = {}
     for name, entry in spec.items():
         folder = SETS / name
-        outcomes = [Outcome(f, False, errors_of(folder / f, cpack)) for f in entry["clean"]]
+        outside = entry.get("outside_truth") or {}
+        outcomes = [Outcome(f, False, errors_of(folder / f, cpack), outside=set(outside.get(f, []))) for f in entry["clean"]]
         for f, seed in entry["seeded"].items():
-            outcomes.append(Outcome(f, True, errors_of(folder / f, cpack), set(seed["found_by"]), set(seed.get("also", []))))
+            outcomes.append(Outcome(f, True, errors_of(folder / f, cpack), set(seed["found_by"]), set(seed.get("also", [])),
+                                    set(outside.get(f, []))))
         out[name] = outcomes
     return out
 
 
 def figures(outcomes: list[Outcome]) -> dict:
-    errors = sum(len(o.errors) for o in outcomes)
+    outside = sum(len(o.outside_errors) for o in outcomes)
+    errors = sum(len(o.errors) for o in outcomes) - outside
     false = sum(len(o.false_errors) for o in outcomes)
     seeded = [o for o in outcomes if o.seeded]
     return {"reports": len(outcomes), "seeded": len(seeded), "found": sum(o.found for o in seeded),
-            "errors": errors, "false_errors": false,
-            "clean_with_error": sum(1 for o in outcomes if not o.seeded and o.errors),
+            "errors": errors, "false_errors": false, "outside_truth": outside,
+            "clean_with_error": sum(1 for o in outcomes if not o.seeded and set(o.errors) - o.outside),
             "precision": round((errors - false) / errors, 4) if errors else 1.0}
 
 
 def report(results: dict[str, list[Outcome]]) -> str:
-    lines = ["| set | reports | seeded found | errors | false errors | clean reports with an error | precision |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| set | reports | seeded found | errors | false errors | clean reports with an error | precision | "
+             "errors outside the tester's truth |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name, outcomes in results.items():
         f = figures(outcomes)
         lines.append(f"| {name} | {f['reports']} | {f['found']}/{f['seeded']} | {f['errors']} | {f['false_errors']} | "
-                     f"{f['clean_with_error']} | {f['precision']:.1%} |")
+                     f"{f['clean_with_error']} | {f['precision']:.1%} | {f['outside_truth']} |")
     for name, outcomes in results.items():
         for o in outcomes:
             if o.false_errors or (o.seeded and not o.found):

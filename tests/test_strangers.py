@@ -29,3 +29,16 @@ def test_stranger_reports_hold_their_recorded_figures(results, name):
     assert now["clean_with_error"] == 0, sr.report({name: results[name]})
     assert now["false_errors"] <= gates["false_errors"], sr.report({name: results[name]})
     assert now["found"] >= gates["found"], sr.report({name: results[name]})
+
+
+def test_score_tables_read_hold_their_recorded_figures():
+    """Every printed score of the testers' scoring tables (bench/score_readings.py): no kind read less than
+    recorded in bench/score_gates.json, and no more indicator rows read that the tables do not hold."""
+    import score_readings as scr
+
+    gates = json.loads((BENCH / "score_gates.json").read_text(encoding="utf-8"))
+    results = scr.measure(sorted(gates))
+    for name, recorded in gates.items():
+        now = scr.figures(results[name])
+        drops = [k for k in scr.KINDS if now[k]["found"] < recorded[k]["found"]]
+        assert drops == [] and now["extra_rows"] <= recorded["extra_rows"], scr.report({name: results[name]}, details=True)

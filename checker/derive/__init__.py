@@ -390,7 +390,10 @@ def measure_indicators(facts: list[Fact]) -> None:
     """Each indicator row's shortfall against its target, in the direction the row states (≥: target −
     achieved; ≤: achieved − target; =: the distance; none written: lower is better for the lexicon's
     indicators.lower_is_better names, else higher), the words of a result in words (met_in_words), and
-    the score the B/A (A/B) formula gives. Whether a row is unmet is the rules' (shortfall > 0)."""
+    the score the B/A (A/B) formula gives — in a project's form: a department's scoring table scores each
+    row by its 评分标准. Whether a row is unmet is the rules' (shortfall > 0)."""
+    doc = next((f for f in facts if f.kind == "document"), None)
+    by_formula = doc is None or doc.fields.get("report_kind") != "部门整体"
     for f in (x for x in facts if x.kind == "indicator"):
         target, actual = f.fields.get("target"), f.fields.get("achieved")
         direction = f.fields.get("direction") or ""
@@ -404,7 +407,8 @@ def measure_indicators(facts: list[Fact]) -> None:
                 gap = abs(gap)
             f.fields["shortfall"] = Quantity(gap, max(target.places, actual.places), target.unit, "")
             weight = f.fields.get("weight")
-            if weight is not None and target.value > 0 and actual.value > 0:
+            # a row that states its own scoring rule (评分标准) is scored by it, not by the B/A formula
+            if by_formula and weight is not None and target.value > 0 and actual.value > 0 and not f.fields.get("criteria"):
                 ratio = target.value / actual.value if lower_is_better else actual.value / target.value
                 expected = weight.value * min(ratio, Decimal(1))
                 f.fields["formula_score"] = Quantity(expected.quantize(Decimal("0.01")), 2, "分")

@@ -1101,8 +1101,8 @@ def document_tables(doc) -> list:
     """Every table of the document: ruled ones, "|" rows typed as text, flattened spreadsheet forms."""
     from .flat_forms import form_cells, fund_form_tables, nameless_tables
     from .glued import glued_fund_tables, glued_indicator_tables
-    from .tables import (blocks_of, cell_indicator_tables, join_continued, space_indicator_tables, space_row_tables,
-                         space_tables)
+    from .tables import (aligned_tables, blocks_of, cell_grid_tables, cell_indicator_tables, join_continued,
+                         space_indicator_tables, space_row_tables, space_tables)
 
     lines = logical_lines(doc)
     tables = join_continued(doc.tables + _text_tables(doc, lines)) + space_tables(lines) + space_indicator_tables(lines)
@@ -1112,7 +1112,8 @@ def document_tables(doc) -> list:
     # a table printed one cell per line is read from the printed lines: a short cell is no wrapped line
     cell_lines = [l for l in doc.lines if "|" not in l.text]
     cells = form_cells(plain_lines)  # the flattened-form readers share one reading of the cells
-    readers = ((space_row_tables, plain_lines), (cell_indicator_tables, cell_lines), (fund_form_tables, cells),
+    readers = ((aligned_tables, cell_lines), (space_row_tables, plain_lines), (cell_grid_tables, cell_lines),
+               (cell_indicator_tables, cell_lines), (fund_form_tables, cells),
                (nameless_tables, cells), (glued_indicator_tables, plain_lines), (glued_fund_tables, plain_lines))
     for reader, given in readers:
         new = [(t, {b.kind for b in blocks_of(t)}) for t in reader(given)]

@@ -125,8 +125,13 @@ def _match(cell: str, words: list[str]) -> bool:
     return _rank(cell, words)[0] > 0
 
 
+MAX_HEADER_FIGURES = 1  # a row with more bare figures than this holds data: its words are no column names
+
+
 def classify_header(row: list[str]) -> Block | None:
     cells = [clean(c) for c in row]
+    if sum(1 for c in cells if _IS_NUMBER.match(c.replace(",", ""))) > MAX_HEADER_FIGURES:
+        return None  # "过程 | 预算执行 | 预算执行率 | 5 | 4.6 | 全年预算执行率92%" is a row, not a fund header
     best = None
     for kind, spec in lexicon()["table_headers"].items():
         # each field to the cell naming it best (exact before a start before an end after a qualifier), each
@@ -147,6 +152,8 @@ def classify_header(row: list[str]) -> Block | None:
             exact = [i for i, c in enumerate(cells) if c in lexicon()["cell_table_indicator_name"] and i not in columns.values()]
             if exact:
                 columns["name"] = exact[0]
+        if kind == "indicator":
+            _level_score_columns(cells, spec, columns)
         if not _enough(kind, columns):
             continue
         # a list with a 项目名称 column is a project list, however many money columns it shares
@@ -156,9 +163,44 @@ def classify_header(row: list[str]) -> Block | None:
     return best
 
 
+LEVELS = ("level1", "level2", "name")  # an indicator table's level columns, outermost first
+
+
+def _level_score_columns(cells: list[str], spec: dict, columns: dict[str, int]) -> None:
+    """A scoring table gives each level its own 分值 / 得分 column ("一级指标 | 分值 | 二级指标 | 分值 | 三级指标 |
+    分值 | 评分标准 | 得分"): each such column belongs to the level column nearest on its left. The deepest
+    level's keep the plain field names (an indicator's weight and score); the outer ones are named for their
+    level (level1_weight: the group's marks). Without a 三级 column the 二级 column names the indicators."""
+    if "name" not in columns and "level2" in columns and "target" not in columns:
+        columns["name"] = columns.pop("level2")
+    levels = sorted((columns[k], k) for k in LEVELS if k in columns)
+    if len(levels) < 2:
+        return
+    taken = {i for k, i in columns.items() if k not in ("weight", "score")}
+    for fld in ("weight", "score"):
+        at = [i for i, c in enumerate(cells) if i not in taken and _match(c, spec[fld])]
+        if len(at) < 2:
+            continue
+        owners = {i: _named_level(cells[i]) or next((k for index, k in reversed(levels) if index < i), None) for i in at}
+        leaf = [i for i in at if owners[i] == levels[-1][1]]  # the deepest level's own
+        if not leaf:
+            continue
+        columns[fld] = leaf[0] if fld == "weight" else leaf[-1]
+        for i in at:
+            if owners[i] not in (None, levels[-1][1]):
+                columns.setdefault(f"{owners[i]}_{fld}", i)
+
+
+def _named_level(cell: str) -> str | None:
+    """The level a 分值 / 得分 header names itself ("一级分值", "三级得分"), whatever column it stands in."""
+    return next((level for level, prefixes in lexicon()["indicator_levels"].items() if cell.startswith(tuple(prefixes))), None)
+
+
 def _enough(kind: str, columns: dict[str, int]) -> bool:
     if kind == "indicator":
-        return ("name" in columns or "level1" in columns) and len({"target", "actual", "score"} & set(columns)) >= 2
+        scored = {"weight", "score"} <= set(columns)  # a scoring table: levels, 分值, 评分标准, 得分
+        return ("name" in columns or "level1" in columns) and (
+            scored or len({"target", "actual", "score"} & set(columns)) >= 2)
     if kind == "fund":
         return len({"initial", "adjusted", "spent", "rate"} & set(columns)) >= 2 and "name" not in columns
     return "name" in columns and len({"initial", "adjusted", "spent"} & set(columns)) >= 2
@@ -268,11 +310,29 @@ def _other_header(row: list) -> bool:
     return sum(1 for c in cells if _match(c, every)) >= MIN_OTHER_HEADER_WORDS
 
 
+def _wrapped_header_row(row: list, after: list | None) -> list[str] | None:
+    """A header whose cells wrapped onto a second row ("一级 | 分 | 得" over "指标 | 值 | 分"): the two rows
+    joined cell by cell, where neither holds a figure and only the joined row names columns."""
+    if after is None or len(after) != len(row) or classify_header(row) is not None or classify_header(after) is not None:
+        return None
+    if any(_IS_NUMBER.match(clean(c).replace(",", "")) for c in (*row, *after)):
+        return None
+    joined = [clean(a) + clean(b) for a, b in zip(row, after)]
+    return joined if classify_header(joined) is not None else None
+
+
 def blocks_of(table: Table) -> list[Block]:
     rows = fill_merged(table.rows)
     blocks: list[Block] = []
     current: Block | None = None
-    for row in rows:
+    skip = False
+    for at, row in enumerate(rows):
+        if skip:  # the second line of a wrapped header
+            skip = False
+            continue
+        joined = _wrapped_header_row(row, rows[at + 1] if at + 1 < len(rows) else None)
+        if joined is not None:
+            row, skip = joined, True
         header = classify_header(row)
         if header is not None:
             header.page = table.page
@@ -353,12 +413,37 @@ def _is_subtotal(name: str, level1: str) -> bool:
     return any(name.endswith(w) or level1.endswith(w) for w in words("subtotal_words"))
 
 
-def _parent_of(level2: str) -> str:
-    """The level-1 group a level-2 name belongs to, where it belongs to one only (社会效益指标 -> 效益)."""
-    for parent, children in lexicon()["indicators"]["level2_parent"].items():
-        if any(level2.startswith(c) for c in children):
-            return parent
-    return ""
+def _names_level1(block: Block, cells: dict[str, str]) -> bool:
+    """Whether the level-1 cell is one though its word may name a level-2 group too (满意度): the table has
+    no level-2 column, the cell states the group's marks ("满意度指标(10分)"), or a level-2 cell of its own
+    stands beside it."""
+    own, level2 = clean(cells.get("level1") or ""), clean(cells.get("level2") or "")
+    if "level2" not in block.columns or _LEVEL1_MARKS.match(own):
+        return True
+    return bool(level2) and level2 != own and bool(_LEVEL1_LABEL.match(own))
+
+
+def _parents_of(level2: str) -> list[str]:
+    """The level-1 groups a level-2 name can belong to (社会效益指标 -> 效益; 服务对象满意度 -> 满意度 or 效益)."""
+    return [parent for parent, children in lexicon()["indicators"]["level2_parent"].items()
+            if any(level2.startswith(c) for c in children)]
+
+
+def _stated_group(block: Block, row: list, cells: dict[str, str], level1: str, facts: list[Fact]) -> Fact | None:
+    """A level-1 group's marks (and score) as its own cells state them, the first time the group's row shows
+    them: a scoring table's 一级指标 | 分值 | … | 得分 columns, or a table of the parts alone (决策 | 20 | 18)."""
+    if not level1 or any(f.kind == "indicator_group" and f.fields["name"] == level1 for f in facts):
+        return None
+    parts_only = "name" not in block.columns
+    marks = _score(cells.get("weight" if parts_only else "level1_weight", ""))
+    if marks is None:
+        return None
+    fields = {"name": level1, "full_marks": marks}
+    score = _score(cells.get("score" if parts_only else "level1_score", ""))
+    if score is not None:
+        fields["score"] = score
+    return Fact("indicator_group", f"{level1}指标", fields, [Evidence(block.page, _row_text(row)[:200])],
+                "table.indicator-subtotal", anchor="header")
 
 
 def indicator_facts(block: Block, quote: str) -> list[Fact]:
@@ -377,7 +462,8 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
                 facts.append(Fact("self_evaluation", "绩效自评", fields, [Evidence(block.page, _row_text(row))],
                                   "table.indicator-total", anchor="header"))
             continue
-        if _EXECUTION_ROW.match(clean(cells.get("level1") or "")) or _EXECUTION_ROW.match(name):
+        own_level1 = clean(cells.get("level1") or "")
+        if _execution_block(block, own_level1, name, previous_level1):
             execution = _execution_row(block, row, cells)  # "预算执行率 | | | 100% | 100% | 10 | 10": no indicator
             if execution is not None:
                 facts.append(execution)
@@ -392,10 +478,18 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
         if name and not _NAMELIKE.search(name):
             continue  # "3", "%": a figure in the name column means the row's cells are misaligned
         level1 = cells.get("level1") or previous_level1
-        if level1 and _LEVEL2_HINT.match(level1) and previous_level1:  # level-1 cell merged away
+        if level1 and _LEVEL2_HINT.match(level1) and previous_level1 and not _names_level1(block, cells):
+            # a level-2 name in the level-1 column: the level-1 cell merged away
             level1 = previous_level1
-        level1 = _parent_of(cells.get("level2") or "") or level1  # a table split across pages loses its merged cell
+        parents = _parents_of(cells.get("level2") or "")
+        if parents and _level1(level1) not in parents:  # a table split across pages loses its merged cell
+            level1 = parents[0]
         previous_level1 = level1 or previous_level1
+        group = _stated_group(block, row, cells, _level1(level1), facts)
+        if group is not None:
+            facts.append(group)
+        if "name" not in block.columns:  # a table of the level-1 parts only: its rows are the groups
+            continue
         marks = _LEVEL1_MARKS.match(clean(cells.get("level1") or ""))
         if marks and not any(f.kind == "indicator_group" and f.fields["name"] == _level1(level1) for f in facts):
             # "产出指标(50分)": the level-1 cell states its group's marks
@@ -421,6 +515,8 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
             value = _score(cells.get(key, ""))
             if value is not None:
                 fields[key] = value
+        if cells.get("criteria") and _NAMELIKE.search(cells["criteria"]):
+            fields["criteria"] = cells["criteria"]
         if cells.get("reason") and cells["reason"] not in ("/", "无", "-"):
             fields["reason"] = cells["reason"]
         elif getattr(row, "reason_unreadable", False):
@@ -432,6 +528,22 @@ def indicator_facts(block: Block, quote: str) -> list[Fact]:
 
 
 _EXECUTION_ROW = re.compile(rf"^(?:{alternation('score_parts.execution_names')})(?:[(（]\d+(?:\.\d+)?分[)）])?$")
+
+
+def _execution_block(block: Block, level1: str, name: str, previous_level1: str) -> bool:
+    """Whether a row is the form's execution block ("预算执行率 | | | 100% | 100% | 10 | 10"), scored on the
+    rate: its level-1 cell names it, or its name does outside a group that scores execution among its own
+    indicators. In a table of level-1 parts only, a part named for execution but not for its rate
+    (预算执行 | 30 | 28.5) is a part of the framework with indicators of its own, not the rate's score."""
+    if "name" not in block.columns:
+        return bool(_EXECUTION_ROW.match(level1)) and _PAREN.sub("", level1).endswith("率")
+    return bool(_EXECUTION_ROW.match(level1)) or (bool(_EXECUTION_ROW.match(name)) and not _holds_execution(level1 or previous_level1))
+
+
+def _holds_execution(level1: str) -> bool:
+    """Whether a level-1 group scores budget execution among its own indicators (过程 of a department's
+    scoring table), so that a 预算执行率 row in it is one of its indicators, not the form's execution block."""
+    return _level1(level1) in words("indicators.groups_holding_execution")
 
 
 def _execution_row(block: Block, row: list, cells: dict[str, str]) -> Fact | None:
@@ -471,7 +583,7 @@ def _subtotal_fact(block: Block, row: list, cells: dict[str, str], previous_leve
                 [Evidence(block.page, _row_text(row)[:200])], "table.indicator-subtotal", anchor="header")
 
 
-_LEVEL1_MARKS = re.compile(rf"^(?:{alternation('indicators.level1_in_tables')})指标[(（](?P<marks>\d+(?:\.\d+)?)分[)）]$")
+_LEVEL1_MARKS = re.compile(rf"^(?:{alternation('indicators.level1_in_tables')})(?:指标)?[(（](?P<marks>\d+(?:\.\d+)?)分[)）]$")
 _COUNTED = re.compile(r"(人次|人|户|家|所|个|次)数$")
 
 
@@ -702,6 +814,8 @@ def _runs(indices: list[int]) -> list[list[int]]:
 
 _LEVEL1_TOKEN = re.compile(rf"^({alternation('indicators.level1_tokens')})指标([(（]\d+(?:\.\d+)?分[)）])?$")
 _LEVEL2_TOKEN = re.compile(rf"^({alternation('indicators.level2')})指标$")
+# a level-1 cell of a scoring table: the group's word alone, 指标 and its marks optional (决策, 过程(25分))
+_LEVEL1_WORD = re.compile(rf"^({alternation('indicators.level1_in_tables')})(?:指标)?(?:[(（]\d+(?:\.\d+)?分[)）])?$")
 _INDICATOR_HEADER = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因"]
 _REASON_HINT = re.compile(r"原因|由于|因|未|偏差|滞后|影响")
 
@@ -867,8 +981,11 @@ def _is_total(cell: str) -> bool:
 
 
 def _value_columns(block: Block) -> list[int]:
+    """The columns a row's cells after its name fill: not the level, name and reason columns, nor a title
+    cell the header starts with (绩效指标 | 一级指标 | …), which spans the rows and holds none of them."""
     named = {block.columns.get(k) for k in ("level1", "level2", "name", "reason")}
-    return [i for i in range(len(block.header)) if i not in named]
+    first = min((block.columns[k] for k in LEVELS if k in block.columns), default=0)
+    return [i for i in range(len(block.header)) if i not in named and (i > first or i in block.columns.values())]
 
 
 _SCORE_CELL = re.compile(rf"^(?:{NUM})分?$")  # a weight or a score: a bare figure, no unit or percentage
@@ -965,6 +1082,13 @@ def _name_part(cell: str) -> bool:
                 or any(p.match(cell) for p in _OPTIONAL_CELLS.values()))
 
 
+def _scores_in_place(cells: list[str], block: Block) -> bool:
+    """Whether a row's weight and score columns hold figures and its name column words."""
+    name = block.columns.get("name", block.columns.get("level1"))
+    return all(_SCORE_CELL.match(cells[block.columns[k]].replace(",", "")) for k in ("weight", "score") if k in block.columns) \
+        and name is not None and bool(_NAMELIKE.search(cells[name]))
+
+
 def _line_rows(lines: list[list[str]], block: Block) -> list[list[str]]:
     """Indicator rows typed one per line, cells apart by spaces: the level cells that stand at a line's
     start, then the name, the value cells and what is left as the reason. A name typed with spaces is
@@ -975,10 +1099,18 @@ def _line_rows(lines: list[list[str]], block: Block) -> list[list[str]]:
         if _is_total(cells[0]):
             rows.append(cells)  # a total row: the block reader reads its figures
             continue
+        if len(cells) == len(block.header) and _scores_in_place(cells, block):
+            rows.append(cells)  # every cell printed: each stands in its column
+            level1 = cells[block.columns["level1"]] if "level1" in block.columns else level1
+            level2 = cells[block.columns["level2"]] if "level2" in block.columns else level2
+            continue
         at = 0
         while at < len(cells) - 1 and _LEVEL_CELL.match(cells[at]):
             level1, level2, n = _level_cells(cells, at, block, level1)
             at += n
+        scoring = "target" not in block.columns  # a scoring table: its level names need not end in 指标
+        if scoring and at < len(cells) - 1 and "level1" in block.columns and _LEVEL1_WORD.match(cells[at]):
+            level1, level2, at = cells[at], "", at + 1
         splits = []
         for end in range(at + 1, len(cells)):
             if end > at + 1 and not _name_part(cells[end - 1]):
@@ -987,7 +1119,11 @@ def _line_rows(lines: list[list[str]], block: Block) -> list[list[str]]:
             if read is None or (read[1] < len(cells) and "reason" not in block.columns):
                 continue
             values, rest = read[0], cells[read[1]:]
-            splits.append(_place(block, level1, level2, "".join(cells[at:end]), values, "".join(rest)))
+            words_before = cells[at:end]
+            row_level2 = level2
+            if scoring and "level2" in block.columns and len(words_before) > 1:
+                row_level2, words_before = words_before[0], words_before[1:]  # 目标设定 | 绩效 目标合理性
+            splits.append(_place(block, level1, row_level2, "".join(words_before), values, "".join(rest)))
         if len(splits) == 1 and _NAMELIKE.search(splits[0][block.columns["name"]]):
             rows.append(splits[0])
     return rows
@@ -1051,6 +1187,15 @@ def _row_tokens(text: str) -> list[str]:
     return [t for t in re.split(r"\s+|\t", simplified(unicodedata.normalize("NFKC", text)).strip()) if t]
 
 
+def _tab_cells(text: str, width: int) -> list[str] | None:
+    """A tab-separated row's cells in place, its empty cells kept (merged cells left blank), where it has
+    the header's number of cells."""
+    if "\t" not in text:
+        return None
+    cells = [simplified(unicodedata.normalize("NFKC", c)).strip() for c in text.strip("\r\n").split("\t")]
+    return cells if len(cells) == width else None
+
+
 def space_row_tables(lines) -> list[Table]:
     """Tables typed as one row per line, cells apart by spaces or tabs (Excel and WPS exports, text
     pasted from them): a line whose cells are header words starts a table, the lines after it are its
@@ -1067,11 +1212,145 @@ def space_row_tables(lines) -> list[Table]:
             cells = _row_tokens(lines[j].text)
             if not (MIN_ROW_CELLS <= len(cells) <= len(header) + 1) or classify_header(cells) is not None:
                 break
-            rows.append(cells)
+            rows.append(_tab_cells(lines[j].text, len(header)) or cells)
             j += 1
         if block.kind == "indicator":  # merged level cells are left out where they repeat: read by type
             rows = _line_rows(rows, block)
         if rows:
             tables.append(Table(lines[i].page, [header] + rows))
         i = j
+    return tables
+
+
+# ---------------------------------------------------------------- tables aligned with spaces
+
+COLUMN_GAP = re.compile(r" {2,}")  # columns aligned with spaces stand two spaces apart or more; one is inside a cell
+MAX_NOTE_CHARS = 8  # a short line inside a table is a page's furniture (续表, 第2页) or a title, not its end
+
+
+def _aligned_cells(text: str) -> list[tuple[int, str]]:
+    """(where it starts on the line, as the eye sees it; cell) of a line whose cells are apart by two spaces
+    or more."""
+    return [(_display_width(text[:m.start()]), m.group()) for m in re.finditer(r"\S+(?: \S+)*", text)]
+
+
+def _display_width(text: str) -> int:
+    """Where a cell starts as the eye sees it: a Chinese character takes two columns of a fixed-width line."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _in_columns(cells: list[tuple[int, str]], header: list[tuple[int, str]]) -> list[str]:
+    """A row's cells under the header cells they overlap most as printed, else the nearest (a merged or
+    empty cell leaves its column blank)."""
+    spans = [(start, start + _display_width(cell)) for start, cell in header]
+    row = [""] * len(spans)
+    for start, cell in cells:
+        end = start + _display_width(cell)
+
+        def fit(j: int) -> tuple[int, int]:
+            overlap = min(end, spans[j][1]) - max(start, spans[j][0])
+            return overlap, -abs(spans[j][0] - start)
+
+        column = max(range(len(spans)), key=fit)
+        row[column] = f"{row[column]} {cell}".strip()
+    return row
+
+
+_UNIT_PREFIX = re.compile(r"^[(（](?:万元|亿元|元)[)）]\s*(?=\S)")  # "（万元） 年度资金总额": a spanning title's unit
+
+
+def _continues(row: list[str], previous: list[str], block: Block) -> bool:
+    """Whether an aligned line is the wrapped end of the row above: no figure where the row has its
+    figures, and text only in the columns that hold words (names, levels, reasons)."""
+    words = {block.columns.get(k) for k in ("level1", "level2", "name", "reason", "criteria")} - {None}
+    filled = [j for j, c in enumerate(row) if c]
+    if not filled or any(_IS_NUMBER.match(clean(row[j]).replace(",", "")) for j in filled):
+        return False
+    return all(j in words or not previous[j] for j in filled) and any(previous[j] for j in filled)
+
+
+def aligned_tables(lines) -> list[Table]:
+    """Tables typed with their columns aligned by runs of spaces (text exported from a PDF with its layout,
+    a fixed-width print): a line whose cells are header words starts a table, and each line after it puts
+    its cells under the header cell nearest their start. Single spaces stay inside a cell (an OCR'd
+    "绩效 目标合理性", "1 0"). Tab-separated lines are the space-row reader's. A repeated header (the table
+    going on over a page) and short lines (续表, a page number) are passed over; prose ends the table."""
+    tables, i = [], 0
+    while i < len(lines):
+        text = lines[i].text.rstrip()
+        aligned = "\t" not in text and COLUMN_GAP.search(text.strip())
+        header_cells = _aligned_cells(text) if aligned else []
+        block = classify_header([c for _, c in header_cells]) if len(header_cells) >= 4 else None
+        if block is None:
+            i += 1
+            continue
+        rows, j = [], i + 1
+        first_end = _display_width(header_cells[0][1])
+        while j < len(lines):
+            line = lines[j].text.rstrip()
+            cells = _aligned_cells(line)
+            if not cells or (len(cells) == 1 and len(cells[0][1]) <= MAX_NOTE_CHARS) or _PAGE_FURNITURE.match(line.strip()):
+                j += 1
+                continue  # a blank line, 续表, a page number
+            if "\t" in line or (len(cells) == 1 and cells[0][0] < first_end):
+                break  # prose again: a line that starts at the margin with one run of text
+            texts = [c for _, c in cells]
+            if classify_header(texts) is not None:
+                if [clean(c) for c in texts] != [clean(c) for _, c in header_cells]:
+                    break  # another table's header
+                j += 1
+                continue  # the header repeated over a page break
+            row = [_UNIT_PREFIX.sub("", c) for c in _in_columns(cells, header_cells)]
+            if rows and _continues(row, rows[-1], block):
+                rows[-1] = [a + b for a, b in zip(rows[-1], row)]  # a cell wrapped onto the next line
+            elif "。" in line:
+                break  # a sentence: prose again
+            else:
+                rows.append(row)
+            j += 1
+        if rows:
+            tables.append(Table(lines[i].page, [[c for _, c in header_cells]] + rows))
+        i = j
+    return tables
+
+
+# ---------------------------------------------------------------- one cell per line, empty cells kept
+
+def _grid_row_fits(row: list[str], block: Block) -> bool:
+    """A row of a cell-per-line grid: figures in its weight and score columns, and a name or a total."""
+    scores = [row[block.columns[k]].replace(",", "") for k in ("weight", "score") if k in block.columns]
+    if not all(_SCORE_CELL.match(c) for c in scores if c) or not any(scores):
+        return False
+    label = next((c for c in row if c), "")
+    return _is_total(label) or bool(_NAMELIKE.search(label))
+
+
+def cell_grid_tables(lines) -> list[Table]:
+    """Indicator tables copied one cell per line with their empty cells kept as empty lines (a web page's
+    table, merged cells left blank): after the header's cells, every row takes as many lines as the header
+    has cells. Read while each row's weight and score columns hold figures; where the empty cells were not
+    kept, the rows do not line up and the one-cell-per-line reader reads the table instead."""
+    texts = [clean(l.text) for l in lines]
+    tables, i = [], 0
+    while i < len(texts):
+        starts = bool(texts[i]) and len(texts[i]) <= _CELL_MAX and (i == 0 or _header_run(texts, i - 1) is None)
+        block = _header_run(texts, i) if starts else None  # the whole header, not its tail
+        width = len(block.header) if block is not None else 0
+        if block is None or not {"weight", "score"} <= set(block.columns) or any(not t for t in texts[i:i + width]):
+            i += 1
+            continue
+        rows, at = [], i + width
+        while at + width <= len(texts):
+            row = texts[at:at + width]
+            if not any(row):
+                break
+            if not _grid_row_fits(row, block):
+                break
+            rows.append(row)
+            at += width
+        if len(rows) >= 2 and any(not c for r in rows for c in r):  # empty cells kept: the rows line up
+            tables.append(Table(lines[i].page, [block.header] + rows))
+            i = at
+        else:
+            i += 1
     return tables

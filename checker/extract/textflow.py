@@ -269,7 +269,7 @@ def _join(lines, may_join) -> list:
     out: list = []
     carry = None
     for line in lines:
-        text = line.text.strip()
+        text = line.text.strip(" \r\n\u3000")  # tabs stay: a tab-separated row's leading empty cells are its merged ones
         if (carry is not None and carry.page == line.page and text and not _PAGE_FURNITURE.match(text)
                 and may_join(carry.text, text)):
             carry = Line(carry.page, carry.text + _joiner(carry.text, text) + text, line.wraps)

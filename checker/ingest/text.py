@@ -80,8 +80,10 @@ def pipe_tables(lines: list[Line]) -> list[Table]:
         if not header.endswith("|") or "|" not in text:
             return False
         # a row closed short of the header's cells, and this line's cells no more than it lacks
-        return not last.endswith("|") or (last.count("|") + text.count("|") <= header.count("|")
-                                            and text.endswith("|"))
+        # a line with the header's cells is a row of its own, and so is one with more cells than the row lacks
+        fits = last.count("|") + text.count("|") <= header.count("|")
+        short = last.count("|") < header.count("|")
+        return (not last.endswith("|") and short and fits) or (fits and text.endswith("|"))
 
     for at, line in enumerate(lines):
         text = line.text.strip()

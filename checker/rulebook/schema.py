@@ -148,10 +148,11 @@ KINDS: dict[str, KindSpec] = {
         "weight": _f(SCORE, "分值（权重）"),
         "score": _f(SCORE, "得分"),
         "reason": _f(TEXT, "偏差原因分析"),
+        "criteria": _f(TEXT, "评分标准（评分表写明的计分办法：按它计分，不按完成比例）"),
         "reason_unreadable": _f(BOOL, "表格有原因一栏，但与下一行连在一起印出，读不出本行写没写原因"),
         "shortfall": _f(NUMBER, "距目标的差距（正向指标：目标−实际；反向：实际−目标；“=”：两者之差的绝对值），大于0即未完成"),
         "met_in_words": _f(BOOL, "文字表述的结果达到目标（按词表 indicators.met / unmet / partly 判断）"),
-        "formula_score": _f(SCORE, "按完成比例计算的应得分"),
+        "formula_score": _f(SCORE, "按完成比例计算的应得分（行中写有评分标准的不算）"),
     }),
     "breakdown": KindSpec("总数与分项", {
         "label": _f(TEXT, "总数名称"),
