@@ -146,3 +146,22 @@ def test_a_part_whose_rows_do_not_add_up_is_an_error(cpack):
 def test_clean_scoring_table_gives_no_finding(cpack):
     findings = evaluate_document(cpack, facts_of(pipe_text()), "部门整体").findings
     assert [f.rule for f in findings if f.outcome == "fired" and f.severity in ("error", "warning")] == []
+
+
+def test_a_fund_block_written_as_a_list_of_fields(tmp_path):
+    """A form saved as Markdown: "# 标题", then "- 年初预算数（万元）：1800.00" … "- 得分：9.60" — the fields of
+    the fund block, one per line, are the block's one row; the title names the project, not the unit."""
+    from checker.ingest import load
+
+    path = tmp_path / "form.txt"
+    path.write_text("# 某县基本公共卫生服务项目2023年度绩效自评\n\n- 项目名称：基本公共卫生服务项目\n"
+                    "- 主管部门：某县卫生健康委员会\n- 年初预算数（万元）：1800.00\n- 全年预算数（万元）：1900.00\n"
+                    "- 全年执行数（万元）：1824.00\n- 分值：10\n- 执行率：96.00%\n- 得分：9.60\n", encoding="utf-8")
+    facts = derive(extract(load(path)))
+    doc = next(f for f in facts if f.kind == "document")
+    assert (doc.fields["report_kind"], doc.fields["department"]) == ("项目", "某县卫生健康委员会")
+    project = next(f for f in facts if f.kind == "project")
+    assert project.fields["name"] == "基本公共卫生服务项目"
+    assert (project.fields["adjusted"].value, project.fields["spent"].value) == (1900, 1824)
+    execution = next(f for f in facts if f.kind == "execution_score")
+    assert (execution.fields["weight"].value, execution.fields["score"].value) == (10, Decimal("9.60"))

@@ -129,7 +129,9 @@ def _department(title: str, year_text: str | None, head: str) -> str | None:
     """The reporting unit: the title's prefix, a unit in brackets, or a 主管部门 / 发布机构 field."""
     if title and year_text and year_text in title:
         prefix = re.sub(r"^(关于|印发)", "", title[: title.find(year_text)].strip(" ：:"))
-        if 2 <= len(prefix) <= 40 and not re.search(r"绩效|自评|报告|项目支出|精品", prefix):
+        # a project's title names the project before its year (XX县基本公共卫生服务项目2023年度…), not the unit
+        if 2 <= len(prefix) <= 40 and not re.search(r"绩效|自评|报告|项目支出|精品", prefix) \
+                and not prefix.endswith(tuple(words("project_name_suffixes"))):
             return prefix
     bracket = re.findall(rf"[(（]({_ORG})[,，)）]", title or "")
     if bracket:
@@ -1101,8 +1103,8 @@ def document_tables(doc) -> list:
     """Every table of the document: ruled ones, "|" rows typed as text, flattened spreadsheet forms."""
     from .flat_forms import form_cells, fund_form_tables, nameless_tables
     from .glued import glued_fund_tables, glued_indicator_tables
-    from .tables import (aligned_tables, blocks_of, cell_grid_tables, cell_indicator_tables, join_continued,
-                         space_indicator_tables, space_row_tables, space_tables)
+    from .tables import (aligned_tables, blocks_of, cell_grid_tables, cell_indicator_tables, field_list_tables,
+                         join_continued, space_indicator_tables, space_row_tables, space_tables)
 
     lines = logical_lines(doc)
     tables = join_continued(doc.tables + _text_tables(doc, lines)) + space_tables(lines) + space_indicator_tables(lines)
@@ -1113,6 +1115,7 @@ def document_tables(doc) -> list:
     cell_lines = [l for l in doc.lines if "|" not in l.text]
     cells = form_cells(plain_lines)  # the flattened-form readers share one reading of the cells
     readers = ((aligned_tables, cell_lines), (space_row_tables, plain_lines), (cell_grid_tables, cell_lines),
+               (field_list_tables, plain_lines),
                (cell_indicator_tables, cell_lines), (fund_form_tables, cells),
                (nameless_tables, cells), (glued_indicator_tables, plain_lines), (glued_fund_tables, plain_lines))
     for reader, given in readers:

@@ -1354,3 +1354,38 @@ def cell_grid_tables(lines) -> list[Table]:
         else:
             i += 1
     return tables
+
+
+# ---------------------------------------------------------------- a form's fields written as a list
+
+_FIELD_LINE = re.compile(r"^\s*(?:[-*•·]\s*)?(?P<label>[^：:\s|]{2,20})\s*[：:]\s*(?P<value>[^，,。；;\s|]+)\s*$")
+TOTAL_ROW_LABEL = "年度资金总额"  # the row a fund block's fields make when the form lists them one per line
+
+
+def field_list_tables(lines) -> list[Table]:
+    """A form's fund block written as a list of fields, one "label：value" per line ("- 年初预算数（万元）：
+    1800.00", "- 执行率：96.00%", "- 得分：9.60"): where the labels name the fund columns, the run of lines
+    is the block's header and its one row, the total (as the form's single row of funds is)."""
+    tables, run = [], []
+
+    fund = [w for ws in lexicon()["table_headers"]["fund"].values() for w in ws]
+
+    def close():
+        fields = [(line, m) for line, m in run if _match(clean(m.group("label")), fund)]  # not 项目名称, 主管部门
+        if len(fields) >= 2:
+            labels = [m.group("label") for _, m in fields]
+            block = classify_header(["", *labels])
+            if block is not None and block.kind == "fund":
+                printed = "\n".join(line.text.strip() for line, _ in fields)
+                row = PrintedRow([TOTAL_ROW_LABEL, *(m.group("value") for _, m in fields)], printed)
+                tables.append(Table(fields[0][0].page, [["", *labels], row]))
+        run.clear()
+
+    for line in lines:
+        m = _FIELD_LINE.match(line.text)
+        if m:
+            run.append((line, m))
+        else:
+            close()
+    close()
+    return tables

@@ -5,6 +5,8 @@ text is page 1 and marked approximate.
 """
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 from ..errors import InputError
@@ -118,12 +120,17 @@ def pipe_tables(lines: list[Line]) -> list[Table]:
     return tables
 
 
+# a report saved as Markdown: "# 标题" is the title line, "- 项目名称：…" a field (not "- 2 -", a page number)
+_MARKDOWN_HEADING = re.compile(r"^(?:#{1,6}\s+|\s*[-*]\s+(?=[\u4e00-\u9fff]))")
+
+
 def read(path: Path) -> Document:
     content = decode(path.read_bytes(), str(path))
     if "\x00" in content:
         raise InputError("input.binary", f"{path} 看起来是二进制文件，不是文本报告。")
     pages = content.split("\f")
-    lines = [Line(i, raw.rstrip("\r")) for i, page in enumerate(pages, 1) for raw in page.split("\n")]
+    lines = [Line(i, _MARKDOWN_HEADING.sub("", raw.rstrip("\r"))) for i, page in enumerate(pages, 1)
+             for raw in page.split("\n")]
     if not any(l.text.strip() for l in lines):
         raise InputError("input.no-text", f"{path} 中没有文字内容。")
     return Document(str(path), "txt", lines, pipe_tables(lines), page_count=len(pages),
