@@ -392,6 +392,30 @@ def extract_projects(out: Extraction, text: ProjectText) -> None:
     out.owned.update(text.owned)
 
 
+MONEY_KEYS = ("initial", "adjusted", "spent")
+
+
+def complete_form_project(flow: Flow, out: Extraction, report_kind: str | None, own_name: str) -> None:
+    """A one-project form whose prose states the same budget (a 说明 line under the form: "年初预算200.00万元，
+    年中追加40.00万元，全年预算数230.00万元"): what the prose adds to the form's row — the adjustment — is the
+    project's too, where every figure both state agrees."""
+    table = [f for f in out.facts if f.kind == "project" and f.extractor == "table.fund"]
+    if report_kind != "项目" or len(table) != 1:
+        return
+    prose = ProjectText()
+    _own_project(flow, prose, own_name)
+    if not prose.facts:
+        return
+    form, stated = table[0], prose.facts[0]
+    shared = [k for k in MONEY_KEYS if k in form.fields and k in stated.fields]
+    if not shared or any(form.fields[k].value != stated.fields[k].value for k in shared):
+        return
+    for key, value in stated.fields.items():
+        if key not in form.fields and key not in ("name", "explanation"):
+            form.fields[key] = value
+            form.field_evidence[key] = stated.field_evidence.get(key) or stated.evidence[0]
+
+
 def explain_projects(flow: Flow, out: Extraction, report_kind: str | None) -> None:
     """Reasons given away from a project's own figures: a sentence elsewhere that names the project with a
     cause (a paragraph after the list, a section of its own); in a project report, a sentence about the
@@ -518,6 +542,10 @@ def _own_project(flow: Flow, out: ProjectText, name: str) -> None:
 MIN_DEPARTMENT_NAME = 4  # characters of the department's name that make it a scope word (XX县应急管理局)
 
 
+_PART_OF_TOTAL = re.compile(r"(?:预算|决算|支出)数?中")
+PART_SCOPE_CHARS = 6  # how far after "预算中" the part's scope word stands
+
+
 def _scope(segment: str, department: str = "") -> tuple[str | None, bool]:
     """(scope, anchored): the scope word in the clause's lead, if any; the department's own name (from the
     title) is one. A clause about one project ("该项目年初预算…") has no department scope at all (None); a
@@ -525,6 +553,8 @@ def _scope(segment: str, department: str = "") -> tuple[str | None, bool]:
     scopes = lexicon()["scope"]
     first_label = min((segment.find(w) for w in ("预算", "决算", "支出") if w in segment), default=len(segment))
     lead = segment[: first_label + 4]
+    if _PART_OF_TOTAL.match(segment, first_label):  # "全年预算中基本支出X万元": a part of the total, as 其中 says
+        lead = segment[: first_label + 4 + PART_SCOPE_CHARS]
     # the scope word written first decides: 该项目年初部门预算 is one project's share of the department's budget
     # "年中追加项目支出340万元": a scope word right after an adjustment word is what was added, not the
     # statement's scope (the department's budget grew by it)
@@ -559,6 +589,34 @@ def _heading_scope(heading: str) -> str | None:
     return None
 
 
+def _top_section(flow: Flow, section: int) -> int:
+    """The offset of the level-1 heading a section stands under (its own where it is one): the sub-sections
+    （一）预算安排 and （二）预算执行 of one section state one budget."""
+    i = next((k for k, h in enumerate(flow.headings) if h[0] == section), None)
+    if i is None:
+        return section
+    for at, heading, _ in reversed(flow.headings[:i + 1]):
+        if heading_level(heading) == 1:
+            return at
+    return section
+
+
+def _section_scope(flow: Flow, section: int) -> str | None:
+    """The scope of the section at offset `section`: that of the nearest heading, this one or one before it,
+    whose title names a scope at all — so a sub-heading that names none ("（一）预算安排情况") takes the
+    scope of the section it stands in ("二、部门整体支出情况"), and the items listed under "（三）项目支出
+    情况" take none — or of the level-1 heading it stands under."""
+    i = next((k for k, h in enumerate(flow.headings) if h[0] == section), None)
+    if i is None:
+        return None
+    scope_words = [w for ws in lexicon()["scope"].values() for w in ws]
+    for _, outer, _ in reversed(flow.headings[:i + 1]):
+        title = re.split(r"[：:。]", outer, maxsplit=1)[0]  # "（一）预算安排情况：年初预算…": the run-in title only
+        if any(w in title for w in scope_words) or heading_level(outer) <= 1:
+            return _heading_scope(title)
+    return None
+
+
 def _budget_clauses(flow: Flow, out: Extraction, claimed: _Claimed):
     """(scope, anchor, figures, start, end, sentence start, section) of each clause stating budget figures.
     A clause names its scope (label), or stands under a heading that does (header), or neither (inferred:
@@ -587,8 +645,8 @@ def _budget_clauses(flow: Flow, out: Extraction, claimed: _Claimed):
             continued = not anchored and scope is not None and _continues(flow.text, last, s + a)
             if continued:
                 scope, anchor = last[0], last[1]  # "…部门预算X万元；年中追加Y万元；全年预算Z万元": one statement
-            elif not anchored and scope is not None and _heading_scope(heading) is not None:
-                scope, anchor = _heading_scope(heading), "header"
+            elif not anchored and scope is not None and _section_scope(flow, section) is not None:
+                scope, anchor = _section_scope(flow, section), "header"
             rate_only = amounts == 0 and figures and (continued or anchored)  # "整体支出执行率为92.47%"
             if scope is None or (amounts == 0 and not rate_only) or (anchor == "inferred" and amounts < 2):
                 continue  # None: one project's figures, not the department's
@@ -630,7 +688,9 @@ def extract_budgets(flow: Flow, out: Extraction, projects: ProjectText) -> None:
         clauses.setdefault(scope, []).append(clause)
     for scope, found in clauses.items():
         first = min(found, key=lambda c: _ANCHOR_RANK[c[1]])  # min keeps the earliest of a rank
-        same = [c for c in found if c is first or (c[1] != "inferred" and first[1] != "inferred" and c[6] == first[6])]
+        top = _top_section(flow, first[6])
+        same = [c for c in found if c is first or (c[1] != "inferred" and first[1] != "inferred"
+                                                   and _top_section(flow, c[6]) == top)]
         fact = Fact("budget", SCOPE_CN[scope], {"scope": SCOPE_CN[scope]}, [flow.quote(first[3], first[4] - 1, limit=240)],
                     "budget.sentence", anchor=first[1])
         adjusted_at: dict = {}
@@ -1120,10 +1180,27 @@ def document_tables(doc) -> list:
                (nameless_tables, cells), (glued_indicator_tables, plain_lines), (glued_fund_tables, plain_lines))
     for reader, given in readers:
         new = [(t, {b.kind for b in blocks_of(t)}) for t in reader(given)]
-        new = [(t, found) for t, found in new if not found & kinds]
+        new = [(t, found) for t, found in new if not found & kinds and not _read_before(t, tables)]
         tables += [t for t, _ in new]
         kinds |= {k for _, found in new for k in found}
     return tables
+
+
+SAME_TABLE_SHARE = 0.8  # a rebuilt table whose figures are mostly another table's is that table read again
+
+
+def _figures_of(table) -> set[str]:
+    from .tables import clean
+
+    return {c for row in table.rows for cell in row if (c := clean(cell).replace(",", ""))
+            and re.fullmatch(r"\d+\.\d+%?|\d{3,}%?", c)}  # telling figures: not 0, 10, 100 of any form
+
+
+def _read_before(table, tables: list) -> bool:
+    """Whether a table a flattened-form reader rebuilt is one already read (a Word table's cells are in the
+    text as well): most of its telling figures stand in one table read before."""
+    mine = _figures_of(table)
+    return bool(mine) and any(len(mine & _figures_of(t)) >= SAME_TABLE_SHARE * len(mine) for t in tables)
 
 
 def extract_tables(tables: list, flow: Flow, out: Extraction, report_kind: str | None) -> None:
